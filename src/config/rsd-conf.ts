@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'ini';
+
+/** rsd's own settings, from /etc/rsd/rsd.conf; every one can be overridden by a command-line flag. */
+export interface RsdConfig {
+  /** Replaces systemd's system unit directories (rsd's own units/ stays last). Empty: systemd's path. */
+  readonly unitDirs: readonly string[];
+  readonly controlSocket: string;
+  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+export const DEFAULT_CONFIG_PATH = '/etc/rsd/rsd.conf';
+
+export const DEFAULTS: RsdConfig = {
+  unitDirs: [],
+  controlSocket: '/run/rsd/rsd.sock',
+  logLevel: 'info',
+};
+
+const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+
+export type ConfigResult = { config: RsdConfig; warnings: string[] };
+
+/**
+ * Reads rsd.conf. A missing file is not an error (the defaults apply); a bad value is reported and its
+ * default kept, so a typo never stops rsd from booting.
+ */
+export function readRsdConfig(path: string = DEFAULT_CONFIG_PATH): ConfigResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { config: DEFAULTS, warnings: code === 'ENOENT' ? [] : [`${path}: cannot read: ${code ?? String(e)}`] };
+  }
+  return parseRsdConfig(text, path);
+}
+
+export function parseRsdConfig(text: string, path: string): ConfigResult {
+  const warnings: string[] = [];
+  const ini: Record<string, unknown> = parse(text);
+  const manager = (typeof ini.Manager === 'object' && ini.Manager !== null ? ini.Manager : {}) as Record<string, unknown>;
+  let config: RsdConfig = DEFAULTS;
+  for (const [key, value] of Object.entries(manager)) {
+    const v = typeof value === 'string' ? value.trim() : String(value);
+    switch (key) {
+      case 'UnitPath':
+        config = { ...config, unitDirs: v.split(':').filter((d) => d !== '') };
+        break;
+      case 'ControlSocket':
+        if (v.startsWith('/')) config = { ...config, controlSocket: v };
+        else warnings.push(`${path}: ControlSocket= must be an absolute path, ignoring: ${v}`);
+        break;
+      case 'LogLevel':
+        if ((LOG_LEVELS as readonly string[]).includes(v)) config = { ...config, logLevel: v as RsdConfig['logLevel'] };
+        else warnings.push(`${path}: LogLevel= must be one of ${LOG_LEVELS.join(', ')}, ignoring: ${v}`);
+        break;
+      default:
+        warnings.push(`${path}: Unknown key '${key}' in section [Manager], ignoring.`);
+    }
+  }
+  return { config, warnings };
+}

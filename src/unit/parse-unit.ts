@@ -1,0 +1,165 @@
+import type { Diagnostic } from './diagnostic';
+import { lexUnitFile } from './lexer';
+import type { UnitType } from './name';
+import { BLOCKS, isSupportedType, lookupRow, SECTIONS, UNSUPPORTED_SECTION, type BlockName, type UnitConfig } from './table';
+import type { AnyRow, Block, Support, ValueContext } from './table/row';
+import { validateUnit } from './validate-unit';
+import type { Parsed } from './values/result';
+
+/** One file to apply: the fragment first, then drop-ins in the order they apply. */
+export interface UnitFileText {
+  readonly path: string;
+  readonly content: Buffer | string;
+}
+
+/** A setting a file made, with how far rsd honours it: `rsd verify --unenforced` lists these. */
+export interface AppliedSetting {
+  readonly section: string;
+  readonly key: string;
+  readonly file: string;
+  readonly line: number;
+  readonly support: Support;
+}
+
+export type ParsedUnit =
+  | {
+      readonly ok: true;
+      readonly config: UnitConfig;
+      readonly applied: AppliedSetting[];
+      readonly diagnostics: Diagnostic[];
+    }
+  /** systemd's "bad-setting": the unit exists but cannot be used. */
+  | { readonly ok: false; readonly reason: string; readonly diagnostics: Diagnostic[] };
+
+export interface ParseOptions {
+  readonly name: string;
+  readonly type: UnitType;
+  readonly files: readonly UnitFileText[];
+  readonly expand: (text: string) => Parsed<string>;
+}
+
+type Fields = Record<string, unknown>;
+
+function initialBlock(block: Block): Fields {
+  const out: Fields = {};
+  for (const [key, row] of Object.entries(block)) {
+    if (row.field !== undefined) continue;
+    out[key] = Array.isArray(row.initial) ? [...(row.initial as unknown[])] : row.initial;
+  }
+  return out;
+}
+
+function initialConfig(type: UnitType): UnitConfig {
+  const blocks: BlockName[] = ['Unit', 'Install'];
+  if (isSupportedType(type)) {
+    for (const names of Object.values(SECTIONS[type])) for (const b of names) if (!blocks.includes(b)) blocks.push(b);
+  }
+  const config: Record<string, unknown> = { type };
+  for (const b of blocks) config[b] = initialBlock(BLOCKS[b]);
+  return config as unknown as UnitConfig;
+}
+
+/** The fields an assignment writes: its own key, or the row's `field`s (`Block.Field` crosses blocks). */
+function targets(block: BlockName, key: string, row: AnyRow): Array<{ block: BlockName; field: string }> {
+  const fs = row.field === undefined ? [key] : typeof row.field === 'string' ? [row.field] : row.field;
+  return fs.map((f) => {
+    const dot = f.indexOf('.');
+    return dot < 0 ? { block, field: f } : { block: f.slice(0, dot) as BlockName, field: f.slice(dot + 1) };
+  });
+}
+
+/** Exec lines prefixed with `-` may fail to parse without failing the unit, as in systemd. */
+function failureIsFatal(key: string, raw: string): boolean {
+  if (key.startsWith('Exec')) return !raw.replace(/^[@:+!]*/, '').startsWith('-');
+  return key === 'User' || key === 'Group' || key === 'WorkingDirectory';
+}
+
+/**
+ * Applies a unit's fragment and drop-ins through the directive table, as systemd's load-fragment does: an
+ * unknown key or a bad value is reported at `file:line` and skipped, and only what systemd treats as fatal
+ * fails the unit.
+ */
+export function parseUnit(opts: ParseOptions): ParsedUnit {
+  const diagnostics: Diagnostic[] = [];
+  const applied: AppliedSetting[] = [];
+  const config = initialConfig(opts.type);
+  const fields = config as unknown as Record<string, Fields>;
+  const ctx: ValueContext = { unitName: opts.name, expand: opts.expand };
+  let fatal: string | null = null;
+
+  for (const file of opts.files) {
+    const lexed = lexUnitFile(file.content, file.path);
+    diagnostics.push(...lexed.diagnostics);
+    if (lexed.fatal) {
+      fatal ??= lexed.diagnostics.at(-1)?.message ?? 'bad unit file';
+      continue;
+    }
+    const unsupportedSection = isSupportedType(opts.type) ? null : UNSUPPORTED_SECTION[opts.type];
+    for (const header of lexed.sections) {
+      const known =
+        header.name.startsWith('X-') ||
+        header.name === unsupportedSection ||
+        (isSupportedType(opts.type) ? header.name in SECTIONS[opts.type] : header.name in SECTIONS.target);
+      if (!known) {
+        diagnostics.push({
+          file: file.path,
+          line: header.line,
+          severity: 'warning',
+          message: `Unknown section '${header.name}'. Ignoring.`,
+        });
+      }
+    }
+    for (const a of lexed.assignments) {
+      if (a.section.startsWith('X-') || a.key.startsWith('X-')) continue;
+      if (a.section === unsupportedSection) continue;
+      const found = lookupRow(isSupportedType(opts.type) ? opts.type : 'target', a.section, a.key);
+      if (found === 'unknown-section') continue;
+      if (found === 'unknown-key') {
+        diagnostics.push({
+          file: a.file,
+          line: a.line,
+          severity: 'warning',
+          message: `Unknown key '${a.key}' in section [${a.section}], ignoring.`,
+        });
+        continue;
+      }
+      const { row } = found;
+      applied.push({ section: a.section, key: a.key, file: a.file, line: a.line, support: row.support });
+      if (row.support === 'ignored') continue;
+      if (a.value === '' && !row.emptyIsValue) {
+        for (const { block, field } of targets(found.block, a.key, row)) {
+          const dest = fields[block];
+          if (dest) dest[field] = Array.isArray(row.initial) ? [...(row.initial as unknown[])] : row.initial;
+        }
+        continue;
+      }
+      const parsed = row.parse(a.value, ctx);
+      if (!parsed.ok) {
+        const isFatal = failureIsFatal(a.key, a.value);
+        diagnostics.push({
+          file: a.file,
+          line: a.line,
+          severity: isFatal ? 'error' : 'warning',
+          message: `Failed to parse ${a.key}= value, ignoring: ${a.value} (${parsed.error})`,
+        });
+        if (isFatal) fatal ??= 'Unit configuration has fatal error, unit will not be started.';
+        continue;
+      }
+      for (const { block, field } of targets(found.block, a.key, row)) {
+        const dest = fields[block];
+        if (!dest) continue;
+        const current = dest[field];
+        if (row.kind !== 'list') dest[field] = parsed.value;
+        else if (Array.isArray(current)) current.push(...(parsed.value as unknown[]));
+        else dest[field] = [...(parsed.value as unknown[])];
+      }
+    }
+  }
+  if (fatal !== null) return { ok: false, reason: fatal, diagnostics };
+  const verdict = validateUnit(opts.name, config);
+  if (verdict !== null) {
+    diagnostics.push({ file: opts.name, line: 0, severity: 'error', message: verdict });
+    return { ok: false, reason: verdict, diagnostics };
+  }
+  return { ok: true, config, applied, diagnostics };
+}

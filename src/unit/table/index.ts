@@ -1,0 +1,103 @@
+import type { UnitType } from '../name';
+import { cgroupContext, type CGroupContext } from './cgroup-context';
+import { execContext, type ExecContext } from './exec-context';
+import { installSection, type InstallSection } from './install-section';
+import { killContext, type KillContext } from './kill-context';
+import type { AnyRow, Block } from './row';
+import { serviceSection, type ServiceSection } from './service-section';
+import { socketSection, type SocketSection } from './socket-section';
+import { unitSection, type UnitSection } from './unit-section';
+
+/**
+ * The directive table: every directive rsd knows, grouped into blocks as systemd's load-fragment-gperf groups
+ * them. Shared blocks (Exec, Kill, CGroup) are declared once and mixed into each section that has them.
+ */
+export const BLOCKS = {
+  Unit: unitSection,
+  Install: installSection,
+  Service: serviceSection,
+  Socket: socketSection,
+  Exec: execContext,
+  Kill: killContext,
+  CGroup: cgroupContext,
+} as const satisfies Record<string, Block>;
+export type BlockName = keyof typeof BLOCKS;
+
+/** Unit types whose own section rsd reads; the rest load with [Unit] and [Install] only, for now. */
+export const SUPPORTED_TYPES = ['service', 'socket', 'target'] as const;
+export type SupportedType = (typeof SUPPORTED_TYPES)[number];
+export type UnsupportedType = Exclude<UnitType, SupportedType>;
+
+export function isSupportedType(t: UnitType): t is SupportedType {
+  return (SUPPORTED_TYPES as readonly string[]).includes(t);
+}
+
+const COMMON: Readonly<Record<string, readonly BlockName[]>> = { Unit: ['Unit'], Install: ['Install'] };
+
+/** For each unit type, which sections it has and which blocks answer for each. */
+export const SECTIONS: Readonly<Record<SupportedType, Readonly<Record<string, readonly BlockName[]>>>> = {
+  service: { ...COMMON, Service: ['Service', 'Exec', 'Kill', 'CGroup'] },
+  socket: { ...COMMON, Socket: ['Socket', 'Exec', 'Kill', 'CGroup'] },
+  target: COMMON,
+};
+
+/** The section an unsupported type's own settings live in: read by systemd, skipped by rsd for now. */
+export const UNSUPPORTED_SECTION: Readonly<Record<UnsupportedType, string | null>> = {
+  mount: 'Mount',
+  swap: 'Swap',
+  automount: 'Automount',
+  timer: 'Timer',
+  path: 'Path',
+  slice: 'Slice',
+  scope: 'Scope',
+  device: null,
+};
+
+interface Common {
+  Unit: UnitSection;
+  Install: InstallSection;
+}
+
+/** A unit's settings after its fragment and drop-ins are applied, one variant per unit type. */
+export type UnitConfig =
+  | (Common & {
+      type: 'service';
+      Service: ServiceSection;
+      Exec: ExecContext;
+      Kill: KillContext;
+      CGroup: CGroupContext;
+    })
+  | (Common & { type: 'socket'; Socket: SocketSection; Exec: ExecContext; Kill: KillContext; CGroup: CGroupContext })
+  | (Common & { type: 'target' })
+  | (Common & { type: UnsupportedType });
+
+export type ServiceConfig = Extract<UnitConfig, { type: 'service' }>;
+export type SocketConfig = Extract<UnitConfig, { type: 'socket' }>;
+
+/** Finds the row a key names in a section of a unit type; internal rows are not keys. */
+export function lookupRow(
+  type: SupportedType,
+  section: string,
+  key: string,
+): { block: BlockName; row: AnyRow } | 'unknown-section' | 'unknown-key' {
+  const blocks = SECTIONS[type][section];
+  if (!blocks) return 'unknown-section';
+  for (const block of blocks) {
+    const row = (BLOCKS[block] as Block)[key];
+    if (row && !row.internal) return { block, row };
+  }
+  return 'unknown-key';
+}
+
+/** Every (section, key, row) the table knows, for generated docs and the feature comparison. */
+export function* allRows(): Generator<{ type: SupportedType; section: string; block: BlockName; key: string; row: AnyRow }> {
+  for (const type of SUPPORTED_TYPES) {
+    for (const [section, blocks] of Object.entries(SECTIONS[type])) {
+      for (const block of blocks) {
+        for (const [key, row] of Object.entries(BLOCKS[block] as Block)) {
+          if (!row.internal) yield { type, section, block, key, row };
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,198 @@
+import { parseUnitName } from '../name';
+import { parseBoolean } from '../values/boolean';
+import { parseByteLimit, parseBytes, parseRlimit, type ByteLimit } from '../values/bytes';
+import { parseExecLine, type ExecCommand } from '../values/command-line';
+import { parseEnvironmentLine } from '../values/environment';
+import { parseExitStatusSet, type ExitStatusSet } from '../values/exit-status';
+import { fail, ok, type Parsed } from '../values/result';
+import { parseSignal } from '../values/signal';
+import { parseTimeSpan } from '../values/timespan';
+import { extractWords } from '../values/words';
+import type { ValueContext, ValueParser } from './row';
+
+/*
+ * The value parsers the directive table is built from. Each takes the raw right-hand side of an assignment
+ * and returns a typed value or a message; the caller reports `file:line` and keeps the previous value.
+ */
+
+const expanded =
+  <V>(inner: (s: string) => Parsed<V>): ValueParser<V> =>
+  (raw, ctx) => {
+    const e = ctx.expand(raw);
+    return e.ok ? inner(e.value) : e;
+  };
+
+export const text: ValueParser<string> = expanded((s) => ok(s));
+export const verbatim: ValueParser<string> = (raw) => ok(raw);
+
+export const bool: ValueParser<boolean> = (raw) => parseBoolean(raw);
+
+/** `yes`/`no` or one of the named values (ProtectSystem=, ProtectHome=, ...): yes maps to `onTrue`. */
+export function boolOr<T extends string>(values: readonly T[], onTrue: T, onFalse: T): ValueParser<T> {
+  return (raw) => {
+    if ((values as readonly string[]).includes(raw)) return ok(raw as T);
+    const b = parseBoolean(raw);
+    return b.ok ? ok(b.value ? onTrue : onFalse) : fail(`expected a boolean or one of ${values.join(', ')}`);
+  };
+}
+
+export function oneOf<T extends string>(values: readonly T[]): ValueParser<T> {
+  return (raw) =>
+    (values as readonly string[]).includes(raw) ? ok(raw as T) : fail(`expected one of ${values.join(', ')}`);
+}
+
+function cleanPath(p: string): string {
+  const collapsed = p.replace(/\/+/g, '/');
+  return collapsed.length > 1 ? collapsed.replace(/\/$/, '') : collapsed;
+}
+
+function absolutePath(p: string): Parsed<string> {
+  if (!p.startsWith('/')) return fail(`'${p}' is not an absolute path`);
+  if (p.split('/').includes('..')) return fail(`'${p}' contains '..'`);
+  return ok(cleanPath(p));
+}
+
+export const path: ValueParser<string> = expanded(absolutePath);
+
+/** A path that may be prefixed by `-` (a missing file is fine), as EnvironmentFile= takes it. */
+export interface OptionalPath {
+  readonly path: string;
+  readonly optional: boolean;
+}
+export const optionalPath: ValueParser<OptionalPath[]> = expanded((s) => {
+  const optional = s.startsWith('-');
+  const p = absolutePath(optional ? s.slice(1) : s);
+  return p.ok ? ok([{ path: p.value, optional }]) : p;
+});
+
+/** Whitespace-separated, quotable words. */
+export const words: ValueParser<string[]> = expanded((s) =>
+  extractWords(s, { unquote: true, cunescape: true }),
+);
+
+/** Paths with the `-` (ignore if missing) and `+` (relative to the root directory) prefixes. */
+export interface PrefixedPath {
+  readonly path: string;
+  readonly ignoreMissing: boolean;
+  readonly relativeToRoot: boolean;
+}
+export const prefixedPaths: ValueParser<PrefixedPath[]> = (raw, ctx) => {
+  const w = extractWords(raw, { unquote: true, cunescape: true });
+  if (!w.ok) return w;
+  const out: PrefixedPath[] = [];
+  for (const word of w.value) {
+    let rest = word;
+    let ignoreMissing = false;
+    let relativeToRoot = false;
+    for (;;) {
+      if (rest.startsWith('-') && !ignoreMissing) ignoreMissing = true;
+      else if (rest.startsWith('+') && !relativeToRoot) relativeToRoot = true;
+      else break;
+      rest = rest.slice(1);
+    }
+    const e = ctx.expand(rest);
+    if (!e.ok) return e;
+    const p = absolutePath(e.value);
+    if (!p.ok) return p;
+    out.push({ path: p.value, ignoreMissing, relativeToRoot });
+  }
+  return ok(out);
+};
+
+/** Dependency lists: unit names, specifiers expanded; invalid names fail the assignment. */
+export const unitNames: ValueParser<string[]> = (raw, ctx) => {
+  const w = extractWords(raw, { unquote: true, cunescape: false });
+  if (!w.ok) return w;
+  const names: string[] = [];
+  for (const word of w.value) {
+    const e = ctx.expand(word);
+    if (!e.ok) return e;
+    const n = parseUnitName(e.value);
+    if (!n.ok) return fail(n.error);
+    names.push(e.value);
+  }
+  return ok(names);
+};
+
+export const unitName: ValueParser<string> = (raw, ctx) => {
+  const e = ctx.expand(raw);
+  if (!e.ok) return e;
+  const n = parseUnitName(e.value);
+  return n.ok ? ok(e.value) : fail(n.error);
+};
+
+export function integer(min: number, max: number): ValueParser<number> {
+  return (raw) => {
+    if (!/^[-+]?\d+$/.test(raw)) return fail('not an integer');
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < min || n > max) return fail(`out of range ${min}..${max}`);
+    return ok(n);
+  };
+}
+
+export const unsigned = integer(0, Number.MAX_SAFE_INTEGER);
+
+/** A number, or `infinity`. */
+export function unsignedOrInfinity(): ValueParser<number> {
+  return (raw) => (raw === 'infinity' ? ok(Infinity) : unsigned(raw, NO_CONTEXT));
+}
+
+export const mode: ValueParser<number> = (raw) => {
+  if (!/^[0-7]{1,4}$/.test(raw)) return fail('not an octal access mode');
+  return ok(parseInt(raw, 8));
+};
+
+export const timeSpan: ValueParser<number> = (raw) => parseTimeSpan(raw, 's');
+/** Timeouts: `0` means no timeout, as `infinity` does (systemd.service(5), TimeoutStartSec=). */
+export const timeout: ValueParser<number> = (raw) => {
+  const t = parseTimeSpan(raw, 's');
+  return t.ok && t.value === 0 ? ok(Infinity) : t;
+};
+export const timeSpanUsec: ValueParser<number> = (raw) => parseTimeSpan(raw, 'us');
+export const bytes: ValueParser<number> = (raw) => parseBytes(raw);
+export const byteLimit: ValueParser<ByteLimit> = (raw) => parseByteLimit(raw, { allowPercent: true });
+export const signal: ValueParser<number> = (raw) => parseSignal(raw);
+export const exitStatusSet: ValueParser<ExitStatusSet[]> = (raw) => {
+  const p = parseExitStatusSet(raw);
+  return p.ok ? ok([p.value]) : p;
+};
+
+export const execCommands: ValueParser<ExecCommand[]> = (raw, ctx) =>
+  parseExecLine(raw, (w) => ctx.expand(w));
+
+export const environment: ValueParser<Array<[string, string]>> = (raw, ctx) =>
+  parseEnvironmentLine(raw, (w) => ctx.expand(w));
+
+export function rlimit(
+  kind: 'bytes' | 'count' | 'time' | 'nice',
+): ValueParser<{ soft: number; hard: number }> {
+  return (raw) => parseRlimit(raw, kind);
+}
+
+/** Settings that are a single word with a permissive grammar rsd does not interpret yet. */
+export const word: ValueParser<string> = expanded((s) =>
+  /\s/.test(s) ? fail('expected a single word') : ok(s),
+);
+
+/** A list of whitespace-separated tokens whose grammar rsd keeps as text (SystemCallFilter=, say). */
+export const tokens: ValueParser<string[]> = (raw) => ok(raw.split(/\s+/).filter((t) => t !== ''));
+
+/** A percentage: `20%`, `12.5%`. */
+export const percent: ValueParser<number> = (raw) => {
+  const m = /^(\d+(?:\.\d+)?)%$/.exec(raw);
+  return m ? ok(Number(m[1])) : fail('expected a percentage');
+};
+
+/** For parsers that do not look at the unit. */
+export const NO_CONTEXT: ValueContext = { unitName: '', expand: (s) => ok(s) };
+
+/** A value rsd keeps as written, for settings it only reports. */
+export const asWritten: ValueParser<string> = (raw) => ok(raw);
+
+/** A list whose items rsd keeps as written, one per assignment. */
+export const asWrittenList: ValueParser<string[]> = (raw) => ok([raw]);
+
+export { condition } from './condition';
+export { delegate, tasksMax, weight } from './parsers-cgroup';
+export { pidFile, standardInput, standardOutput, workingDirectory } from './parsers-exec';
+export { listen } from './parsers-socket';

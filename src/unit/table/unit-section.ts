@@ -1,0 +1,665 @@
+import { parseBoolean } from '../values/boolean';
+import { fail, mapParsed } from '../values/result';
+import { condition, type Condition } from './condition';
+import { EMERGENCY_ACTIONS, JOB_MODES, type JobMode } from './enums';
+import * as P from './parsers';
+import { alias, internal, into, list, scalar, type Block, type ConfigOf } from './row';
+
+/** [Unit]: settings every unit type shares (systemd.unit(5)). */
+export const unitSection = {
+  Description: scalar(P.text, '', {
+    support: 'accepted',
+    doc: 'A short human readable title of the unit.',
+    emptyIsValue: true,
+  }),
+  Documentation: list(P.words, {
+    support: 'accepted',
+    doc: 'A space-separated list of URIs referencing documentation for this unit or its configuration.',
+  }),
+  SourcePath: scalar(P.path, '', {
+    support: 'accepted',
+    doc: 'A path to a configuration file this unit has been generated from.',
+  }),
+  Requires: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'Similar to Wants=, but declares a stronger requirement dependency.',
+  }),
+  Requisite: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'Similar to Requires=. However, if the units listed here are not started already, they will not be started and the starting of this unit will fail immediately.',
+  }),
+  Wants: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'Configures (weak) requirement dependencies on other units.',
+  }),
+  BindsTo: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'Configures requirement dependencies, very similar in style to Requires=. However, this dependency type is stronger: in addition to the effect of Requires=...',
+  }),
+  BindTo: alias('BindsTo', list(P.unitNames, { support: 'accepted', doc: 'See systemd BindTo=.' })),
+  Upholds: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'Configures dependencies similar to Wants=, but as long as this unit is up, all units listed in Upholds= are started whenever found to be inactive or failed,...',
+  }),
+  Conflicts: list(P.unitNames, { support: 'accepted', doc: 'A space-separated list of unit names.' }),
+  Before: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'These two settings expect a space-separated list of unit names.',
+  }),
+  After: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'These two settings expect a space-separated list of unit names.',
+  }),
+  OnSuccess: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'A space-separated list of one or more units that are activated when this unit enters the "inactive" state.',
+  }),
+  OnFailure: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'A space-separated list of one or more units that are activated when this unit enters the "failed" state.',
+  }),
+  PropagatesReloadTo: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'A space-separated list of one or more units to which reload requests from this unit shall be propagated to, or units from which reload requests shall be...',
+  }),
+  PropagateReloadTo: alias(
+    'PropagatesReloadTo',
+    list(P.unitNames, { support: 'accepted', doc: 'See systemd PropagateReloadTo=.' }),
+  ),
+  ReloadPropagatedFrom: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'A space-separated list of one or more units to which reload requests from this unit shall be propagated to, or units from which reload requests shall be...',
+  }),
+  PropagateReloadFrom: alias(
+    'ReloadPropagatedFrom',
+    list(P.unitNames, { support: 'accepted', doc: 'See systemd PropagateReloadFrom=.' }),
+  ),
+  PropagatesStopTo: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'A space-separated list of one or more units to which stop requests from this unit shall be propagated to, or units from which stop requests shall be...',
+  }),
+  StopPropagatedFrom: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'A space-separated list of one or more units to which stop requests from this unit shall be propagated to, or units from which stop requests shall be...',
+  }),
+  PartOf: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'Configures dependencies similar to Requires=, but limited to stopping and restarting of units.',
+  }),
+  JoinsNamespaceOf: list(P.unitNames, {
+    support: 'accepted',
+    doc: 'For units that start processes (such as service units), lists one or more other units whose network and/or temporary file namespace to join.',
+  }),
+  RequiresOverridable: alias(
+    'Requires',
+    list(P.unitNames, { support: 'accepted', doc: 'See systemd RequiresOverridable=.' }),
+    'Obsolete; treated as Requires=.',
+  ),
+  RequisiteOverridable: alias(
+    'Requisite',
+    list(P.unitNames, { support: 'accepted', doc: 'See systemd RequisiteOverridable=.' }),
+    'Obsolete; treated as Requisite=.',
+  ),
+  RequiresMountsFor: list(P.words, {
+    support: 'accepted',
+    doc: 'Takes a space-separated list of absolute paths. Automatically adds dependencies of type Requires= and After= for all mount units required to access the...',
+  }),
+  StopWhenUnneeded: scalar(P.bool, false, {
+    support: 'accepted',
+    doc: 'Takes a boolean argument. If true, this unit will be stopped when it is no longer used.',
+  }),
+  RefuseManualStart: scalar(P.bool, false, {
+    support: 'accepted',
+    doc: 'Takes a boolean argument. If true, this unit can only be activated or deactivated indirectly.',
+  }),
+  RefuseManualStop: scalar(P.bool, false, {
+    support: 'accepted',
+    doc: 'Takes a boolean argument. If true, this unit can only be activated or deactivated indirectly.',
+  }),
+  AllowIsolate: scalar(P.bool, false, {
+    support: 'accepted',
+    doc: 'Takes a boolean argument. If true, this unit may be used with the systemctl isolate command.',
+  }),
+  DefaultDependencies: scalar(P.bool, true, {
+    support: 'accepted',
+    doc: 'Takes a boolean argument. If yes, (the default), a few default dependencies will implicitly be created for the unit.',
+  }),
+  OnSuccessJobMode: scalar(P.oneOf(JOB_MODES), 'replace', {
+    support: 'accepted',
+    doc: 'Takes a value of "fail", "replace", "replace-irreversibly", "isolate", "flush", "ignore-dependencies" or "ignore-requirements". Defaults to "replace".',
+  }),
+  OnFailureJobMode: scalar(P.oneOf(JOB_MODES), 'replace', {
+    support: 'accepted',
+    doc: 'Takes a value of "fail", "replace", "replace-irreversibly", "isolate", "flush", "ignore-dependencies" or "ignore-requirements". Defaults to "replace".',
+  }),
+  OnFailureIsolate: alias(
+    'OnFailureJobMode',
+    scalar((raw) => mapParsed(parseBoolean(raw), (b): JobMode => (b ? 'isolate' : 'replace')), 'replace', {
+      support: 'accepted',
+      doc: 'See systemd OnFailureIsolate=.',
+    }),
+  ),
+  IgnoreOnIsolate: scalar(P.bool, false, {
+    support: 'accepted',
+    doc: 'Takes a boolean argument. If true, this unit will not be stopped when isolating another unit.',
+  }),
+  JobTimeoutSec: scalar(P.timeSpan, Infinity, {
+    support: 'accepted',
+    doc: 'JobTimeoutSec= specifies a timeout for the whole job that starts running when the job is queued.',
+  }),
+  JobRunningTimeoutSec: scalar(P.timeSpan, Infinity, {
+    support: 'accepted',
+    doc: 'JobTimeoutSec= specifies a timeout for the whole job that starts running when the job is queued.',
+  }),
+  JobTimeoutAction: scalar(P.oneOf(EMERGENCY_ACTIONS), 'none', {
+    support: 'accepted',
+    doc: 'JobTimeoutAction= optionally configures an additional action to take when the timeout is hit, see description of JobTimeoutSec= and JobRunningTimeoutSec= above.',
+  }),
+  JobTimeoutRebootArgument: scalar(P.text, '', {
+    support: 'accepted',
+    doc: 'JobTimeoutAction= optionally configures an additional action to take when the timeout is hit, see description of JobTimeoutSec= and JobRunningTimeoutSec= above.',
+  }),
+  StartLimitIntervalSec: scalar(P.timeSpan, 10_000_000, {
+    support: 'accepted',
+    doc: 'Configure unit start rate limiting.',
+  }),
+  StartLimitInterval: alias(
+    'StartLimitIntervalSec',
+    scalar(P.timeSpan, 10_000_000, { support: 'accepted', doc: 'See systemd StartLimitInterval=.' }),
+  ),
+  StartLimitBurst: scalar(P.unsigned, 5, { support: 'accepted', doc: 'Configure unit start rate limiting.' }),
+  StartLimitAction: scalar(P.oneOf(EMERGENCY_ACTIONS), 'none', {
+    support: 'accepted',
+    doc: 'Configure an additional action to take if the rate limit configured with StartLimitIntervalSec= and StartLimitBurst= is hit.',
+  }),
+  FailureAction: scalar(P.oneOf(EMERGENCY_ACTIONS), 'none', {
+    support: 'accepted',
+    doc: 'Configure the action to take when the unit stops and enters a failed state or inactive state.',
+  }),
+  SuccessAction: scalar(P.oneOf(EMERGENCY_ACTIONS), 'none', {
+    support: 'accepted',
+    doc: 'Configure the action to take when the unit stops and enters a failed state or inactive state.',
+  }),
+  FailureActionExitStatus: scalar(P.integer(-1, 255), -1, {
+    support: 'accepted',
+    doc: 'Controls the exit status to propagate back to an invoking container manager (in case of a system service) or service manager (in case of a user manager)...',
+  }),
+  SuccessActionExitStatus: scalar(P.integer(-1, 255), -1, {
+    support: 'accepted',
+    doc: 'Controls the exit status to propagate back to an invoking container manager (in case of a system service) or service manager (in case of a user manager)...',
+  }),
+  RebootArgument: scalar(P.text, '', {
+    support: 'accepted',
+    doc: 'Configure the optional argument for the reboot(2) system call if StartLimitAction= or FailureAction= is a reboot action.',
+  }),
+  CollectMode: scalar(P.oneOf(['inactive', 'inactive-or-failed'] as const), 'inactive', {
+    support: 'accepted',
+    doc: 'Tweaks the "garbage collection" algorithm for this unit.',
+  }),
+  Conditions: internal(
+    list<Condition>(() => fail('internal'), {
+      support: 'accepted',
+      doc: 'Every Condition*= setting, in order.',
+    }),
+  ),
+  Asserts: internal(
+    list<Condition>(() => fail('internal'), {
+      support: 'accepted',
+      doc: 'Every Assert*= setting, in order.',
+    }),
+  ),
+  ConditionPathExists: into(
+    'Conditions',
+    list(condition('PathExists'), { support: 'accepted', doc: 'Check for the existence of a file.' }),
+  ),
+  ConditionPathExistsGlob: into(
+    'Conditions',
+    list(condition('PathExistsGlob'), {
+      support: 'accepted',
+      doc: 'ConditionPathExistsGlob= is similar to ConditionPathExists=, but checks for the existence of at least one file or directory matching the specified globbing...',
+    }),
+  ),
+  ConditionPathIsDirectory: into(
+    'Conditions',
+    list(condition('PathIsDirectory'), {
+      support: 'accepted',
+      doc: 'ConditionPathIsDirectory= is similar to ConditionPathExists= but verifies that a certain path exists and is a directory.',
+    }),
+  ),
+  ConditionPathIsSymbolicLink: into(
+    'Conditions',
+    list(condition('PathIsSymbolicLink'), {
+      support: 'accepted',
+      doc: 'ConditionPathIsSymbolicLink= is similar to ConditionPathExists= but verifies that a certain path exists and is a symbolic link.',
+    }),
+  ),
+  ConditionPathIsMountPoint: into(
+    'Conditions',
+    list(condition('PathIsMountPoint'), {
+      support: 'accepted',
+      doc: 'ConditionPathIsMountPoint= is similar to ConditionPathExists= but verifies that a certain path exists and is a mount point.',
+    }),
+  ),
+  ConditionPathIsReadWrite: into(
+    'Conditions',
+    list(condition('PathIsReadWrite'), {
+      support: 'accepted',
+      doc: 'ConditionPathIsReadWrite= is similar to ConditionPathExists= but verifies that the underlying file system is readable and writable (i.e.',
+    }),
+  ),
+  ConditionPathIsEncrypted: into(
+    'Conditions',
+    list(condition('PathIsEncrypted'), {
+      support: 'accepted',
+      doc: "ConditionPathIsEncrypted= is similar to ConditionPathExists= but verifies that the underlying file system's backing block device is encrypted using...",
+    }),
+  ),
+  ConditionDirectoryNotEmpty: into(
+    'Conditions',
+    list(condition('DirectoryNotEmpty'), {
+      support: 'accepted',
+      doc: 'ConditionDirectoryNotEmpty= is similar to ConditionPathExists= but verifies that a certain path exists and is a non-empty directory.',
+    }),
+  ),
+  ConditionFileNotEmpty: into(
+    'Conditions',
+    list(condition('FileNotEmpty'), {
+      support: 'accepted',
+      doc: 'ConditionFileNotEmpty= is similar to ConditionPathExists= but verifies that a certain path exists and refers to a regular file with a non-zero size.',
+    }),
+  ),
+  ConditionFileIsExecutable: into(
+    'Conditions',
+    list(condition('FileIsExecutable'), {
+      support: 'accepted',
+      doc: 'ConditionFileIsExecutable= is similar to ConditionPathExists= but verifies that a certain path exists, is a regular file, and marked executable.',
+    }),
+  ),
+  ConditionNeedsUpdate: into(
+    'Conditions',
+    list(condition('NeedsUpdate'), {
+      support: 'accepted',
+      doc: 'Takes one of /var/ or /etc/ as argument, possibly prefixed with a "!" (to invert the condition). This condition may be used to conditionalize units on...',
+    }),
+  ),
+  ConditionFirstBoot: into(
+    'Conditions',
+    list(condition('FirstBoot'), {
+      support: 'accepted',
+      doc: 'Takes a boolean argument. This condition may be used to conditionalize units on whether the system is booting up for the first time.',
+    }),
+  ),
+  ConditionArchitecture: into(
+    'Conditions',
+    list(condition('Architecture'), {
+      support: 'accepted',
+      doc: 'Check whether the system is running on a specific architecture.',
+    }),
+  ),
+  ConditionFirmware: into(
+    'Conditions',
+    list(condition('Firmware'), {
+      support: 'accepted',
+      doc: "Check whether the system's firmware is of a certain type.",
+    }),
+  ),
+  ConditionVirtualization: into(
+    'Conditions',
+    list(condition('Virtualization'), {
+      support: 'accepted',
+      doc: 'Check whether the system is executed in a virtualized environment and optionally test whether it is a specific implementation.',
+    }),
+  ),
+  ConditionHost: into(
+    'Conditions',
+    list(condition('Host'), {
+      support: 'accepted',
+      doc: 'ConditionHost= may be used to match against the hostname or machine ID of the host.',
+    }),
+  ),
+  ConditionKernelCommandLine: into(
+    'Conditions',
+    list(condition('KernelCommandLine'), {
+      support: 'accepted',
+      doc: 'ConditionKernelCommandLine= may be used to check whether a specific kernel command line option is set (or if prefixed with the exclamation mark \u2014 unset).',
+    }),
+  ),
+  ConditionKernelVersion: into(
+    'Conditions',
+    list(condition('KernelVersion'), {
+      support: 'accepted',
+      doc: 'ConditionKernelVersion= may be used to check whether the kernel version (as reported by uname -r) matches a certain expression, or if prefixed with the...',
+    }),
+  ),
+  ConditionCredential: into(
+    'Conditions',
+    list(condition('Credential'), {
+      support: 'accepted',
+      doc: 'ConditionCredential= may be used to check whether a credential by the specified name was passed into the service manager.',
+    }),
+  ),
+  ConditionSecurity: into(
+    'Conditions',
+    list(condition('Security'), {
+      support: 'accepted',
+      doc: 'ConditionSecurity= may be used to check whether the given security technology is enabled on the system.',
+    }),
+  ),
+  ConditionCapability: into(
+    'Conditions',
+    list(condition('Capability'), {
+      support: 'accepted',
+      doc: 'Check whether the given capability exists in the capability bounding set of the service manager (i.e.',
+    }),
+  ),
+  ConditionACPower: into(
+    'Conditions',
+    list(condition('ACPower'), {
+      support: 'accepted',
+      doc: 'Check whether the system has AC power, or is exclusively battery powered at the time of activation of the unit.',
+    }),
+  ),
+  ConditionMemory: into(
+    'Conditions',
+    list(condition('Memory'), {
+      support: 'accepted',
+      doc: 'Verify that the specified amount of system memory is available to the current system.',
+    }),
+  ),
+  ConditionCPUFeature: into(
+    'Conditions',
+    list(condition('CPUFeature'), {
+      support: 'accepted',
+      doc: 'Verify that a given CPU feature is available via the "CPUID" instruction.',
+    }),
+  ),
+  ConditionCPUs: into(
+    'Conditions',
+    list(condition('CPUs'), {
+      support: 'accepted',
+      doc: 'Verify that the specified number of CPUs is available to the current system.',
+    }),
+  ),
+  ConditionEnvironment: into(
+    'Conditions',
+    list(condition('Environment'), {
+      support: 'accepted',
+      doc: 'ConditionEnvironment= may be used to check whether a specific environment variable is set (or if prefixed with the exclamation mark \u2014 unset) in the service...',
+    }),
+  ),
+  ConditionUser: into(
+    'Conditions',
+    list(condition('User'), {
+      support: 'accepted',
+      doc: 'ConditionUser= takes a numeric "UID", a UNIX user name, or the special value "@system".',
+    }),
+  ),
+  ConditionGroup: into(
+    'Conditions',
+    list(condition('Group'), {
+      support: 'accepted',
+      doc: "ConditionGroup= is similar to ConditionUser= but verifies that the service manager's real or effective group, or any of its auxiliary groups, match the...",
+    }),
+  ),
+  ConditionControlGroupController: into(
+    'Conditions',
+    list(condition('ControlGroupController'), {
+      support: 'accepted',
+      doc: 'Check whether given cgroup controllers (e.g.',
+    }),
+  ),
+  ConditionOSRelease: into(
+    'Conditions',
+    list(condition('OSRelease'), {
+      support: 'accepted',
+      doc: 'Verify that a specific "key=value" pair is set in the host\'s os-release(5).',
+    }),
+  ),
+  ConditionMemoryPressure: into(
+    'Conditions',
+    list(condition('MemoryPressure'), {
+      support: 'accepted',
+      doc: 'Verify that the overall system (memory, CPU or IO) pressure is below or equal to a threshold.',
+    }),
+  ),
+  ConditionCPUPressure: into(
+    'Conditions',
+    list(condition('CPUPressure'), {
+      support: 'accepted',
+      doc: 'Verify that the overall system (memory, CPU or IO) pressure is below or equal to a threshold.',
+    }),
+  ),
+  ConditionIOPressure: into(
+    'Conditions',
+    list(condition('IOPressure'), {
+      support: 'accepted',
+      doc: 'Verify that the overall system (memory, CPU or IO) pressure is below or equal to a threshold.',
+    }),
+  ),
+  AssertPathExists: into(
+    'Asserts',
+    list(condition('PathExists'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertPathExistsGlob: into(
+    'Asserts',
+    list(condition('PathExistsGlob'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertPathIsDirectory: into(
+    'Asserts',
+    list(condition('PathIsDirectory'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertPathIsSymbolicLink: into(
+    'Asserts',
+    list(condition('PathIsSymbolicLink'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertPathIsMountPoint: into(
+    'Asserts',
+    list(condition('PathIsMountPoint'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertPathIsReadWrite: into(
+    'Asserts',
+    list(condition('PathIsReadWrite'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertPathIsEncrypted: into(
+    'Asserts',
+    list(condition('PathIsEncrypted'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertDirectoryNotEmpty: into(
+    'Asserts',
+    list(condition('DirectoryNotEmpty'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertFileNotEmpty: into(
+    'Asserts',
+    list(condition('FileNotEmpty'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertFileIsExecutable: into(
+    'Asserts',
+    list(condition('FileIsExecutable'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertNeedsUpdate: into(
+    'Asserts',
+    list(condition('NeedsUpdate'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertFirstBoot: into(
+    'Asserts',
+    list(condition('FirstBoot'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertArchitecture: into(
+    'Asserts',
+    list(condition('Architecture'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertVirtualization: into(
+    'Asserts',
+    list(condition('Virtualization'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertHost: into(
+    'Asserts',
+    list(condition('Host'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertKernelCommandLine: into(
+    'Asserts',
+    list(condition('KernelCommandLine'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertKernelVersion: into(
+    'Asserts',
+    list(condition('KernelVersion'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertCredential: into(
+    'Asserts',
+    list(condition('Credential'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertSecurity: into(
+    'Asserts',
+    list(condition('Security'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertCapability: into(
+    'Asserts',
+    list(condition('Capability'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertACPower: into(
+    'Asserts',
+    list(condition('ACPower'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertMemory: into(
+    'Asserts',
+    list(condition('Memory'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertCPUFeature: into(
+    'Asserts',
+    list(condition('CPUFeature'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertCPUs: into(
+    'Asserts',
+    list(condition('CPUs'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertEnvironment: into(
+    'Asserts',
+    list(condition('Environment'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertUser: into(
+    'Asserts',
+    list(condition('User'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertGroup: into(
+    'Asserts',
+    list(condition('Group'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertControlGroupController: into(
+    'Asserts',
+    list(condition('ControlGroupController'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertOSRelease: into(
+    'Asserts',
+    list(condition('OSRelease'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertMemoryPressure: into(
+    'Asserts',
+    list(condition('MemoryPressure'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertCPUPressure: into(
+    'Asserts',
+    list(condition('CPUPressure'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+  AssertIOPressure: into(
+    'Asserts',
+    list(condition('IOPressure'), {
+      support: 'accepted',
+      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+    }),
+  ),
+} satisfies Block;
+
+export type UnitSection = ConfigOf<typeof unitSection>;
