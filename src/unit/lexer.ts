@@ -89,7 +89,10 @@ export function lexUnitFile(content: Buffer | string, file: string): LexedFile {
   for (let i = 0; i < count; i++) {
     const lineNo = i + 1;
     const raw = lines[i]!;
-    if (raw.length > LONG_LINE_MAX || (continuation !== null && continuation.length + raw.length > LONG_LINE_MAX)) {
+    if (
+      raw.length > LONG_LINE_MAX ||
+      (continuation !== null && continuation.length + raw.length > LONG_LINE_MAX)
+    ) {
       diagnostics.push({ file, line: lineNo, severity: 'error', message: 'Line too long' });
       return { assignments, sections, diagnostics, fatal: true };
     }
@@ -147,7 +150,13 @@ export function lexUnitFile(content: Buffer | string, file: string): LexedFile {
     const l = strip(continuation);
     const eq = l.indexOf('=');
     if (section !== null && eq > 0) {
-      assignments.push({ section, key: strip(l.slice(0, eq)), value: strip(l.slice(eq + 1)), file, line: count });
+      assignments.push({
+        section,
+        key: strip(l.slice(0, eq)),
+        value: strip(l.slice(eq + 1)),
+        file,
+        line: count,
+      });
     }
   }
   return { assignments, sections, diagnostics, fatal: false };

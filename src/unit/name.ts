@@ -119,7 +119,10 @@ export function unitNameUnescape(s: string): string {
 
 /** systemd-escape --path: strips redundant slashes; `/` alone is `-`. */
 export function unitNamePathEscape(path: string): string {
-  const trimmed = path.split('/').filter((p) => p !== '' && p !== '.').join('/');
+  const trimmed = path
+    .split('/')
+    .filter((p) => p !== '' && p !== '.')
+    .join('/');
   return trimmed === '' ? '-' : unitNameEscape(trimmed);
 }
 

@@ -1,7 +1,15 @@
 import type { Diagnostic } from './diagnostic';
 import { lexUnitFile } from './lexer';
 import type { UnitType } from './name';
-import { BLOCKS, isSupportedType, lookupRow, SECTIONS, UNSUPPORTED_SECTION, type BlockName, type UnitConfig } from './table';
+import {
+  BLOCKS,
+  isSupportedType,
+  lookupRow,
+  SECTIONS,
+  UNSUPPORTED_SECTION,
+  type BlockName,
+  type UnitConfig,
+} from './table';
 import type { AnyRow, Block, Support, ValueContext } from './table/row';
 import { validateUnit } from './validate-unit';
 import type { Parsed } from './values/result';
@@ -52,7 +60,8 @@ function initialBlock(block: Block): Fields {
 function initialConfig(type: UnitType): UnitConfig {
   const blocks: BlockName[] = ['Unit', 'Install'];
   if (isSupportedType(type)) {
-    for (const names of Object.values(SECTIONS[type])) for (const b of names) if (!blocks.includes(b)) blocks.push(b);
+    for (const names of Object.values(SECTIONS[type]))
+      for (const b of names) if (!blocks.includes(b)) blocks.push(b);
   }
   const config: Record<string, unknown> = { type };
   for (const b of blocks) config[b] = initialBlock(BLOCKS[b]);
@@ -68,11 +77,8 @@ function targets(block: BlockName, key: string, row: AnyRow): Array<{ block: Blo
   });
 }
 
-/** Exec lines prefixed with `-` may fail to parse without failing the unit, as in systemd. */
-function failureIsFatal(key: string, raw: string): boolean {
-  if (key.startsWith('Exec')) return !raw.replace(/^[@:+!]*/, '').startsWith('-');
-  return key === 'User' || key === 'Group' || key === 'WorkingDirectory';
-}
+/** Settings whose bad value fails the unit in systemd 252 (their parsers return -ENOEXEC). */
+const FATAL_WHEN_BAD = new Set(['User', 'Group', 'WorkingDirectory']);
 
 /**
  * Applies a unit's fragment and drop-ins through the directive table, as systemd's load-fragment does: an
@@ -84,7 +90,18 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
   const applied: AppliedSetting[] = [];
   const config = initialConfig(opts.type);
   const fields = config as unknown as Record<string, Fields>;
-  const ctx: ValueContext = { unitName: opts.name, expand: opts.expand };
+  let current: { file: string; line: number; key: string } = { file: '', line: 0, key: '' };
+  const ctx: ValueContext = {
+    unitName: opts.name,
+    expand: opts.expand,
+    warn: (message) =>
+      diagnostics.push({
+        file: current.file,
+        line: current.line,
+        severity: 'warning',
+        message: `${current.key}=: ${message}`,
+      }),
+  };
   let fatal: string | null = null;
 
   for (const file of opts.files) {
@@ -133,9 +150,10 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
         }
         continue;
       }
+      current = { file: a.file, line: a.line, key: a.key };
       const parsed = row.parse(a.value, ctx);
       if (!parsed.ok) {
-        const isFatal = failureIsFatal(a.key, a.value);
+        const isFatal = ('fatal' in parsed && parsed.fatal) || FATAL_WHEN_BAD.has(a.key);
         diagnostics.push({
           file: a.file,
           line: a.line,

@@ -46,7 +46,9 @@ describe('lexUnitFile', () => {
   it('refuses the file on an invalid section header', () => {
     const r = lex('[Unit]\nA=1\n[Service\nB=2\n');
     expect(r.fatal).toBe(true);
-    expect(r.diagnostics).toContainEqual(expect.objectContaining({ line: 3, message: "Invalid section header '[Service'" }));
+    expect(r.diagnostics).toContainEqual(
+      expect.objectContaining({ line: 3, message: "Invalid section header '[Service'" }),
+    );
   });
 
   it('refuses the file on a line longer than 1 MiB', () => {

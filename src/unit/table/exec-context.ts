@@ -1,3 +1,4 @@
+import { SYSLOG_FACILITIES, SYSLOG_LEVELS } from './enums';
 import * as P from './parsers';
 import { alias, list, scalar, type Block, type ConfigOf } from './row';
 
@@ -47,11 +48,11 @@ export const execContext = {
     support: 'accepted',
     doc: 'This setting is similar to RootImage= in that it mounts a file system hierarchy from a block device node or loopback file, but the destination directory can...',
   }),
-  User: scalar(P.word, '', {
+  User: scalar(P.userOrGroup, '', {
     support: 'accepted',
     doc: 'Set the UNIX user or group that the processes are executed as, respectively.',
   }),
-  Group: scalar(P.word, '', {
+  Group: scalar(P.userOrGroup, '', {
     support: 'accepted',
     doc: 'Set the UNIX user or group that the processes are executed as, respectively.',
   }),
@@ -353,7 +354,7 @@ export const execContext = {
     support: 'accepted',
     doc: 'Set soft and hard limits on various resources for executed processes.',
   }),
-  LimitRTTIME: scalar(P.rlimit('time'), null, {
+  LimitRTTIME: scalar(P.rlimit('usec'), null, {
     support: 'accepted',
     doc: 'Set soft and hard limits on various resources for executed processes.',
   }),

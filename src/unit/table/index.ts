@@ -67,7 +67,13 @@ export type UnitConfig =
       Kill: KillContext;
       CGroup: CGroupContext;
     })
-  | (Common & { type: 'socket'; Socket: SocketSection; Exec: ExecContext; Kill: KillContext; CGroup: CGroupContext })
+  | (Common & {
+      type: 'socket';
+      Socket: SocketSection;
+      Exec: ExecContext;
+      Kill: KillContext;
+      CGroup: CGroupContext;
+    })
   | (Common & { type: 'target' })
   | (Common & { type: UnsupportedType });
 
@@ -90,7 +96,13 @@ export function lookupRow(
 }
 
 /** Every (section, key, row) the table knows, for generated docs and the feature comparison. */
-export function* allRows(): Generator<{ type: SupportedType; section: string; block: BlockName; key: string; row: AnyRow }> {
+export function* allRows(): Generator<{
+  type: SupportedType;
+  section: string;
+  block: BlockName;
+  key: string;
+  row: AnyRow;
+}> {
   for (const type of SUPPORTED_TYPES) {
     for (const [section, blocks] of Object.entries(SECTIONS[type])) {
       for (const block of blocks) {

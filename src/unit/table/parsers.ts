@@ -1,9 +1,9 @@
 import { parseUnitName } from '../name';
 import { parseBoolean } from '../values/boolean';
-import { parseByteLimit, parseBytes, parseRlimit, type ByteLimit } from '../values/bytes';
-import { parseExecLine, type ExecCommand } from '../values/command-line';
-import { parseEnvironmentLine } from '../values/environment';
-import { parseExitStatusSet, type ExitStatusSet } from '../values/exit-status';
+import { parseByteLimit, parseBytes, parseRlimit, type ByteLimit, type RlimitKind } from '../values/bytes';
+import { parseExecLineDetailed, type ExecCommand } from '../values/command-line';
+import { parseEnvironmentLineWithWarnings } from '../values/environment';
+import { parseExitStatusSetWithWarnings, type ExitStatusSet } from '../values/exit-status';
 import { fail, ok, type Parsed } from '../values/result';
 import { parseSignal } from '../values/signal';
 import { parseTimeSpan } from '../values/timespan';
@@ -152,22 +152,53 @@ export const timeSpanUsec: ValueParser<number> = (raw) => parseTimeSpan(raw, 'us
 export const bytes: ValueParser<number> = (raw) => parseBytes(raw);
 export const byteLimit: ValueParser<ByteLimit> = (raw) => parseByteLimit(raw, { allowPercent: true });
 export const signal: ValueParser<number> = (raw) => parseSignal(raw);
-export const exitStatusSet: ValueParser<ExitStatusSet[]> = (raw) => {
-  const p = parseExitStatusSet(raw);
-  return p.ok ? ok([p.value]) : p;
+/** Bad words are skipped with a warning and the rest kept, as systemd does. */
+export const exitStatusSet: ValueParser<ExitStatusSet[]> = (raw, ctx) => {
+  const p = parseExitStatusSetWithWarnings(raw);
+  p.warnings.forEach((w) => ctx.warn(w));
+  return ok([p.value]);
 };
 
-export const execCommands: ValueParser<ExecCommand[]> = (raw, ctx) =>
-  parseExecLine(raw, (w) => ctx.expand(w));
+/**
+ * A command line that cannot be parsed fails the unit unless systemd would only log it (a `-` prefix, or a
+ * broken first word); the commands before the error are kept.
+ */
+export const execCommands: ValueParser<ExecCommand[]> = (raw, ctx) => {
+  const r = parseExecLineDetailed(raw, (w) => ctx.expand(w));
+  r.warnings.forEach((w) => ctx.warn(w));
+  if (r.error === null) return ok(r.commands);
+  if (r.fatal) return { ok: false, error: r.error, fatal: true };
+  ctx.warn(r.error);
+  return ok(r.commands);
+};
 
-export const environment: ValueParser<Array<[string, string]>> = (raw, ctx) =>
-  parseEnvironmentLine(raw, (w) => ctx.expand(w));
+/** Bad assignments are skipped with a warning and the rest kept, as systemd does. */
+export const environment: ValueParser<Array<[string, string]>> = (raw, ctx) => {
+  const r = parseEnvironmentLineWithWarnings(raw, (w) => ctx.expand(w));
+  r.warnings.forEach((w) => ctx.warn(w));
+  return ok(r.vars);
+};
 
-export function rlimit(
-  kind: 'bytes' | 'count' | 'time' | 'nice',
-): ValueParser<{ soft: number; hard: number }> {
+export function rlimit(kind: RlimitKind): ValueParser<{ soft: number; hard: number }> {
   return (raw) => parseRlimit(raw, kind);
 }
+
+/**
+ * User=, Group=, SupplementaryGroups= words: systemd 252 accepts names outside the strict rules with a warning,
+ * and refuses only what can never be a name.
+ */
+export const userOrGroup: ValueParser<string> = (raw, ctx) => {
+  const e = ctx.expand(raw);
+  if (!e.ok) return e;
+  const name = e.value;
+  if (name === '' || name === '.' || name === '..' || /[:/\x00-\x1f\x7f]/.test(name) || name.length > 256) {
+    return fail(`invalid user/group name or numeric ID: ${name}`);
+  }
+  const strict = /^[A-Za-z_][A-Za-z0-9_-]{0,30}$/.test(name) || /^\d+$/.test(name);
+  if (!strict)
+    ctx.warn(`Accepting user/group name '${name}', which does not match strict user/group name rules.`);
+  return ok(name);
+};
 
 /** Settings that are a single word with a permissive grammar rsd does not interpret yet. */
 export const word: ValueParser<string> = expanded((s) =>
@@ -184,7 +215,7 @@ export const percent: ValueParser<number> = (raw) => {
 };
 
 /** For parsers that do not look at the unit. */
-export const NO_CONTEXT: ValueContext = { unitName: '', expand: (s) => ok(s) };
+export const NO_CONTEXT: ValueContext = { unitName: '', expand: (s) => ok(s), warn: () => {} };
 
 /** A value rsd keeps as written, for settings it only reports. */
 export const asWritten: ValueParser<string> = (raw) => ok(raw);

@@ -13,9 +13,17 @@ export interface ValueContext {
   readonly unitName: string;
   /** Resolves `%` specifiers for this unit. */
   expand(text: string): Parsed<string>;
+  /** Reports a problem with part of a value that systemd skips while keeping the rest. */
+  warn(message: string): void;
 }
 
-export type ValueParser<V> = (raw: string, ctx: ValueContext) => Parsed<V>;
+/**
+ * A failure marked `fatal` makes the whole unit fail to load (systemd's -ENOEXEC from a parser); any other
+ * failure only drops the assignment.
+ */
+export type RowParsed<V> = Parsed<V> | { readonly ok: false; readonly error: string; readonly fatal: true };
+
+export type ValueParser<V> = (raw: string, ctx: ValueContext) => RowParsed<V>;
 
 /**
  * One directive: how its value is read and where it lands. A `scalar` is replaced by each assignment (the last
@@ -44,9 +52,9 @@ export type Block = Readonly<Record<string, AnyRow>>;
 
 /** The typed settings a block of rows produces: one field per directive (aliases land on their target). */
 export type ConfigOf<B extends Block> = {
-  -readonly [K in keyof B as B[K] extends { field: string | readonly string[] } ? never : K]: B[K] extends Row<infer V>
-    ? V
-    : never;
+  -readonly [
+    K in keyof B as B[K] extends { field: string | readonly string[] } ? never : K
+  ]: B[K] extends Row<infer V> ? V : never;
 };
 
 interface RowOptions {
@@ -69,7 +77,10 @@ export function alias<V>(of: string, target: Row<V>, doc?: string): Row<V> & { f
 }
 
 /** A row that writes into another row's field (which must exist in the same block). */
-export function into<V>(field: string | readonly string[], row: Row<V>): Row<V> & { field: string | readonly string[] } {
+export function into<V>(
+  field: string | readonly string[],
+  row: Row<V>,
+): Row<V> & { field: string | readonly string[] } {
   return { ...row, field };
 }
 

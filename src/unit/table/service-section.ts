@@ -178,10 +178,13 @@ export const serviceSection = {
     support: 'accepted',
     doc: 'Configure the out-of-memory (OOM) kernel killer policy.',
   }),
-  TimeoutSec: into(['TimeoutStartSec', 'TimeoutStopSec'], scalar(P.timeout, 90_000_000, {
-    support: 'accepted',
-    doc: 'A shorthand for configuring both TimeoutStartSec= and TimeoutStopSec= to the specified value.',
-  })),
+  TimeoutSec: into(
+    ['TimeoutStartSec', 'TimeoutStopSec'],
+    scalar(P.timeout, 90_000_000, {
+      support: 'accepted',
+      doc: 'A shorthand for configuring both TimeoutStartSec= and TimeoutStopSec= to the specified value.',
+    }),
+  ),
 } satisfies Block;
 
 export type ServiceSection = ConfigOf<typeof serviceSection>;
