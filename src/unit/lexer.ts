@@ -26,8 +26,16 @@ export interface LexedFile {
 /** systemd's LONG_LINE_MAX: a longer line makes the whole file fail to load. */
 export const LONG_LINE_MAX = 1024 * 1024;
 
-const WHITESPACE = /^[ \t\n\r]+|[ \t\n\r]+$/g;
-const strip = (s: string): string => s.replace(WHITESPACE, '');
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/** systemd's strstrip(): only space, tab, CR and LF count, unlike String.prototype.trim(). */
+function strip(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isSpace(s.charCodeAt(a))) a++;
+  while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
 
 /** read_line() ends a line at \n, \r\n, \r or NUL. */
 const LINE_BREAK = /\r\n|[\n\r\0]/;

@@ -19,7 +19,7 @@ export type UnitType = (typeof UNIT_TYPES)[number];
 /** systemd's UNIT_NAME_MAX is 256 including the terminating NUL. */
 export const UNIT_NAME_MAX = 255;
 
-const VALID_CHAR = /^[A-Za-z0-9:\-_.\\]$/;
+const VALID_STEM = /^[A-Za-z0-9:\-_.\\@]+$/;
 
 /**
  * A unit name split into its parts. `kind` tells a plain name (`foo.service`), a template (`foo@.service`)
@@ -40,8 +40,22 @@ export function isUnitType(s: string): s is UnitType {
   return (UNIT_TYPES as readonly string[]).includes(s);
 }
 
+/** Names repeat across units (After=sysinit.target ...); bounded because Accept=yes instances never repeat. */
+const nameCache = new Map<string, Parsed<UnitName>>();
+const NAME_CACHE_MAX = 4096;
+
 /** Parses and validates a unit name by systemd's unit_name_is_valid() rules. */
 export function parseUnitName(name: string): Parsed<UnitName> {
+  let r = nameCache.get(name);
+  if (r === undefined) {
+    if (nameCache.size >= NAME_CACHE_MAX) nameCache.clear();
+    r = parseUnitNameUncached(name);
+    nameCache.set(name, r);
+  }
+  return r;
+}
+
+function parseUnitNameUncached(name: string): Parsed<UnitName> {
   if (name.length === 0) return fail('empty unit name');
   if (name.length > UNIT_NAME_MAX) return fail(`unit name is longer than ${UNIT_NAME_MAX} characters`);
   const dot = name.lastIndexOf('.');
@@ -49,9 +63,7 @@ export function parseUnitName(name: string): Parsed<UnitName> {
   const type = name.slice(dot + 1);
   if (!isUnitType(type)) return fail(`unit name '${name}' has an unknown type suffix '.${type}'`);
   const stem = name.slice(0, dot);
-  for (const c of stem) {
-    if (c !== '@' && !VALID_CHAR.test(c)) return fail(`unit name '${name}' contains an invalid character`);
-  }
+  if (!VALID_STEM.test(stem)) return fail(`unit name '${name}' contains an invalid character`);
   const at = stem.indexOf('@');
   if (at === 0) return fail(`unit name '${name}' has an empty prefix`);
   if (at < 0) return ok({ kind: 'plain', name, prefix: stem, type });

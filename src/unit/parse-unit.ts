@@ -3,14 +3,17 @@ import { lexUnitFile } from './lexer';
 import type { UnitType } from './name';
 import {
   BLOCKS,
+  hasSection,
   isSupportedType,
   lookupRow,
   SECTIONS,
   UNSUPPORTED_SECTION,
   type BlockName,
+  type FoundRow,
   type UnitConfig,
 } from './table';
-import type { AnyRow, Block, Support, ValueContext } from './table/row';
+import type { Block, Support, ValueContext } from './table/row';
+import { finalizeUnit } from './finalize-unit';
 import { validateUnit } from './validate-unit';
 import type { Parsed } from './values/result';
 
@@ -48,13 +51,27 @@ export interface ParseOptions {
 
 type Fields = Record<string, unknown>;
 
+/**
+ * Per block, computed once: an object holding every default (its lists frozen). A unit's block is created
+ * with this as its prototype, so a unit costs only the settings its files make.
+ * Invariant: a block's own properties are exactly the settings that were assigned (or fixed up after
+ * loading); lists are never changed in place, only replaced.
+ */
+const defaults = new Map<Block, Readonly<Fields>>();
+
 function initialBlock(block: Block): Fields {
-  const out: Fields = {};
-  for (const [key, row] of Object.entries(block)) {
-    if (row.field !== undefined) continue;
-    out[key] = Array.isArray(row.initial) ? [...(row.initial as unknown[])] : row.initial;
+  let proto = defaults.get(block);
+  if (!proto) {
+    const d: Fields = {};
+    for (const [key, row] of Object.entries(block)) {
+      if (row.field !== undefined) continue;
+      d[key] = Array.isArray(row.initial) ? Object.freeze([...(row.initial as unknown[])]) : row.initial;
+    }
+    // Not frozen itself: assigning to an instance must shadow a default, which a frozen prototype forbids.
+    proto = d;
+    defaults.set(block, proto);
   }
-  return out;
+  return Object.create(proto) as Fields;
 }
 
 function initialConfig(type: UnitType): UnitConfig {
@@ -68,13 +85,22 @@ function initialConfig(type: UnitType): UnitConfig {
   return config as unknown as UnitConfig;
 }
 
+type Target = { readonly block: BlockName; readonly field: string };
+const targetCache = new WeakMap<FoundRow, readonly Target[]>();
+
 /** The fields an assignment writes: its own key, or the row's `field`s (`Block.Field` crosses blocks). */
-function targets(block: BlockName, key: string, row: AnyRow): Array<{ block: BlockName; field: string }> {
-  const fs = row.field === undefined ? [key] : typeof row.field === 'string' ? [row.field] : row.field;
-  return fs.map((f) => {
+function targets(found: FoundRow, key: string): readonly Target[] {
+  const cached = targetCache.get(found);
+  if (cached) return cached;
+  const { block, row } = found;
+  const fs: readonly string[] =
+    row.field === undefined ? [key] : typeof row.field === 'string' ? [row.field] : row.field;
+  const t = fs.map((f): Target => {
     const dot = f.indexOf('.');
     return dot < 0 ? { block, field: f } : { block: f.slice(0, dot) as BlockName, field: f.slice(dot + 1) };
   });
+  targetCache.set(found, t);
+  return t;
 }
 
 /** Settings whose bad value fails the unit in systemd 252 (their parsers return -ENOEXEC). */
@@ -103,6 +129,8 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
       }),
   };
   let fatal: string | null = null;
+  // Unsupported types read only the sections every type has, which are exactly a target's.
+  const tableType = isSupportedType(opts.type) ? opts.type : 'target';
 
   for (const file of opts.files) {
     const lexed = lexUnitFile(file.content, file.path);
@@ -116,7 +144,7 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
       const known =
         header.name.startsWith('X-') ||
         header.name === unsupportedSection ||
-        (isSupportedType(opts.type) ? header.name in SECTIONS[opts.type] : header.name in SECTIONS.target);
+        hasSection(tableType, header.name);
       if (!known) {
         diagnostics.push({
           file: file.path,
@@ -129,7 +157,7 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
     for (const a of lexed.assignments) {
       if (a.section.startsWith('X-') || a.key.startsWith('X-')) continue;
       if (a.section === unsupportedSection) continue;
-      const found = lookupRow(isSupportedType(opts.type) ? opts.type : 'target', a.section, a.key);
+      const found = lookupRow(tableType, a.section, a.key);
       if (found === 'unknown-section') continue;
       if (found === 'unknown-key') {
         diagnostics.push({
@@ -144,9 +172,9 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
       applied.push({ section: a.section, key: a.key, file: a.file, line: a.line, support: row.support });
       if (row.support === 'ignored') continue;
       if (a.value === '' && !row.emptyIsValue) {
-        for (const { block, field } of targets(found.block, a.key, row)) {
+        for (const { block, field } of targets(found, a.key)) {
           const dest = fields[block];
-          if (dest) dest[field] = Array.isArray(row.initial) ? [...(row.initial as unknown[])] : row.initial;
+          if (dest) delete dest[field];
         }
         continue;
       }
@@ -163,17 +191,17 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
         if (isFatal) fatal ??= 'Unit configuration has fatal error, unit will not be started.';
         continue;
       }
-      for (const { block, field } of targets(found.block, a.key, row)) {
+      for (const { block, field } of targets(found, a.key)) {
         const dest = fields[block];
         if (!dest) continue;
-        const current = dest[field];
         if (row.kind !== 'list') dest[field] = parsed.value;
-        else if (Array.isArray(current)) current.push(...(parsed.value as unknown[]));
-        else dest[field] = [...(parsed.value as unknown[])];
+        else if (Object.hasOwn(dest, field)) (dest[field] as unknown[]).push(...(parsed.value as unknown[]));
+        else dest[field] = [...(dest[field] as unknown[]), ...(parsed.value as unknown[])];
       }
     }
   }
   if (fatal !== null) return { ok: false, reason: fatal, diagnostics };
+  finalizeUnit(config, applied);
   const verdict = validateUnit(opts.name, config);
   if (verdict !== null) {
     diagnostics.push({ file: opts.name, line: 0, severity: 'error', message: verdict });

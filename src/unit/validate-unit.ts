@@ -24,7 +24,10 @@ function validateService(name: string, c: ServiceConfig): string | null {
   if (s.Type !== 'oneshot' && s.ExecStart.length === 0) {
     return `${prefix}Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.`;
   }
-  if (!s.RemainAfterExit && s.Type !== 'oneshot' && s.ExecStart.length > 1) {
+  if (!s.RemainAfterExit && s.ExecStart.length === 0 && c.Unit.SuccessAction === 'none') {
+    return `${prefix}Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.`;
+  }
+  if (s.Type !== 'oneshot' && s.ExecStart.length > 1) {
     return `${prefix}Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.`;
   }
   if (s.Type === 'oneshot' && (s.Restart === 'always' || s.Restart === 'on-success')) {

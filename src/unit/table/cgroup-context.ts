@@ -9,19 +9,19 @@ export const cgroupContext = {
   }),
   AllowedCPUs: scalar(P.asWritten, '', {
     support: 'accepted',
-    doc: 'This setting controls the cpuset controller in the unified hierarchy.',
+    doc: 'CPUs the unit may run on (cpuset.cpus).',
   }),
   StartupAllowedCPUs: scalar(P.asWritten, '', {
     support: 'accepted',
-    doc: 'This setting controls the cpuset controller in the unified hierarchy.',
+    doc: 'AllowedCPUs= while the system is starting up or shutting down.',
   }),
   AllowedMemoryNodes: scalar(P.asWritten, '', {
     support: 'accepted',
-    doc: 'These settings control the cpuset controller in the unified hierarchy.',
+    doc: 'NUMA nodes the unit may allocate from (cpuset.mems).',
   }),
   StartupAllowedMemoryNodes: scalar(P.asWritten, '', {
     support: 'accepted',
-    doc: 'These settings control the cpuset controller in the unified hierarchy.',
+    doc: 'AllowedMemoryNodes= while the system is starting up or shutting down.',
   }),
   CPUAccounting: scalar(P.bool, false, {
     support: 'accepted',
@@ -29,11 +29,11 @@ export const cgroupContext = {
   }),
   CPUWeight: scalar(P.weight, 0, {
     support: 'accepted',
-    doc: 'These settings control the cpu controller in the unified hierarchy.',
+    doc: "The cgroup's cpu.weight (1-10000, or idle).",
   }),
   StartupCPUWeight: scalar(P.weight, 0, {
     support: 'accepted',
-    doc: 'These settings control the cpu controller in the unified hierarchy.',
+    doc: 'cpu.weight while the system is starting up or shutting down.',
   }),
   CPUShares: scalar(P.integer(2, 262144), 0, { support: 'accepted', doc: 'See systemd CPUShares=.' }),
   StartupCPUShares: scalar(P.integer(2, 262144), 0, {
@@ -42,11 +42,11 @@ export const cgroupContext = {
   }),
   CPUQuota: scalar(P.percent, 0, {
     support: 'accepted',
-    doc: 'This setting controls the cpu controller in the unified hierarchy.',
+    doc: 'CPU time the unit may use, as a percentage of one CPU (cpu.max).',
   }),
   CPUQuotaPeriodSec: scalar(P.timeSpan, 0, {
     support: 'accepted',
-    doc: 'This setting controls the cpu controller in the unified hierarchy.',
+    doc: 'The period CPUQuota= is measured over.',
   }),
   MemoryAccounting: scalar(P.bool, false, {
     support: 'accepted',
@@ -55,42 +55,57 @@ export const cgroupContext = {
   MemoryMin: scalar(
     P.byteLimit,
     { kind: 'infinity' },
-    { support: 'accepted', doc: 'These settings control the memory controller in the unified hierarchy.' },
+    {
+      support: 'accepted',
+      doc: "The cgroup's memory.min: bytes, a percentage of physical memory, or infinity.",
+    },
   ),
   DefaultMemoryMin: scalar(
     P.byteLimit,
     { kind: 'infinity' },
-    { support: 'accepted', doc: 'See systemd DefaultMemoryMin=.' },
+    { support: 'accepted', doc: 'Default memory.min for the children of this unit.' },
   ),
   DefaultMemoryLow: scalar(
     P.byteLimit,
     { kind: 'infinity' },
-    { support: 'accepted', doc: 'See systemd DefaultMemoryLow=.' },
+    { support: 'accepted', doc: 'Default memory.low for the children of this unit.' },
   ),
   MemoryLow: scalar(
     P.byteLimit,
     { kind: 'infinity' },
-    { support: 'accepted', doc: 'These settings control the memory controller in the unified hierarchy.' },
+    {
+      support: 'accepted',
+      doc: "The cgroup's memory.low: bytes, a percentage of physical memory, or infinity.",
+    },
   ),
   MemoryHigh: scalar(
     P.byteLimit,
     { kind: 'infinity' },
-    { support: 'accepted', doc: 'These settings control the memory controller in the unified hierarchy.' },
+    {
+      support: 'accepted',
+      doc: "The cgroup's memory.high: bytes, a percentage of physical memory, or infinity.",
+    },
   ),
   MemoryMax: scalar(
     P.byteLimit,
     { kind: 'infinity' },
-    { support: 'accepted', doc: 'These settings control the memory controller in the unified hierarchy.' },
+    {
+      support: 'accepted',
+      doc: "The cgroup's memory.max: bytes, a percentage of physical memory, or infinity.",
+    },
   ),
   MemorySwapMax: scalar(
     P.byteLimit,
     { kind: 'infinity' },
-    { support: 'accepted', doc: 'These settings control the memory controller in the unified hierarchy.' },
+    {
+      support: 'accepted',
+      doc: "The cgroup's memory.swap.max: bytes, a percentage of physical memory, or infinity.",
+    },
   ),
   MemoryLimit: scalar(
     P.byteLimit,
     { kind: 'infinity' },
-    { support: 'accepted', doc: 'See systemd MemoryLimit=.' },
+    { support: 'accepted', doc: 'Obsolete cgroup v1 spelling of MemoryMax=.' },
   ),
   DeviceAllow: list(P.asWrittenList, {
     support: 'accepted',
@@ -106,24 +121,24 @@ export const cgroupContext = {
   }),
   IOWeight: scalar(P.weight, 0, {
     support: 'accepted',
-    doc: 'These settings control the io controller in the unified hierarchy.',
+    doc: "The cgroup's io.weight (1-10000).",
   }),
   StartupIOWeight: scalar(P.weight, 0, {
     support: 'accepted',
-    doc: 'These settings control the io controller in the unified hierarchy.',
+    doc: 'io.weight while the system is starting up or shutting down.',
   }),
-  IODeviceWeight: scalar(P.asWritten, '', { support: 'accepted', doc: 'See systemd IODeviceWeight=.' }),
-  IOReadBandwidthMax: scalar(P.asWritten, '', {
+  IODeviceWeight: list(P.asWrittenList, { support: 'accepted', doc: 'See systemd IODeviceWeight=.' }),
+  IOReadBandwidthMax: list(P.asWrittenList, {
     support: 'accepted',
     doc: 'See systemd IOReadBandwidthMax=.',
   }),
-  IOWriteBandwidthMax: scalar(P.asWritten, '', {
+  IOWriteBandwidthMax: list(P.asWrittenList, {
     support: 'accepted',
     doc: 'See systemd IOWriteBandwidthMax=.',
   }),
-  IOReadIOPSMax: scalar(P.asWritten, '', { support: 'accepted', doc: 'See systemd IOReadIOPSMax=.' }),
-  IOWriteIOPSMax: scalar(P.asWritten, '', { support: 'accepted', doc: 'See systemd IOWriteIOPSMax=.' }),
-  IODeviceLatencyTargetSec: scalar(P.asWritten, '', {
+  IOReadIOPSMax: list(P.asWrittenList, { support: 'accepted', doc: 'See systemd IOReadIOPSMax=.' }),
+  IOWriteIOPSMax: list(P.asWrittenList, { support: 'accepted', doc: 'See systemd IOWriteIOPSMax=.' }),
+  IODeviceLatencyTargetSec: list(P.asWrittenList, {
     support: 'accepted',
     doc: 'See systemd IODeviceLatencyTargetSec=.',
   }),
@@ -133,15 +148,15 @@ export const cgroupContext = {
     support: 'accepted',
     doc: 'See systemd StartupBlockIOWeight=.',
   }),
-  BlockIODeviceWeight: scalar(P.asWritten, '', {
+  BlockIODeviceWeight: list(P.asWrittenList, {
     support: 'accepted',
     doc: 'See systemd BlockIODeviceWeight=.',
   }),
-  BlockIOReadBandwidth: scalar(P.asWritten, '', {
+  BlockIOReadBandwidth: list(P.asWrittenList, {
     support: 'accepted',
     doc: 'See systemd BlockIOReadBandwidth=.',
   }),
-  BlockIOWriteBandwidth: scalar(P.asWritten, '', {
+  BlockIOWriteBandwidth: list(P.asWrittenList, {
     support: 'accepted',
     doc: 'See systemd BlockIOWriteBandwidth=.',
   }),
@@ -168,46 +183,46 @@ export const cgroupContext = {
   }),
   IPAddressAllow: list(P.words, {
     support: 'accepted',
-    doc: 'Turn on network traffic filtering for IP packets sent and received over AF_INET and AF_INET6 sockets.',
+    doc: 'IP address prefixes the unit may talk to (with IPAddressDeny=).',
   }),
   IPAddressDeny: list(P.words, {
     support: 'accepted',
-    doc: 'Turn on network traffic filtering for IP packets sent and received over AF_INET and AF_INET6 sockets.',
+    doc: 'IP address prefixes the unit may not talk to.',
   }),
-  IPIngressFilterPath: scalar(P.asWritten, '', {
+  IPIngressFilterPath: list(P.asWrittenList, {
     support: 'ignored',
-    doc: 'Add custom network traffic filters implemented as BPF programs, applying to all IP packets sent and received over AF_INET and AF_INET6 sockets.',
+    doc: "BPF programs filtering the unit's incoming IP packets.",
   }),
-  IPEgressFilterPath: scalar(P.asWritten, '', {
+  IPEgressFilterPath: list(P.asWrittenList, {
     support: 'ignored',
-    doc: 'Add custom network traffic filters implemented as BPF programs, applying to all IP packets sent and received over AF_INET and AF_INET6 sockets.',
+    doc: "BPF programs filtering the unit's outgoing IP packets.",
   }),
-  ManagedOOMSwap: scalar(P.asWritten, '', {
+  ManagedOOMSwap: scalar(P.oneOf(['auto', 'kill'] as const), 'auto', {
     support: 'accepted',
     doc: "Specifies how systemd-oomd.service(8) will act on this unit's cgroups.",
   }),
-  ManagedOOMMemoryPressure: scalar(P.asWritten, '', {
+  ManagedOOMMemoryPressure: scalar(P.oneOf(['auto', 'kill'] as const), 'auto', {
     support: 'accepted',
     doc: "Specifies how systemd-oomd.service(8) will act on this unit's cgroups.",
   }),
-  ManagedOOMMemoryPressureLimit: scalar(P.asWritten, '', {
+  ManagedOOMMemoryPressureLimit: scalar(P.percent, 0, {
     support: 'accepted',
     doc: 'Overrides the default memory pressure limit set by oomd.conf(5) for this unit (cgroup).',
   }),
-  ManagedOOMPreference: scalar(P.asWritten, '', {
+  ManagedOOMPreference: scalar(P.oneOf(['none', 'avoid', 'omit'] as const), 'none', {
     support: 'accepted',
     doc: "Allows deprioritizing or omitting this unit's cgroup as a candidate when systemd-oomd needs to act.",
   }),
-  BPFProgram: scalar(P.asWritten, '', { support: 'ignored', doc: 'Add a custom cgroup BPF program.' }),
-  SocketBindAllow: scalar(P.asWritten, '', {
+  BPFProgram: list(P.asWrittenList, { support: 'ignored', doc: 'Add a custom cgroup BPF program.' }),
+  SocketBindAllow: list(P.asWrittenList, {
     support: 'accepted',
     doc: 'Configures restrictions on the ability of unit processes to invoke bind(2) on a socket.',
   }),
-  SocketBindDeny: scalar(P.asWritten, '', {
+  SocketBindDeny: list(P.asWrittenList, {
     support: 'accepted',
     doc: 'Configures restrictions on the ability of unit processes to invoke bind(2) on a socket.',
   }),
-  RestrictNetworkInterfaces: scalar(P.asWritten, '', {
+  RestrictNetworkInterfaces: list(P.asWrittenList, {
     support: 'accepted',
     doc: 'Takes a list of space-separated network interface names. This option restricts the network interfaces that processes of this unit can use.',
   }),

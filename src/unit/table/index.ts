@@ -80,19 +80,44 @@ export type UnitConfig =
 export type ServiceConfig = Extract<UnitConfig, { type: 'service' }>;
 export type SocketConfig = Extract<UnitConfig, { type: 'socket' }>;
 
+export interface FoundRow {
+  readonly block: BlockName;
+  readonly row: AnyRow;
+}
+
+/** Per unit type and section, key -> row, built once: lookups happen for every line of every unit. */
+const index = new Map<SupportedType, Map<string, Map<string, FoundRow>>>();
+
+function sectionIndex(type: SupportedType): Map<string, Map<string, FoundRow>> {
+  let byType = index.get(type);
+  if (byType) return byType;
+  byType = new Map();
+  for (const [section, blocks] of Object.entries(SECTIONS[type])) {
+    const keys = new Map<string, FoundRow>();
+    // The first block naming a key wins, as the blocks are listed in priority order.
+    for (const block of [...blocks].reverse()) {
+      for (const [key, row] of Object.entries(BLOCKS[block] as Block))
+        if (!row.internal) keys.set(key, { block, row });
+    }
+    byType.set(section, keys);
+  }
+  index.set(type, byType);
+  return byType;
+}
+
 /** Finds the row a key names in a section of a unit type; internal rows are not keys. */
 export function lookupRow(
   type: SupportedType,
   section: string,
   key: string,
-): { block: BlockName; row: AnyRow } | 'unknown-section' | 'unknown-key' {
-  const blocks = SECTIONS[type][section];
-  if (!blocks) return 'unknown-section';
-  for (const block of blocks) {
-    const row = (BLOCKS[block] as Block)[key];
-    if (row && !row.internal) return { block, row };
-  }
-  return 'unknown-key';
+): FoundRow | 'unknown-section' | 'unknown-key' {
+  const keys = sectionIndex(type).get(section);
+  if (!keys) return 'unknown-section';
+  return keys.get(key) ?? 'unknown-key';
+}
+
+export function hasSection(type: SupportedType, section: string): boolean {
+  return sectionIndex(type).has(section);
 }
 
 /** Every (section, key, row) the table knows, for generated docs and the feature comparison. */

@@ -9,11 +9,11 @@ export const installSection = {
   }),
   WantedBy: list(P.unitNames, {
     support: 'accepted',
-    doc: 'This option may be used more than once, or a space-separated list of unit names may be given. A symbolic link is created in the .wants/ or .requires/...',
+    doc: 'Units that get a Wants= dependency on this unit when it is enabled (a link in their .wants/ directory).',
   }),
   RequiredBy: list(P.unitNames, {
     support: 'accepted',
-    doc: 'This option may be used more than once, or a space-separated list of unit names may be given. A symbolic link is created in the .wants/ or .requires/...',
+    doc: 'Units that get a Requires= dependency on this unit when it is enabled (a link in their .requires/ directory).',
   }),
   Also: list(P.unitNames, {
     support: 'accepted',

@@ -99,9 +99,16 @@ export const prefixedPaths: ValueParser<PrefixedPath[]> = (raw, ctx) => {
   return ok(out);
 };
 
+/** Most values have no quotes or escapes; those split on whitespace without the full word grammar. */
+const PLAIN = /^[^"'\\]*$/;
+function splitWords(raw: string, cunescape: boolean): Parsed<string[]> {
+  if (PLAIN.test(raw)) return ok(raw.split(/[ \t\n\r]+/).filter((w) => w !== ''));
+  return extractWords(raw, { unquote: true, cunescape });
+}
+
 /** Dependency lists: unit names, specifiers expanded; invalid names fail the assignment. */
 export const unitNames: ValueParser<string[]> = (raw, ctx) => {
-  const w = extractWords(raw, { unquote: true, cunescape: false });
+  const w = splitWords(raw, false);
   if (!w.ok) return w;
   const names: string[] = [];
   for (const word of w.value) {

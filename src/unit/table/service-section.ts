@@ -14,7 +14,7 @@ export const serviceSection = {
   }),
   ExecStartPre: list(P.execCommands, {
     support: 'accepted',
-    doc: 'Additional commands that are executed before or after the command in ExecStart=, respectively.',
+    doc: 'Commands run before ExecStart=; a failing one (without -) fails the start.',
   }),
   ExecStart: list(P.execCommands, {
     support: 'accepted',
@@ -22,7 +22,7 @@ export const serviceSection = {
   }),
   ExecStartPost: list(P.execCommands, {
     support: 'accepted',
-    doc: 'Additional commands that are executed before or after the command in ExecStart=, respectively.',
+    doc: 'Commands run after ExecStart= has started (or, for Type=notify, signalled readiness).',
   }),
   ExecReload: list(P.execCommands, {
     support: 'accepted',
@@ -54,11 +54,11 @@ export const serviceSection = {
   }),
   TimeoutStartFailureMode: scalar(P.oneOf(TIMEOUT_MODES), 'terminate', {
     support: 'accepted',
-    doc: 'These options configure the action that is taken in case a daemon service does not signal start-up within its configured TimeoutStartSec=, respectively if...',
+    doc: 'What to do when start-up times out: terminate, abort or kill.',
   }),
   TimeoutStopFailureMode: scalar(P.oneOf(TIMEOUT_MODES), 'terminate', {
     support: 'accepted',
-    doc: 'These options configure the action that is taken in case a daemon service does not signal start-up within its configured TimeoutStartSec=, respectively if...',
+    doc: 'What to do when stopping times out: terminate, abort or kill.',
   }),
   RuntimeMaxSec: scalar(P.timeSpan, Infinity, {
     support: 'accepted',

@@ -12,21 +12,21 @@ export const socketSection = {
     'Listen',
     list(P.listen('ListenStream'), {
       support: 'accepted',
-      doc: 'Specifies an address to listen on for a stream (SOCK_STREAM), datagram (SOCK_DGRAM), or sequential packet (SOCK_SEQPACKET) socket, respectively.',
+      doc: 'Listen on a SOCK_STREAM socket: a path, @abstract, port, addr:port or [addr6]:port.',
     }),
   ),
   ListenDatagram: into(
     'Listen',
     list(P.listen('ListenDatagram'), {
       support: 'accepted',
-      doc: 'Specifies an address to listen on for a stream (SOCK_STREAM), datagram (SOCK_DGRAM), or sequential packet (SOCK_SEQPACKET) socket, respectively.',
+      doc: 'Listen on a SOCK_DGRAM socket: a path, @abstract, port, addr:port or [addr6]:port.',
     }),
   ),
   ListenSequentialPacket: into(
     'Listen',
     list(P.listen('ListenSequentialPacket'), {
       support: 'accepted',
-      doc: 'Specifies an address to listen on for a stream (SOCK_STREAM), datagram (SOCK_DGRAM), or sequential packet (SOCK_SEQPACKET) socket, respectively.',
+      doc: 'Listen on a SOCK_SEQPACKET socket on a path or @abstract name.',
     }),
   ),
   ListenFIFO: into(
@@ -76,25 +76,25 @@ export const socketSection = {
     support: 'accepted',
     doc: 'Takes an unsigned 32bit integer argument. Specifies the number of connections to queue that have not been accepted yet.',
   }),
-  BindToDevice: scalar(P.asWritten, '', {
+  BindToDevice: scalar(P.word, '', {
     support: 'accepted',
     doc: 'Specifies a network interface name to bind this socket to.',
   }),
   ExecStartPre: list(P.execCommands, {
     support: 'accepted',
-    doc: 'Additional commands that are executed before or after the command in ExecStart=, respectively.',
+    doc: 'Commands run before the sockets are created and bound.',
   }),
   ExecStartPost: list(P.execCommands, {
     support: 'accepted',
-    doc: 'Additional commands that are executed before or after the command in ExecStart=, respectively.',
+    doc: 'Commands run after the sockets are created and bound.',
   }),
   ExecStopPre: list(P.execCommands, {
     support: 'accepted',
-    doc: 'Additional commands that are executed before or after the listening sockets/FIFOs are closed and removed, respectively.',
+    doc: 'Commands run before the sockets are closed.',
   }),
   ExecStopPost: list(P.execCommands, {
     support: 'accepted',
-    doc: 'Additional commands that are executed after the service is stopped.',
+    doc: 'Commands run after the sockets are closed.',
   }),
   SocketUser: scalar(P.word, '', {
     support: 'accepted',
@@ -156,7 +156,7 @@ export const socketSection = {
     support: 'accepted',
     doc: "Takes a boolean argument. TCP Nagle's algorithm works by combining a number of small outgoing messages, and sending them all at once.",
   }),
-  Priority: scalar(P.asWritten, '', {
+  Priority: scalar(P.integer(-2147483648, 2147483647), 0, {
     support: 'accepted',
     doc: 'Takes an integer argument controlling the priority for all traffic sent from this socket. This controls the SO_PRIORITY socket option (see socket(7) for...',
   }),
@@ -222,11 +222,11 @@ export const socketSection = {
   }),
   MessageQueueMaxMessages: scalar(P.integer(-2147483648, 2147483647), 0, {
     support: 'accepted',
-    doc: 'These two settings take integer values and control the mq_maxmsg field or the mq_msgsize field, respectively, when creating the message queue.',
+    doc: 'mq_maxmsg of a message queue created by ListenMessageQueue=.',
   }),
   MessageQueueMessageSize: scalar(P.integer(-2147483648, 2147483647), 0, {
     support: 'accepted',
-    doc: 'These two settings take integer values and control the mq_maxmsg field or the mq_msgsize field, respectively, when creating the message queue.',
+    doc: 'mq_msgsize of a message queue created by ListenMessageQueue=.',
   }),
   RemoveOnStop: scalar(P.bool, false, {
     support: 'accepted',
@@ -254,15 +254,15 @@ export const socketSection = {
   }),
   SmackLabel: scalar(P.text, '', {
     support: 'ignored',
-    doc: 'Takes a string value. Controls the extended attributes "security.SMACK64", "security.SMACK64IPIN" and "security.SMACK64IPOUT", respectively, i.e.',
+    doc: 'SMACK64 extended attribute of the socket or FIFO.',
   }),
   SmackLabelIPIn: scalar(P.text, '', {
     support: 'ignored',
-    doc: 'Takes a string value. Controls the extended attributes "security.SMACK64", "security.SMACK64IPIN" and "security.SMACK64IPOUT", respectively, i.e.',
+    doc: 'SMACK64IPIN extended attribute of the socket.',
   }),
   SmackLabelIPOut: scalar(P.text, '', {
     support: 'ignored',
-    doc: 'Takes a string value. Controls the extended attributes "security.SMACK64", "security.SMACK64IPIN" and "security.SMACK64IPOUT", respectively, i.e.',
+    doc: 'SMACK64IPOUT extended attribute of the socket.',
   }),
   SELinuxContextFromNet: scalar(P.bool, false, {
     support: 'ignored',

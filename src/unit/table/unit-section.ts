@@ -52,11 +52,11 @@ export const unitSection = {
   }),
   OnSuccess: list(P.unitNames, {
     support: 'accepted',
-    doc: 'A space-separated list of one or more units that are activated when this unit enters the "inactive" state.',
+    doc: 'Units to activate when this unit enters the inactive state after succeeding.',
   }),
   OnFailure: list(P.unitNames, {
     support: 'accepted',
-    doc: 'A space-separated list of one or more units that are activated when this unit enters the "failed" state.',
+    doc: 'Units to activate when this unit enters the failed state.',
   }),
   PropagatesReloadTo: list(P.unitNames, {
     support: 'accepted',
@@ -92,12 +92,12 @@ export const unitSection = {
   }),
   RequiresOverridable: alias(
     'Requires',
-    list(P.unitNames, { support: 'accepted', doc: 'See systemd RequiresOverridable=.' }),
+    list(P.unitNames, { support: 'accepted', doc: 'Obsolete; treated as Requires=.' }),
     'Obsolete; treated as Requires=.',
   ),
   RequisiteOverridable: alias(
     'Requisite',
-    list(P.unitNames, { support: 'accepted', doc: 'See systemd RequisiteOverridable=.' }),
+    list(P.unitNames, { support: 'accepted', doc: 'Obsolete; treated as Requisite=.' }),
     'Obsolete; treated as Requisite=.',
   ),
   RequiresMountsFor: list(P.words, {
@@ -174,11 +174,11 @@ export const unitSection = {
   }),
   FailureAction: scalar(P.oneOf(EMERGENCY_ACTIONS), 'none', {
     support: 'accepted',
-    doc: 'Configure the action to take when the unit stops and enters a failed state or inactive state.',
+    doc: 'What to do (none, reboot, poweroff, exit, ...) when the unit stops and enters the failed state.',
   }),
   SuccessAction: scalar(P.oneOf(EMERGENCY_ACTIONS), 'none', {
     support: 'accepted',
-    doc: 'Configure the action to take when the unit stops and enters a failed state or inactive state.',
+    doc: 'What to do (none, reboot, poweroff, exit, ...) when the unit stops and enters the inactive state.',
   }),
   FailureActionExitStatus: scalar(P.integer(-1, 255), -1, {
     support: 'accepted',
@@ -205,7 +205,7 @@ export const unitSection = {
   Asserts: internal(
     list<Condition>(() => fail('internal'), {
       support: 'accepted',
-      doc: 'Every Assert*= setting, in order.',
+      doc: 'Like Conditions=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   ConditionPathExists: into(
@@ -419,245 +419,245 @@ export const unitSection = {
     'Conditions',
     list(condition('MemoryPressure'), {
       support: 'accepted',
-      doc: 'Verify that the overall system (memory, CPU or IO) pressure is below or equal to a threshold.',
+      doc: 'Check that system memory pressure (PSI) is at or below a threshold.',
     }),
   ),
   ConditionCPUPressure: into(
     'Conditions',
     list(condition('CPUPressure'), {
       support: 'accepted',
-      doc: 'Verify that the overall system (memory, CPU or IO) pressure is below or equal to a threshold.',
+      doc: 'Check that system CPU pressure (PSI) is at or below a threshold.',
     }),
   ),
   ConditionIOPressure: into(
     'Conditions',
     list(condition('IOPressure'), {
       support: 'accepted',
-      doc: 'Verify that the overall system (memory, CPU or IO) pressure is below or equal to a threshold.',
+      doc: 'Check that system IO pressure (PSI) is at or below a threshold.',
     }),
   ),
   AssertPathExists: into(
     'Asserts',
     list(condition('PathExists'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionPathExists=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertPathExistsGlob: into(
     'Asserts',
     list(condition('PathExistsGlob'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionPathExistsGlob=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertPathIsDirectory: into(
     'Asserts',
     list(condition('PathIsDirectory'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionPathIsDirectory=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertPathIsSymbolicLink: into(
     'Asserts',
     list(condition('PathIsSymbolicLink'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionPathIsSymbolicLink=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertPathIsMountPoint: into(
     'Asserts',
     list(condition('PathIsMountPoint'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionPathIsMountPoint=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertPathIsReadWrite: into(
     'Asserts',
     list(condition('PathIsReadWrite'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionPathIsReadWrite=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertPathIsEncrypted: into(
     'Asserts',
     list(condition('PathIsEncrypted'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionPathIsEncrypted=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertDirectoryNotEmpty: into(
     'Asserts',
     list(condition('DirectoryNotEmpty'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionDirectoryNotEmpty=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertFileNotEmpty: into(
     'Asserts',
     list(condition('FileNotEmpty'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionFileNotEmpty=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertFileIsExecutable: into(
     'Asserts',
     list(condition('FileIsExecutable'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionFileIsExecutable=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertNeedsUpdate: into(
     'Asserts',
     list(condition('NeedsUpdate'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionNeedsUpdate=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertFirstBoot: into(
     'Asserts',
     list(condition('FirstBoot'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionFirstBoot=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertArchitecture: into(
     'Asserts',
     list(condition('Architecture'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionArchitecture=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertVirtualization: into(
     'Asserts',
     list(condition('Virtualization'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionVirtualization=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertHost: into(
     'Asserts',
     list(condition('Host'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionHost=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertKernelCommandLine: into(
     'Asserts',
     list(condition('KernelCommandLine'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionKernelCommandLine=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertKernelVersion: into(
     'Asserts',
     list(condition('KernelVersion'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionKernelVersion=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertCredential: into(
     'Asserts',
     list(condition('Credential'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionCredential=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertSecurity: into(
     'Asserts',
     list(condition('Security'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionSecurity=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertCapability: into(
     'Asserts',
     list(condition('Capability'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionCapability=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertACPower: into(
     'Asserts',
     list(condition('ACPower'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionACPower=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertMemory: into(
     'Asserts',
     list(condition('Memory'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionMemory=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertCPUFeature: into(
     'Asserts',
     list(condition('CPUFeature'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionCPUFeature=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertCPUs: into(
     'Asserts',
     list(condition('CPUs'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionCPUs=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertEnvironment: into(
     'Asserts',
     list(condition('Environment'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionEnvironment=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertUser: into(
     'Asserts',
     list(condition('User'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionUser=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertGroup: into(
     'Asserts',
     list(condition('Group'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionGroup=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertControlGroupController: into(
     'Asserts',
     list(condition('ControlGroupController'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionControlGroupController=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertOSRelease: into(
     'Asserts',
     list(condition('OSRelease'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionOSRelease=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertMemoryPressure: into(
     'Asserts',
     list(condition('MemoryPressure'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionMemoryPressure=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertCPUPressure: into(
     'Asserts',
     list(condition('CPUPressure'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionCPUPressure=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
   AssertIOPressure: into(
     'Asserts',
     list(condition('IOPressure'), {
       support: 'accepted',
-      doc: 'Similar to the ConditionArchitecture=, ConditionVirtualization=, ..., condition settings described above, these settings add assertion checks to the...',
+      doc: 'Like ConditionIOPressure=, but a failed check fails the start job instead of skipping the unit.',
     }),
   ),
 } satisfies Block;
