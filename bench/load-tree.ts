@@ -33,13 +33,21 @@ function readTree(dir: string): number {
 export function benchLoadTree(tree = '/lib/systemd/system', runs = 15): BenchRow[] {
   let units = 0;
   const load = (): void => {
-    const loader = new UnitLoader(UnitFileIndex.scan(buildSearchPath({ unitDirs: [tree], builtinDir: builtinUnitDir() })));
+    const loader = new UnitLoader(
+      UnitFileIndex.scan(buildSearchPath({ unitDirs: [tree], builtinDir: builtinUnitDir() })),
+    );
     units = loader.loadAll().length;
   };
   const loadMs = timeMedianMs(load, runs);
   const readMs = timeMedianMs(() => readTree(tree), runs);
   return [
-    { figure: `load+parse ${tree} (${units} units)`, value: loadMs, unit: 'ms', baseline: readMs, baselineName: 'read the files' },
+    {
+      figure: `load+parse ${tree} (${units} units)`,
+      value: loadMs,
+      unit: 'ms',
+      baseline: readMs,
+      baselineName: 'read the files',
+    },
     {
       figure: 'units loaded per second',
       value: (units / loadMs) * 1000,

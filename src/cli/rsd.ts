@@ -6,7 +6,10 @@ import { builtinUnitDir } from './paths';
 import { showBootSet } from './show-boot-set';
 import { verify } from './verify';
 
-function unitDirsFrom(flag: readonly string[] | undefined, configPath: string): { dirs: string[]; warnings: string[] } {
+function unitDirsFrom(
+  flag: readonly string[] | undefined,
+  configPath: string,
+): { dirs: string[]; warnings: string[] } {
   const { config, warnings } = readRsdConfig(configPath);
   return { dirs: flag && flag.length > 0 ? [...flag] : [...config.unitDirs], warnings };
 }
@@ -17,7 +20,8 @@ void yargs(hideBin(process.argv))
   .option('unit-dir', {
     type: 'string',
     array: true,
-    describe: "Read units from DIR instead of systemd's directories (repeatable); rsd's own units/ stays last",
+    describe:
+      "Read units from DIR instead of systemd's directories (repeatable); rsd's own units/ stays last",
   })
   .option('config', { type: 'string', default: DEFAULT_CONFIG_PATH, describe: "rsd's own settings file" })
   .command(
@@ -27,7 +31,11 @@ void yargs(hideBin(process.argv))
     (argv) => {
       const { dirs, warnings } = unitDirsFrom(argv['unit-dir'], argv.config);
       for (const w of warnings) console.error(w);
-      process.exitCode = showBootSet({ unitDirs: dirs, builtinDir: builtinUnitDir(), out: (l) => console.log(l) });
+      process.exitCode = showBootSet({
+        unitDirs: dirs,
+        builtinDir: builtinUnitDir(),
+        out: (l) => console.log(l),
+      });
     },
   )
   .command(
@@ -51,7 +59,13 @@ void yargs(hideBin(process.argv))
       }
       const { dirs, warnings } = unitDirsFrom(argv['unit-dir'], argv.config);
       for (const w of warnings) console.error(w);
-      const result = verify({ targets, all: argv.all, unitDirs: dirs, builtinDir: builtinUnitDir(), unenforced: argv.unenforced });
+      const result = verify({
+        targets,
+        all: argv.all,
+        unitDirs: dirs,
+        builtinDir: builtinUnitDir(),
+        unenforced: argv.unenforced,
+      });
       for (const line of result.lines) console.error(line);
       process.exitCode = result.exitCode;
     },

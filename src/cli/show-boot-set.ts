@@ -47,7 +47,14 @@ function startOrder(units: LoadedUnit[]): { order: string[]; cycle: string | nul
  * boot of default.target would start, in an order that respects After=/Before=. Returns the exit status.
  */
 export function showBootSet(opts: BootSetOptions): number {
-  const loader = new UnitLoader(UnitFileIndex.scan(buildSearchPath({ unitDirs: opts.unitDirs.length > 0 ? [...opts.unitDirs] : undefined, builtinDir: opts.builtinDir })));
+  const loader = new UnitLoader(
+    UnitFileIndex.scan(
+      buildSearchPath({
+        unitDirs: opts.unitDirs.length > 0 ? [...opts.unitDirs] : undefined,
+        builtinDir: opts.builtinDir,
+      }),
+    ),
+  );
   const units = pulledIn(loader, opts.target ?? 'default.target');
   for (const unit of units) for (const d of unit.diagnostics) opts.out(formatDiagnostic(d));
   const { order, cycle } = startOrder(units);
@@ -60,7 +67,8 @@ export function showBootSet(opts: BootSetOptions): number {
   });
   const width = Math.max(4, ...rows.map((r) => r[0].length));
   opts.out(`${'UNIT'.padEnd(width)}  LOAD         DESCRIPTION`);
-  for (const [id, load, description] of rows) opts.out(`${id.padEnd(width)}  ${load.padEnd(11)}  ${description}`);
+  for (const [id, load, description] of rows)
+    opts.out(`${id.padEnd(width)}  ${load.padEnd(11)}  ${description}`);
   opts.out('');
   opts.out(`${rows.length} units would be started for ${opts.target ?? 'default.target'}, in this order.`);
   return units.some((u) => u.loadState === 'bad-setting' || u.loadState === 'error') ? 1 : 0;

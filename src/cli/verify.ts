@@ -39,7 +39,9 @@ function isExecutableFile(path: string): boolean {
 function executableProblem(cmd: ExecCommand): string | null {
   if (cmd.flags.ignoreFailure) return null;
   if (cmd.path.startsWith('/')) {
-    return isExecutableFile(cmd.path) ? null : `Command ${cmd.path} is not executable: No such file or directory`;
+    return isExecutableFile(cmd.path)
+      ? null
+      : `Command ${cmd.path} is not executable: No such file or directory`;
   }
   return EXEC_SEARCH_PATH.some((d) => isExecutableFile(`${d}/${cmd.path}`))
     ? null
@@ -50,7 +52,15 @@ function execCommandsOf(config: UnitConfig): ExecCommand[] {
   switch (config.type) {
     case 'service': {
       const s = config.Service;
-      return [s.ExecCondition, s.ExecStartPre, s.ExecStart, s.ExecStartPost, s.ExecReload, s.ExecStop, s.ExecStopPost].flat();
+      return [
+        s.ExecCondition,
+        s.ExecStartPre,
+        s.ExecStart,
+        s.ExecStartPost,
+        s.ExecReload,
+        s.ExecStop,
+        s.ExecStopPost,
+      ].flat();
     }
     case 'socket': {
       const s = config.Socket;
@@ -90,13 +100,17 @@ export function verify(opts: VerifyOptions): VerifyResult {
     for (const d of unit.diagnostics) lines.push(formatDiagnostic(d));
   };
 
-  const names = opts.all ? loader.loadAll().map((u) => u.id) : opts.targets.map((t) => (t.includes('/') ? basename(t) : t));
+  const names = opts.all
+    ? loader.loadAll().map((u) => u.id)
+    : opts.targets.map((t) => (t.includes('/') ? basename(t) : t));
   for (const name of names) {
     const unit = loader.load(name);
     report(unit);
     if (unit.loadState !== 'loaded') {
       failed = true;
-      lines.push(unit.loadState === 'bad-setting' ? `Unit ${unit.id} has a bad unit file setting.` : unit.reason);
+      lines.push(
+        unit.loadState === 'bad-setting' ? `Unit ${unit.id} has a bad unit file setting.` : unit.reason,
+      );
       continue;
     }
     for (const cmd of execCommandsOf(unit.config)) {
@@ -121,7 +135,8 @@ export function verify(opts: VerifyOptions): VerifyResult {
     }
     if (opts.unenforced) {
       for (const s of unit.applied) {
-        if (s.support === 'accepted') lines.push(`${s.file}:${s.line}: ${s.key}= is parsed but not enforced by rsd.`);
+        if (s.support === 'accepted')
+          lines.push(`${s.file}:${s.line}: ${s.key}= is parsed but not enforced by rsd.`);
       }
     }
   }

@@ -1,0 +1,77 @@
+import { basename } from 'node:path';
+import { instantiate, parseUnitName } from '../unit/name';
+import type { FileKind } from './file-kind';
+import { followAlias } from './follow-alias';
+import type { NameEntry } from './scan-tree';
+
+/**
+ * The reverse of the name map: the name of each fragment's file -> every name that leads to it (systemd's
+ * unit_names_map). An instance linked to a template (`foo@a.service -> bar@.service`) is recorded under the
+ * instance of the target (`bar@a.service`): it aliases that one instance only. Masked units have no aliases.
+ */
+export function buildAliasMap(
+  names: ReadonlyMap<string, NameEntry>,
+  kindOf: (path: string) => FileKind,
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const src of names.keys()) {
+    const f = followAlias(names, src);
+    if (!f.ok || kindOf(f.path).kind === 'null-or-empty') continue;
+    let dst = basename(f.path);
+    const s = parseUnitName(src);
+    const d = parseUnitName(dst);
+    if (s.ok && s.value.kind === 'instance' && d.ok && d.value.kind === 'template') {
+      const inst = instantiate(dst, s.value.instance);
+      if (!inst.ok) continue;
+      dst = inst.value;
+    }
+    const list = out.get(dst) ?? [];
+    list.push(src);
+    out.set(dst, list);
+  }
+  return out;
+}
+
+/**
+ * The names of the unit requested as `requested` whose fragment file is called `fragmentName` (null when none
+ * was found): systemd 252's unit_file_find_fragment()/add_names(). For an instance, template names are turned
+ * into the same instance, as the manager does when it adds them; an instance of an aliased template is left
+ * out when that instance has a fragment of its own elsewhere.
+ */
+export function unitNames(
+  names: ReadonlyMap<string, NameEntry>,
+  aliasMap: ReadonlyMap<string, readonly string[]>,
+  requested: string,
+  fragmentName: string | null,
+): Set<string> {
+  const req = parseUnitName(requested);
+  const instance = req.ok && req.value.kind === 'instance' ? req.value.instance : null;
+  const out = new Set<string>();
+  const add = (name: string): void => {
+    if (instance === null) {
+      out.add(name);
+      return;
+    }
+    const p = parseUnitName(name);
+    if (p.ok && p.value.kind === 'template') {
+      const inst = instantiate(name, instance);
+      if (inst.ok) out.add(inst.value);
+    } else out.add(name);
+  };
+  const addNames = (name: string, fragmentBasename: string | null): void => {
+    if (!(req.ok && req.value.kind === 'template')) add(name);
+    for (const alias of aliasMap.get(name) ?? []) {
+      const a = parseUnitName(alias);
+      if (instance !== null && a.ok && a.value.kind === 'template') {
+        const inst = instantiate(alias, instance);
+        if (!inst.ok) continue;
+        const own = followAlias(names, inst.value);
+        if (own.ok && fragmentBasename !== null && basename(own.path) !== fragmentBasename) continue;
+        add(inst.value);
+      } else add(alias);
+    }
+  };
+  addNames(requested, null);
+  if (fragmentName !== null && fragmentName !== requested) addNames(fragmentName, fragmentName);
+  return out;
+}

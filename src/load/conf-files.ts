@@ -1,0 +1,61 @@
+import type { DirEntry } from './dir-listing';
+
+/** A directory to merge, already read: `path` is its real (symlink-free) path, as systemd's chase() gives it. */
+export interface ListedDir {
+  readonly path: string;
+  readonly entries: readonly DirEntry[];
+}
+
+export interface ConfFile {
+  readonly name: string;
+  readonly path: string;
+}
+
+const BACKUP_SUFFIXES = [
+  '~',
+  '.rpmnew',
+  '.rpmsave',
+  '.rpmorig',
+  '.dpkg-old',
+  '.dpkg-new',
+  '.dpkg-tmp',
+  '.dpkg-dist',
+  '.dpkg-bak',
+  '.dpkg-backup',
+  '.dpkg-remove',
+  '.ucf-new',
+  '.ucf-old',
+  '.ucf-dist',
+  '.swp',
+  '.bak',
+  '.old',
+  '.new',
+];
+
+/** systemd's hidden_or_backup_file(): conf_files_list() never sees these. */
+export function isHiddenOrBackup(name: string): boolean {
+  return name.startsWith('.') || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
+}
+
+/** C strcmp() order: bytes, not UTF-16 code units. */
+export function byteCompare(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * systemd's conf_files_list_strv(): every entry (ending in `suffix`, when given) of every directory; a name
+ * seen in an earlier directory hides the same name in later ones; the survivors sorted by name. Directories
+ * are given highest priority first. Subdirectories are left out: systemd would try to parse them and fail.
+ */
+export function mergeConfFiles(dirs: readonly ListedDir[], suffix: string | null): ConfFile[] {
+  const byName = new Map<string, ConfFile>();
+  for (const dir of dirs) {
+    for (const e of dir.entries) {
+      if (e.kind === 'dir' || isHiddenOrBackup(e.name)) continue;
+      if (suffix !== null && !e.name.endsWith(suffix)) continue;
+      if (byName.has(e.name)) continue;
+      byName.set(e.name, { name: e.name, path: `${dir.path}/${e.name}` });
+    }
+  }
+  return [...byName.values()].sort((a, b) => byteCompare(a.name, b.name));
+}

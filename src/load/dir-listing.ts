@@ -1,0 +1,65 @@
+import { readdirSync, type Dirent } from 'node:fs';
+
+/** What a directory entry is, without following it (readdir's d_type). */
+export type EntryKind = 'file' | 'dir' | 'link' | 'other';
+
+export interface DirEntry {
+  readonly name: string;
+  readonly kind: EntryKind;
+}
+
+export type DirListing =
+  | { readonly ok: true; readonly entries: readonly DirEntry[]; readonly badNames: number }
+  | { readonly ok: false; readonly code: string };
+
+function kindOf(d: Dirent<Buffer>): EntryKind {
+  if (d.isSymbolicLink()) return 'link';
+  if (d.isFile()) return 'file';
+  if (d.isDirectory()) return 'dir';
+  return 'other';
+}
+
+/**
+ * Reads a directory once. Names are read as bytes: a name that is not valid UTF-8 cannot be a unit or drop-in
+ * name we could address by string, so it is counted in `badNames` and left out instead of being mangled into
+ * U+FFFD (which could collide with a real name).
+ */
+export function listDir(path: string): DirListing {
+  let raw: Dirent<Buffer>[];
+  try {
+    raw = readdirSync(path, { withFileTypes: true, encoding: 'buffer' });
+  } catch (e) {
+    return { ok: false, code: errnoCode(e) };
+  }
+  const entries: DirEntry[] = [];
+  let badNames = 0;
+  for (const d of raw) {
+    const name = d.name.toString('utf8');
+    if (!Buffer.from(name, 'utf8').equals(d.name)) {
+      badNames++;
+      continue;
+    }
+    entries.push({ name, kind: kindOf(d) });
+  }
+  return { ok: true, entries, badNames };
+}
+
+/** The errno name of a failed fs call (ENOENT, ELOOP, ...), for messages. */
+export function errnoCode(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : String(e);
+}
+
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ENOENT: 'No such file or directory',
+  ELOOP: 'Too many levels of symbolic links',
+  ENOTDIR: 'Not a directory',
+  EACCES: 'Permission denied',
+  EISDIR: 'Is a directory',
+  ENAMETOOLONG: 'File name too long',
+};
+
+/** strerror() wording, as systemd's `%m` prints it. */
+export function errnoText(code: string): string {
+  return ERRNO_TEXT[code] ?? code;
+}

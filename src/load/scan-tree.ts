@@ -1,0 +1,185 @@
+import { readlinkSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Diagnostic } from '../unit/diagnostic';
+import { isUnitType, parseUnitName } from '../unit/name';
+import type { ListedDir } from './conf-files';
+import { errnoCode, errnoText, listDir } from './dir-listing';
+import { fileKind } from './file-kind';
+import { aliasSymlinkProblem } from './symlink-names';
+
+/**
+ * One name in the search path, as systemd's unit_file_build_name_map() records it: a file to load (a regular
+ * file, or a symlink to outside the search path: a linked unit file or a mask, recorded under the link's own
+ * path), or an alias naming another unit by name (a symlink into the search path).
+ */
+export type NameEntry =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'alias'; readonly target: string; readonly linkPath: string };
+
+export interface ScannedTree {
+  readonly searchPath: readonly string[];
+  /** Every valid unit name found, mapped from its highest-priority directory. */
+  readonly names: ReadonlyMap<string, NameEntry>;
+  /** `.d`/`.wants`/`.requires`/`.upholds` directories, by their path in the search directory, already read. */
+  readonly subdirs: ReadonlyMap<string, ListedDir>;
+  /** Problems with a single entry, by the entry's file name (`foo.service`, `foo.service.d`). */
+  readonly entryDiagnostics: ReadonlyMap<string, readonly Diagnostic[]>;
+  /** Problems with the search directories themselves. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const SUBDIR_SUFFIXES = ['.wants', '.requires', '.upholds', '.d'];
+
+/** systemd's directory_name_is_valid(): a unit name or a unit type followed by one of SUBDIR_SUFFIXES. */
+export function isSubdirName(name: string): boolean {
+  return SUBDIR_SUFFIXES.some((suffix) => {
+    if (!name.endsWith(suffix)) return false;
+    const chopped = name.slice(0, -suffix.length);
+    return parseUnitName(chopped).ok || isUnitType(chopped);
+  });
+}
+
+/** Normalises `.`/`..` and resolves symlinks in the parent directories only, as chase(CHASE_NOFOLLOW) does. */
+function simplify(abs: string): string {
+  try {
+    return join(realpathSync(dirname(abs)), basename(abs));
+  } catch {
+    return resolve(abs);
+  }
+}
+
+class Scanner {
+  readonly names = new Map<string, NameEntry>();
+  readonly subdirs = new Map<string, ListedDir>();
+  readonly entryDiagnostics = new Map<string, Diagnostic[]>();
+  readonly diagnostics: Diagnostic[] = [];
+  /**
+   * The search path plus the real path of each directory: a symlink into /lib/systemd/system is an alias
+   * whether it is spelled /lib/... or /usr/lib/... (systemd 252's expanded_search_path).
+   */
+  private readonly expanded: string[];
+
+  constructor(searchPath: readonly string[]) {
+    const expanded = new Set<string>();
+    for (const dir of searchPath) {
+      expanded.add(dir);
+      try {
+        expanded.add(realpathSync(dir));
+      } catch {
+        // A missing directory only counts under its own name.
+      }
+    }
+    this.expanded = [...expanded];
+  }
+
+  private warn(
+    entryName: string,
+    file: string,
+    message: string,
+    severity: 'warning' | 'error' = 'warning',
+  ): void {
+    const list = this.entryDiagnostics.get(entryName) ?? [];
+    list.push({ file, line: 0, severity, message });
+    this.entryDiagnostics.set(entryName, list);
+  }
+
+  scanDir(dir: string): void {
+    const listing = listDir(dir);
+    if (!listing.ok) {
+      // A missing directory is normal (most of the search path does not exist); anything else is worth saying.
+      if (listing.code !== 'ENOENT') {
+        this.diagnostics.push({
+          file: dir,
+          line: 0,
+          severity: 'warning',
+          message: `Failed to open "${dir}", ignoring: ${errnoText(listing.code)}`,
+        });
+      }
+      return;
+    }
+    for (const e of listing.entries) {
+      const path = `${dir}/${e.name}`;
+      const isUnitName = parseUnitName(e.name).ok;
+      if (isUnitName && e.kind === 'file') {
+        if (!this.names.has(e.name)) this.names.set(e.name, { kind: 'file', path });
+      } else if (isUnitName && e.kind === 'link') {
+        if (!this.names.has(e.name)) this.scanLink(dir, e.name);
+      } else if (isUnitName) {
+        this.warn(e.name, path, 'Not a regular file or symlink, ignoring.');
+      } else if (isSubdirName(e.name)) {
+        if (e.kind === 'dir' || e.kind === 'link') this.scanSubdir(e.name, path);
+        else this.warn(e.name, path, 'Not a directory, ignoring.');
+      }
+      // Anything else (README, garbage names) is not ours: systemd skips it silently too.
+    }
+  }
+
+  private scanLink(dir: string, name: string): void {
+    const path = `${dir}/${name}`;
+    let target: string;
+    try {
+      target = readlinkSync(path);
+    } catch (e) {
+      this.warn(name, path, `Failed to read symlink, ignoring: ${errnoText(errnoCode(e))}`);
+      return;
+    }
+    const simplified = simplify(isAbsolute(target) ? target : join(dir, target));
+    const base = this.expanded.find((d) => simplified.startsWith(d + '/'));
+    if (base === undefined) {
+      // Outside the search path: a linked unit file or a mask. The link itself is the fragment; its name is
+      // the unit's name whatever the target is called.
+      this.names.set(name, { kind: 'file', path });
+      return;
+    }
+    const targetName = basename(simplified);
+    // A link to the same name further down the path adds nothing: systemd ignores it and the lower file wins.
+    if (targetName === name) return;
+    const problem = aliasSymlinkProblem(path, name, targetName);
+    if (problem !== null) {
+      this.warn(name, path, problem);
+      return;
+    }
+    if (simplified.slice(base.length + 1).includes('/')) {
+      this.warn(name, path, `Suspicious symlink ${path} -> ${simplified}, treating as alias.`);
+    }
+    this.names.set(name, { kind: 'alias', target: targetName, linkPath: path });
+  }
+
+  private scanSubdir(name: string, path: string): void {
+    // systemd chases the directory's symlinks and reports drop-ins under the real path.
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch (e) {
+      this.warn(name, path, `Failed to resolve directory, ignoring: ${errnoText(errnoCode(e))}`);
+      return;
+    }
+    const kind = fileKind(real);
+    if (kind.kind !== 'directory') {
+      this.warn(name, path, 'Not a directory, ignoring.');
+      return;
+    }
+    const listing = listDir(real);
+    if (!listing.ok) {
+      this.warn(name, path, `Failed to read directory, ignoring: ${errnoText(listing.code)}`);
+      return;
+    }
+    if (listing.badNames > 0) {
+      this.warn(name, real, `${listing.badNames} entries with names that are not UTF-8, ignoring them.`);
+    }
+    this.subdirs.set(path, { path: real, entries: listing.entries });
+  }
+}
+
+/** Reads every directory of the search path, and every drop-in and dependency directory in them, once. */
+export function scanTree(searchPath: readonly string[]): ScannedTree {
+  const s = new Scanner(searchPath);
+  for (const dir of searchPath) s.scanDir(dir);
+  return {
+    searchPath,
+    names: s.names,
+    subdirs: s.subdirs,
+    entryDiagnostics: s.entryDiagnostics,
+    diagnostics: s.diagnostics,
+  };
+}

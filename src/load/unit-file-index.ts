@@ -1,0 +1,303 @@
+import { basename } from 'node:path';
+import type { Diagnostic } from '../unit/diagnostic';
+import { instantiate, parseUnitName, templateOf } from '../unit/name';
+import { buildAliasMap, unitNames } from './alias-names';
+import { byteCompare, mergeConfFiles, type ListedDir } from './conf-files';
+import { dependencyLinks, type UnitIdentity } from './dependency-links';
+import { errnoText } from './dir-listing';
+import { dropInDirNames, typeWideDirName } from './dropin-dir-names';
+import { usableDropIns } from './dropin-files';
+import { fileKind, type FileKind } from './file-kind';
+import { followAlias, type Followed } from './follow-alias';
+import { scanTree, type ScannedTree } from './scan-tree';
+
+export type UnitSource = {
+  readonly requestedName: string;
+  /** Canonical name: the fragment's own name (an instance keeps its instance), else the requested name. */
+  readonly id: string;
+  /** `id` first, then every other name of the unit, sorted. */
+  readonly names: readonly string[];
+  readonly state: 'found' | 'masked' | 'not-found' | 'bad-setting';
+  /** The file to parse; for an instance with no file of its own, the template's. */
+  readonly fragmentPath: string | null;
+  /** `.conf` drop-ins in the order systemd applies them. */
+  readonly dropInPaths: readonly string[];
+  readonly wants: readonly string[];
+  readonly requires: readonly string[];
+  readonly upholds: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+};
+
+type SubdirSuffix = '.d' | '.wants' | '.requires' | '.upholds';
+
+export interface IndexOptions {
+  /**
+   * Read `NAME.upholds/` directories. systemd 252 does not (only `.wants/` and `.requires/`; `.upholds/` came
+   * with later versions), so the default is off and such a directory only gets a warning.
+   */
+  readonly upholdsDirs?: boolean;
+}
+
+/**
+ * Where every unit's files are, for one search path: systemd 252's name map (unit_file_build_name_map), fragment
+ * lookup (unit_file_find_fragment) and drop-in lookup (unit_file_find_dropin_paths). Every directory is read
+ * once, by `scan`; `resolve` only stats the files it returns. A broken tree gives diagnostics, never exceptions.
+ * Build a new index on daemon-reload.
+ */
+export class UnitFileIndex {
+  private readonly aliasMap: Map<string, string[]>;
+  private readonly kinds = new Map<string, FileKind>();
+  private readonly resolved = new Map<string, UnitSource>();
+
+  private constructor(
+    private readonly tree: ScannedTree,
+    private readonly options: IndexOptions,
+  ) {
+    this.aliasMap = buildAliasMap(tree.names, (p) => this.kindOf(p));
+  }
+
+  static scan(searchPath: readonly string[], options: IndexOptions = {}): UnitFileIndex {
+    return new UnitFileIndex(scanTree(searchPath), options);
+  }
+
+  get searchPath(): readonly string[] {
+    return this.tree.searchPath;
+  }
+
+  /** Problems with the search directories themselves (not with one unit). */
+  get diagnostics(): readonly Diagnostic[] {
+    return this.tree.diagnostics;
+  }
+
+  /** Every name with a fragment or a mask in the path, templates and aliases included, sorted. */
+  names(): string[] {
+    return [...this.tree.names.keys()].filter((n) => followAlias(this.tree.names, n).ok).sort(byteCompare);
+  }
+
+  resolve(name: string): UnitSource {
+    const cached = this.resolved.get(name);
+    if (cached) return cached;
+    const source = this.resolveUncached(name);
+    this.resolved.set(name, source);
+    return source;
+  }
+
+  private kindOf(path: string): FileKind {
+    let k = this.kinds.get(path);
+    if (k === undefined) {
+      k = fileKind(path);
+      this.kinds.set(path, k);
+    }
+    return k;
+  }
+
+  private resolveUncached(name: string): UnitSource {
+    const parsed = parseUnitName(name);
+    if (!parsed.ok) {
+      const d: Diagnostic = {
+        file: name,
+        line: 0,
+        severity: 'error',
+        message: `Invalid unit name: ${parsed.error}`,
+      };
+      return emptySource(name, name, [name], 'not-found', null, [d]);
+    }
+    const diagnostics: Diagnostic[] = [];
+    const consulted = new Set<string>();
+    const instance = parsed.value.kind === 'instance' ? parsed.value.instance : null;
+
+    // The literal name first; for an instance with nothing under its own name, the template.
+    let found = this.follow(name, diagnostics, consulted);
+    if (!found.ok && instance !== null) found = this.follow(templateOf(name) ?? name, diagnostics, consulted);
+    const fragment = found.ok ? found.path : null;
+    const fragmentName = fragment === null ? null : basename(fragment);
+
+    let id = name;
+    if (fragmentName !== null) {
+      const inst = instance !== null ? instantiate(fragmentName, instance) : null;
+      id = inst !== null && inst.ok ? inst.value : fragmentName;
+    }
+    const nameSet = unitNames(this.tree.names, this.aliasMap, name, fragmentName);
+    nameSet.delete(id);
+    const aliases = [...nameSet].sort(byteCompare);
+    const names = [id, ...aliases];
+    for (const n of [...names, name]) consulted.add(n);
+
+    let state: UnitSource['state'] = 'found';
+    if (fragment === null) state = 'not-found';
+    else {
+      const k = this.kindOf(fragment);
+      if (k.kind === 'null-or-empty') state = 'masked';
+      else if (k.kind === 'missing' && k.code === 'ENOENT') {
+        // A dangling linked unit file: systemd fails to open it and calls the unit not found.
+        diagnostics.push({
+          file: fragment,
+          line: 0,
+          severity: 'error',
+          message: `${name}: Failed to open ${fragment}: ${errnoText(k.code)}`,
+        });
+        state = 'not-found';
+      } else if (k.kind === 'special') {
+        diagnostics.push({
+          file: fragment,
+          line: 0,
+          severity: 'error',
+          message: 'Unit file is not a regular file.',
+        });
+        state = 'bad-setting';
+      }
+      // Other failures (a symlink loop, a directory) are left to the reader, whose error is systemd's.
+    }
+
+    if (state === 'masked') {
+      this.addEntryDiagnostics(consulted, diagnostics);
+      return emptySource(name, id, names, state, fragment, diagnostics);
+    }
+
+    const unitNamesAll = [id, ...aliases];
+    const unit: UnitIdentity = { id, instance: instanceOf(id) };
+    const dropInPaths = usableDropIns(
+      mergeConfFiles(this.subdirsFor(unitNamesAll, '.d', consulted), '.conf'),
+      diagnostics,
+    );
+    const deps = (suffix: SubdirSuffix, kind: 'Wants' | 'Requires' | 'Upholds'): string[] =>
+      dependencyLinks(
+        mergeConfFiles(this.subdirsFor(unitNamesAll, suffix, consulted), null),
+        kind,
+        unit,
+        diagnostics,
+      );
+    const wants = deps('.wants', 'Wants');
+    const requires = deps('.requires', 'Requires');
+    const upholds = this.options.upholdsDirs ? deps('.upholds', 'Upholds') : [];
+    if (!this.options.upholdsDirs) this.reportIgnoredUpholds(unitNamesAll, diagnostics);
+
+    if (state === 'not-found') this.reportOrphanDropIns(unitNamesAll, diagnostics);
+    this.addEntryDiagnostics(consulted, diagnostics);
+    return {
+      requestedName: name,
+      id,
+      names,
+      state,
+      fragmentPath: state === 'not-found' ? null : fragment,
+      dropInPaths,
+      wants,
+      requires,
+      upholds,
+      diagnostics,
+    };
+  }
+
+  /** followAlias, reporting broken alias chains (systemd only says "not found"; we say why). */
+  private follow(name: string, diagnostics: Diagnostic[], consulted: Set<string>): Followed {
+    const f = followAlias(this.tree.names, name);
+    for (const n of f.chain) consulted.add(n);
+    if (f.ok || f.reason === 'absent') return f;
+    const first = this.tree.names.get(name);
+    const file = first?.kind === 'alias' ? first.linkPath : name;
+    const last = f.chain[f.chain.length - 1];
+    diagnostics.push(
+      f.reason === 'loop'
+        ? {
+            file,
+            line: 0,
+            severity: 'error',
+            message: `Cannot load unit ${name}: Too many levels of symbolic links (${f.chain.join(' -> ')})`,
+          }
+        : {
+            file,
+            line: 0,
+            severity: 'warning',
+            message: `${name} is an alias of ${last}, which does not exist.`,
+          },
+    );
+    return f;
+  }
+
+  /**
+   * The existing directories `NAME<suffix>` for the unit's names, highest priority first: each name's own
+   * hierarchy across the whole path (the id first, then the aliases), then the type-wide directory.
+   */
+  private subdirsFor(
+    unitNamesAll: readonly string[],
+    suffix: SubdirSuffix,
+    consulted: Set<string>,
+  ): ListedDir[] {
+    const out: ListedDir[] = [];
+    const seen = new Set<string>();
+    const addAll = (dirNames: readonly string[]): void => {
+      for (const d of dirNames) consulted.add(d);
+      for (const searchDir of this.tree.searchPath) {
+        for (const d of dirNames) {
+          const listed = this.tree.subdirs.get(`${searchDir}/${d}`);
+          if (listed === undefined || seen.has(listed.path)) continue;
+          seen.add(listed.path);
+          out.push(listed);
+        }
+      }
+    };
+    for (const n of unitNamesAll) addAll(dropInDirNames(n, suffix));
+    const typeWide = typeWideDirName(unitNamesAll[0] ?? '', suffix);
+    if (typeWide !== null) addAll([typeWide]);
+    return out;
+  }
+
+  /** Drop-ins written for a unit that has no file are harmless, but almost certainly a mistake: say so. */
+  private reportOrphanDropIns(unitNamesAll: readonly string[], diagnostics: Diagnostic[]): void {
+    for (const n of unitNamesAll) {
+      for (const searchDir of this.tree.searchPath) {
+        const path = `${searchDir}/${n}.d`;
+        if (this.tree.subdirs.has(path)) {
+          diagnostics.push({
+            file: path,
+            line: 0,
+            severity: 'warning',
+            message: `Drop-in directory for ${n}, but no unit file ${n} was found; it is not applied.`,
+          });
+        }
+      }
+    }
+  }
+
+  private reportIgnoredUpholds(unitNamesAll: readonly string[], diagnostics: Diagnostic[]): void {
+    for (const dir of this.subdirsFor(unitNamesAll, '.upholds', new Set())) {
+      diagnostics.push({
+        file: dir.path,
+        line: 0,
+        severity: 'warning',
+        message: 'systemd 252 does not read .upholds/ directories; use Upholds= in a drop-in. Ignoring.',
+      });
+    }
+  }
+
+  private addEntryDiagnostics(entryNames: ReadonlySet<string>, diagnostics: Diagnostic[]): void {
+    for (const n of entryNames) diagnostics.push(...(this.tree.entryDiagnostics.get(n) ?? []));
+  }
+}
+
+function instanceOf(name: string): string | null {
+  const p = parseUnitName(name);
+  return p.ok && p.value.kind === 'instance' ? p.value.instance : null;
+}
+
+function emptySource(
+  requestedName: string,
+  id: string,
+  names: readonly string[],
+  state: UnitSource['state'],
+  fragmentPath: string | null,
+  diagnostics: readonly Diagnostic[],
+): UnitSource {
+  return {
+    requestedName,
+    id,
+    names,
+    state,
+    fragmentPath,
+    dropInPaths: [],
+    wants: [],
+    requires: [],
+    upholds: [],
+    diagnostics,
+  };
+}

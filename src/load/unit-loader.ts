@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import type { Diagnostic } from '../unit/diagnostic';
+import { parseUnitName, type UnitType } from '../unit/name';
+import { parseUnit, type AppliedSetting, type UnitFileText } from '../unit/parse-unit';
+import { isSupportedType, type UnitConfig } from '../unit/table';
+import { expandSpecifiers } from '../unit/values/specifiers';
+import type { UnitFileIndex, UnitSource } from './unit-file-index';
+
+/**
+ * A unit as the manager sees it after loading, one variant per systemd LoadState. Only `loaded` carries a
+ * configuration; every variant carries the diagnostics that explain it.
+ */
+export type LoadedUnit =
+  | {
+      readonly loadState: 'loaded';
+      readonly id: string;
+      readonly type: UnitType;
+      readonly source: UnitSource;
+      readonly config: UnitConfig;
+      readonly applied: readonly AppliedSetting[];
+      readonly diagnostics: readonly Diagnostic[];
+    }
+  | {
+      readonly loadState: 'masked' | 'not-found' | 'bad-setting' | 'error';
+      readonly id: string;
+      readonly type: UnitType | null;
+      readonly source: UnitSource | null;
+      readonly reason: string;
+      readonly diagnostics: readonly Diagnostic[];
+    };
+
+export type ReadFile = (path: string) => Buffer;
+
+/**
+ * Turns names into loaded units: finds the files through the index, reads them once, parses them through the
+ * directive table. Each unit is loaded once per loader; a daemon-reload makes a new index and loader.
+ */
+export class UnitLoader {
+  private readonly cache = new Map<string, LoadedUnit>();
+
+  constructor(
+    private readonly index: UnitFileIndex,
+    private readonly readFile: ReadFile = (p) => readFileSync(p),
+  ) {}
+
+  load(name: string): LoadedUnit {
+    const cached = this.cache.get(name);
+    if (cached) return cached;
+    const unit = this.loadUncached(name);
+    this.cache.set(name, unit);
+    this.cache.set(unit.id, unit);
+    return unit;
+  }
+
+  /** Every unit the search path holds (templates are not units and are left out). */
+  loadAll(): LoadedUnit[] {
+    const out: LoadedUnit[] = [];
+    const seen = new Set<string>();
+    for (const name of this.index.names()) {
+      const parsed = parseUnitName(name);
+      if (parsed.ok && parsed.value.kind === 'template') continue;
+      const unit = this.load(name);
+      if (seen.has(unit.id)) continue;
+      seen.add(unit.id);
+      out.push(unit);
+    }
+    return out;
+  }
+
+  private loadUncached(name: string): LoadedUnit {
+    const parsedName = parseUnitName(name);
+    if (!parsedName.ok) {
+      return {
+        loadState: 'error',
+        id: name,
+        type: null,
+        source: null,
+        reason: parsedName.error,
+        diagnostics: [
+          { file: name, line: 0, severity: 'error', message: `Invalid unit name: ${parsedName.error}` },
+        ],
+      };
+    }
+    const source = this.index.resolve(name);
+    const diagnostics: Diagnostic[] = [...source.diagnostics];
+    const idName = parseUnitName(source.id);
+    const type = idName.ok ? idName.value.type : parsedName.value.type;
+    const fail = (
+      loadState: 'masked' | 'not-found' | 'bad-setting' | 'error',
+      reason: string,
+    ): LoadedUnit => ({
+      loadState,
+      id: source.id,
+      type,
+      source,
+      reason,
+      diagnostics,
+    });
+    if (source.state === 'masked') return fail('masked', `Unit ${source.id} is masked.`);
+    if (source.state === 'bad-setting')
+      return fail('bad-setting', `Unit ${source.id} has a bad unit file setting.`);
+    if (source.state === 'not-found' || source.fragmentPath === null) {
+      return fail('not-found', `Unit ${source.id} not found.`);
+    }
+
+    const files: UnitFileText[] = [];
+    for (const path of [source.fragmentPath, ...source.dropInPaths]) {
+      try {
+        files.push({ path, content: this.readFile(path) });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? String(e);
+        diagnostics.push({ file: path, line: 0, severity: 'error', message: `Failed to read: ${code}` });
+        if (path === source.fragmentPath) return fail('error', `Failed to read ${path}: ${code}`);
+      }
+    }
+    if (!isSupportedType(type)) {
+      diagnostics.push({
+        file: source.fragmentPath,
+        line: 0,
+        severity: 'warning',
+        message: `Unit type '${type}' is not supported by rsd yet: only [Unit] and [Install] were read.`,
+      });
+    }
+    const specifierUnit = { name: source.id, fragmentPath: source.fragmentPath };
+    const result = parseUnit({
+      name: source.id,
+      type,
+      files,
+      expand: (text) => expandSpecifiers(text, specifierUnit),
+    });
+    diagnostics.push(...result.diagnostics);
+    if (!result.ok) return fail('bad-setting', result.reason);
+    const config = result.config;
+    // Links in .wants/, .requires/ and .upholds/ directories are dependencies like the ones the file names.
+    const u = config.Unit;
+    if (source.wants.length > 0) u.Wants = [...u.Wants, ...source.wants.filter((w) => !u.Wants.includes(w))];
+    if (source.requires.length > 0)
+      u.Requires = [...u.Requires, ...source.requires.filter((w) => !u.Requires.includes(w))];
+    if (source.upholds.length > 0)
+      u.Upholds = [...u.Upholds, ...source.upholds.filter((w) => !u.Upholds.includes(w))];
+    return { loadState: 'loaded', id: source.id, type, source, config, applied: result.applied, diagnostics };
+  }
+}
