@@ -31,7 +31,10 @@ export function readRsdConfig(path: string = DEFAULT_CONFIG_PATH): ConfigResult 
     text = readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { config: DEFAULTS, warnings: code === 'ENOENT' ? [] : [`${path}: cannot read: ${code ?? String(e)}`] };
+    return {
+      config: DEFAULTS,
+      warnings: code === 'ENOENT' ? [] : [`${path}: cannot read: ${code ?? String(e)}`],
+    };
   }
   return parseRsdConfig(text, path);
 }
@@ -39,7 +42,10 @@ export function readRsdConfig(path: string = DEFAULT_CONFIG_PATH): ConfigResult 
 export function parseRsdConfig(text: string, path: string): ConfigResult {
   const warnings: string[] = [];
   const ini: Record<string, unknown> = parse(text);
-  const manager = (typeof ini.Manager === 'object' && ini.Manager !== null ? ini.Manager : {}) as Record<string, unknown>;
+  const manager = (typeof ini.Manager === 'object' && ini.Manager !== null ? ini.Manager : {}) as Record<
+    string,
+    unknown
+  >;
   let config: RsdConfig = DEFAULTS;
   for (const [key, value] of Object.entries(manager)) {
     const v = typeof value === 'string' ? value.trim() : String(value);
@@ -52,7 +58,8 @@ export function parseRsdConfig(text: string, path: string): ConfigResult {
         else warnings.push(`${path}: ControlSocket= must be an absolute path, ignoring: ${v}`);
         break;
       case 'LogLevel':
-        if ((LOG_LEVELS as readonly string[]).includes(v)) config = { ...config, logLevel: v as RsdConfig['logLevel'] };
+        if ((LOG_LEVELS as readonly string[]).includes(v))
+          config = { ...config, logLevel: v as RsdConfig['logLevel'] };
         else warnings.push(`${path}: LogLevel= must be one of ${LOG_LEVELS.join(', ')}, ignoring: ${v}`);
         break;
       default:
