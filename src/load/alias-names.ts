@@ -16,7 +16,9 @@ export function buildAliasMap(
   const out = new Map<string, string[]>();
   for (const src of names.keys()) {
     const f = followAlias(names, src);
-    if (!f.ok || kindOf(f.path).kind === 'null-or-empty') continue;
+    if (!f.ok) continue;
+    // Only an alias needs the stat: a name that is its own file adds just itself, masked or not.
+    if (names.get(src)?.kind === 'alias' && kindOf(f.path).kind === 'null-or-empty') continue;
     let dst = basename(f.path);
     const s = parseUnitName(src);
     const d = parseUnitName(dst);

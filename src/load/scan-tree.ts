@@ -42,7 +42,7 @@ export function isSubdirName(name: string): boolean {
 /** Normalises `.`/`..` and resolves symlinks in the parent directories only, as chase(CHASE_NOFOLLOW) does. */
 function simplify(abs: string): string {
   try {
-    return join(realpathSync(dirname(abs)), basename(abs));
+    return join(realpathSync.native(dirname(abs)), basename(abs));
   } catch {
     return resolve(abs);
   }
@@ -64,7 +64,7 @@ class Scanner {
     for (const dir of searchPath) {
       expanded.add(dir);
       try {
-        expanded.add(realpathSync(dir));
+        expanded.add(realpathSync.native(dir));
       } catch {
         // A missing directory only counts under its own name.
       }
@@ -149,7 +149,7 @@ class Scanner {
     // systemd chases the directory's symlinks and reports drop-ins under the real path.
     let real: string;
     try {
-      real = realpathSync(path);
+      real = realpathSync.native(path);
     } catch (e) {
       this.warn(name, path, `Failed to resolve directory, ignoring: ${errnoText(errnoCode(e))}`);
       return;

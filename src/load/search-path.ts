@@ -37,7 +37,7 @@ export interface SearchPathOptions {
 /** The directory's identity: its real path when it exists, else its absolute path. */
 function identity(dir: string): string {
   try {
-    return realpathSync(dir);
+    return realpathSync.native(dir);
   } catch {
     return dir;
   }

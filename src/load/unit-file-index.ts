@@ -48,12 +48,24 @@ export class UnitFileIndex {
   private readonly aliasMap: Map<string, string[]>;
   private readonly kinds = new Map<string, FileKind>();
   private readonly resolved = new Map<string, UnitSource>();
+  /** Every `.d`/`.wants`/`.requires`/`.upholds` directory by its name, with the index of its search directory. */
+  private readonly subdirsByName = new Map<string, Array<{ searchIndex: number; listed: ListedDir }>>();
 
   private constructor(
     private readonly tree: ScannedTree,
     private readonly options: IndexOptions,
   ) {
     this.aliasMap = buildAliasMap(tree.names, (p) => this.kindOf(p));
+    tree.searchPath.forEach((searchDir, searchIndex) => {
+      for (const [path, listed] of tree.subdirs) {
+        const slash = path.lastIndexOf('/');
+        if (path.slice(0, slash) !== searchDir) continue;
+        const name = path.slice(slash + 1);
+        const list = this.subdirsByName.get(name) ?? [];
+        list.push({ searchIndex, listed });
+        this.subdirsByName.set(name, list);
+      }
+    });
   }
 
   static scan(searchPath: readonly string[], options: IndexOptions = {}): UnitFileIndex {
@@ -226,14 +238,19 @@ export class UnitFileIndex {
     const out: ListedDir[] = [];
     const seen = new Set<string>();
     const addAll = (dirNames: readonly string[]): void => {
-      for (const d of dirNames) consulted.add(d);
-      for (const searchDir of this.tree.searchPath) {
-        for (const d of dirNames) {
-          const listed = this.tree.subdirs.get(`${searchDir}/${d}`);
-          if (listed === undefined || seen.has(listed.path)) continue;
-          seen.add(listed.path);
-          out.push(listed);
-        }
+      // Search directory first, then the order of dirNames: the same order as trying every pair, without
+      // trying the many pairs that do not exist.
+      const hits: Array<{ searchIndex: number; nameIndex: number; listed: ListedDir }> = [];
+      dirNames.forEach((d, nameIndex) => {
+        consulted.add(d);
+        for (const { searchIndex, listed } of this.subdirsByName.get(d) ?? [])
+          hits.push({ searchIndex, nameIndex, listed });
+      });
+      hits.sort((a, b) => a.searchIndex - b.searchIndex || a.nameIndex - b.nameIndex);
+      for (const { listed } of hits) {
+        if (seen.has(listed.path)) continue;
+        seen.add(listed.path);
+        out.push(listed);
       }
     };
     for (const n of unitNamesAll) addAll(dropInDirNames(n, suffix));

@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostic';
-import { lexUnitFile } from './lexer';
+import { lexUnitFile, type Assignment } from './lexer';
 import type { UnitType } from './name';
 import {
   BLOCKS,
@@ -116,7 +116,8 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
   const applied: AppliedSetting[] = [];
   const config = initialConfig(opts.type);
   const fields = config as unknown as Record<string, Fields>;
-  let current: { file: string; line: number; key: string } = { file: '', line: 0, key: '' };
+  // The assignment being parsed, for the warnings a value parser reports.
+  let current: Pick<Assignment, 'file' | 'line' | 'key'> = { file: opts.name, line: 0, key: '' };
   const ctx: ValueContext = {
     unitName: opts.name,
     expand: opts.expand,
@@ -178,7 +179,7 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
         }
         continue;
       }
-      current = { file: a.file, line: a.line, key: a.key };
+      current = a;
       const parsed = row.parse(a.value, ctx);
       if (!parsed.ok) {
         const isFatal = ('fatal' in parsed && parsed.fatal) || FATAL_WHEN_BAD.has(a.key);
