@@ -285,6 +285,10 @@ export function expandSpecifiers(
   opts: { maxLength?: number } = {},
 ): Parsed<string> {
   const max = opts.maxLength ?? SPECIFIER_MAX_LENGTH;
+  // Most values have no specifier: skip the copy (a byte count is only needed past max/3 UTF-16 units).
+  if (s.indexOf('%') < 0) {
+    return s.length * 3 <= max || Buffer.byteLength(s) <= max ? ok(s) : fail('expanded value is too long');
+  }
   let facts: SystemFacts | null = null;
   const out: string[] = [];
   let last = 0;
