@@ -1,7 +1,9 @@
 import toposort from 'toposort';
+import { DependencyGraph } from '../graph/dependencies';
+import { buildTransaction, type Job } from '../graph/transaction';
 import { buildSearchPath } from '../load/search-path';
 import { UnitFileIndex } from '../load/unit-file-index';
-import { UnitLoader, type LoadedUnit } from '../load/unit-loader';
+import { UnitLoader } from '../load/unit-loader';
 import { formatDiagnostic } from '../unit/diagnostic';
 
 export interface BootSetOptions {
@@ -11,65 +13,47 @@ export interface BootSetOptions {
   readonly target?: string;
 }
 
-/** Every unit a start of `target` pulls in through Requires=, Wants=, BindsTo= and .wants/ links. */
-function pulledIn(loader: UnitLoader, target: string): LoadedUnit[] {
-  const units = new Map<string, LoadedUnit>();
-  const queue = [target];
-  while (queue.length > 0) {
-    const unit = loader.load(queue.shift()!);
-    if (units.has(unit.id)) continue;
-    units.set(unit.id, unit);
-    if (unit.loadState !== 'loaded') continue;
-    const u = unit.config.Unit;
-    queue.push(...u.Requires, ...u.Wants, ...u.BindsTo, ...u.Requisite, ...u.Upholds);
-  }
-  return [...units.values()];
-}
-
-/** Orders units by After=/Before= among themselves; ties keep discovery order. */
-function startOrder(units: LoadedUnit[]): { order: string[]; cycle: string | null } {
-  const ids = new Set(units.map((u) => u.id));
+/** One order in which the jobs may run: each after every job it waits for. */
+function runOrder(jobs: readonly Job[]): Job[] {
+  const byId = new Map(jobs.map((j) => [j.id, j]));
   const edges: Array<[string, string]> = [];
-  for (const unit of units) {
-    if (unit.loadState !== 'loaded') continue;
-    for (const a of unit.config.Unit.After) if (ids.has(a)) edges.push([a, unit.id]);
-    for (const b of unit.config.Unit.Before) if (ids.has(b)) edges.push([unit.id, b]);
-  }
-  try {
-    return { order: toposort.array([...ids], edges), cycle: null };
-  } catch (e) {
-    return { order: [...ids], cycle: e instanceof Error ? e.message : String(e) };
-  }
+  for (const j of jobs) for (const w of j.waitsFor) if (byId.has(w)) edges.push([w, j.id]);
+  return toposort.array([...byId.keys()], edges).map((id) => byId.get(id)!);
 }
 
 /**
- * The default command until the engine lands: load the units, print every diagnostic, and list the units a
- * boot of default.target would start, in an order that respects After=/Before=. Returns the exit status.
+ * Loads the units, prints every diagnostic, and lists the jobs a boot of default.target would run, in an
+ * order that respects After=/Before=. Returns the exit status.
  */
 export function showBootSet(opts: BootSetOptions): number {
-  const loader = new UnitLoader(
-    UnitFileIndex.scan(
-      buildSearchPath({
-        unitDirs: opts.unitDirs.length > 0 ? [...opts.unitDirs] : undefined,
-        builtinDir: opts.builtinDir,
-      }),
-    ),
-  );
-  const units = pulledIn(loader, opts.target ?? 'default.target');
-  for (const unit of units) for (const d of unit.diagnostics) opts.out(formatDiagnostic(d));
-  const { order, cycle } = startOrder(units);
-  if (cycle) opts.out(`Ordering cycle: ${cycle}`);
-  const byId = new Map(units.map((u) => [u.id, u]));
-  const rows = order.map((id) => {
-    const u = byId.get(id)!;
-    const description = u.loadState === 'loaded' ? u.config.Unit.Description || id : u.reason;
-    return [id, u.loadState, description] as const;
+  const searchPath = buildSearchPath({
+    unitDirs: opts.unitDirs.length > 0 ? [...opts.unitDirs] : undefined,
+    builtinDir: opts.builtinDir,
+  });
+  const loader = new UnitLoader(UnitFileIndex.scan(searchPath));
+  const target = opts.target ?? 'default.target';
+  const graph = DependencyGraph.build([target], (n) => loader.load(n));
+  const tx = buildTransaction(graph, { unit: target, job: 'start', mode: 'replace' }, () => 'inactive');
+  for (const id of graph.ids()) {
+    const u = graph.unit(id);
+    if (u) for (const d of u.diagnostics) opts.out(formatDiagnostic(d));
+  }
+  for (const w of tx.warnings) opts.out(w);
+  if (!tx.ok) {
+    opts.out(`Failed to start ${target}: ${tx.error}`);
+    return 1;
+  }
+  const rows = runOrder(tx.jobs).map((j) => {
+    const u = graph.unit(j.unit);
+    const description =
+      u?.loadState === 'loaded' ? u.config.Unit.Description || j.unit : (u?.loadState ?? '');
+    return [j.unit, j.type, description] as const;
   });
   const width = Math.max(4, ...rows.map((r) => r[0].length));
-  opts.out(`${'UNIT'.padEnd(width)}  LOAD         DESCRIPTION`);
-  for (const [id, load, description] of rows)
-    opts.out(`${id.padEnd(width)}  ${load.padEnd(11)}  ${description}`);
+  opts.out(`${'UNIT'.padEnd(width)}  JOB    DESCRIPTION`);
+  for (const [unit, type, description] of rows)
+    opts.out(`${unit.padEnd(width)}  ${type.padEnd(5)}  ${description}`);
   opts.out('');
-  opts.out(`${rows.length} units would be started for ${opts.target ?? 'default.target'}, in this order.`);
-  return units.some((u) => u.loadState === 'bad-setting' || u.loadState === 'error') ? 1 : 0;
+  opts.out(`${rows.length} jobs would run to start ${target}, in this order.`);
+  return 0;
 }
