@@ -2,6 +2,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_CONFIG_PATH, readRsdConfig } from '../config/rsd-conf';
+import { buildSearchPath } from '../load/search-path';
+import { createLog, type LogLevel } from '../log';
+import { boot } from './boot';
 import { builtinUnitDir } from './paths';
 import { showBootSet } from './show-boot-set';
 import { verify } from './verify';
@@ -16,7 +19,7 @@ function unitDirsFrom(
 
 void yargs(hideBin(process.argv))
   .scriptName('rsd')
-  .usage('$0 [options]: load the units and show what a boot of default.target would start')
+  .usage('$0 [options]: boot systemd units (default.target) and keep them running')
   .option('unit-dir', {
     type: 'string',
     array: true,
@@ -24,9 +27,26 @@ void yargs(hideBin(process.argv))
       "Read units from DIR instead of systemd's directories (repeatable); rsd's own units/ stays last",
   })
   .option('config', { type: 'string', default: DEFAULT_CONFIG_PATH, describe: "rsd's own settings file" })
+  .option('log-level', { type: 'string', choices: ['error', 'warn', 'info', 'debug'], default: 'info' })
+  .option('unit', { type: 'string', default: 'default.target', describe: 'The unit to boot' })
   .command(
     '$0',
-    'Load the units and print the boot transaction of default.target (booting them comes with the engine)',
+    'Boot the unit (default.target), run until SIGTERM or SIGINT, then stop everything in reverse order',
+    () => {},
+    async (argv) => {
+      const { dirs, warnings } = unitDirsFrom(argv['unit-dir'], argv.config);
+      const log = createLog(argv['log-level'] as LogLevel);
+      for (const w of warnings) log.warn(w);
+      const searchPath = buildSearchPath({
+        unitDirs: dirs.length > 0 ? dirs : undefined,
+        builtinDir: builtinUnitDir(),
+      });
+      process.exitCode = await boot({ searchPath, target: argv.unit, log });
+    },
+  )
+  .command(
+    'plan',
+    'Load the units and print the jobs a boot of the unit would run, in order, without running them',
     () => {},
     (argv) => {
       const { dirs, warnings } = unitDirsFrom(argv['unit-dir'], argv.config);
@@ -34,6 +54,7 @@ void yargs(hideBin(process.argv))
       process.exitCode = showBootSet({
         unitDirs: dirs,
         builtinDir: builtinUnitDir(),
+        target: argv.unit,
         out: (l) => console.log(l),
       });
     },

@@ -1,14 +1,8 @@
 import type { ExitStatusSet } from '../unit/values/exit-status';
-import type { ProcessEnd } from './service-result';
+import type { ProcessEnd, ServiceResult } from './service-result';
 
 export type RestartSetting =
   'no' | 'on-success' | 'on-failure' | 'on-abnormal' | 'on-watchdog' | 'on-abort' | 'always';
-
-/** Why the service stopped, in the terms of the table in systemd.service(5), Restart=. */
-export type ExitCause =
-  | { readonly kind: 'process'; readonly end: ProcessEnd }
-  | { readonly kind: 'timeout' }
-  | { readonly kind: 'watchdog' };
 
 /** SIGHUP, SIGINT, SIGTERM and SIGPIPE count as a clean end (systemd.service(5), SuccessExitStatus=). */
 const CLEAN_SIGNALS = new Set([1, 2, 15, 13]);
@@ -26,29 +20,44 @@ function listed(end: ProcessEnd, sets: readonly ExitStatusSet[]): boolean {
 
 export interface RestartRules {
   readonly Restart: RestartSetting;
-  readonly SuccessExitStatus: readonly ExitStatusSet[];
   readonly RestartPreventExitStatus: readonly ExitStatusSet[];
   readonly RestartForceExitStatus: readonly ExitStatusSet[];
 }
 
 /**
- * The Restart= matrix of systemd.service(5). A stop the user asked for never restarts (the caller does not
- * ask then); RestartPreventExitStatus= wins over Restart=; RestartForceExitStatus= restarts even with
- * Restart=no.
+ * The Restart= matrix of systemd.service(5), decided as systemd decides it: from the service's result
+ * (success for a clean end; exit-code, signal, core-dump, timeout, watchdog otherwise) and the main process's
+ * end for RestartPreventExitStatus=/RestartForceExitStatus=. A stop someone asked for never comes here.
  */
-export function shouldRestart(rules: RestartRules, cause: ExitCause): boolean {
-  if (cause.kind === 'process') {
-    if (listed(cause.end, rules.RestartPreventExitStatus)) return false;
-    if (listed(cause.end, rules.RestartForceExitStatus)) return true;
+export function shouldRestart(
+  rules: RestartRules,
+  result: ServiceResult,
+  mainEnd: ProcessEnd | null,
+): boolean {
+  if (result === 'start-limit-hit' || result === 'condition' || result === 'exec-condition') return false;
+  if (mainEnd !== null && listed(mainEnd, rules.RestartPreventExitStatus)) return false;
+  if (mainEnd !== null && listed(mainEnd, rules.RestartForceExitStatus)) return true;
+  switch (rules.Restart) {
+    case 'no':
+      return false;
+    case 'always':
+      return true;
+    case 'on-success':
+      return result === 'success';
+    case 'on-failure':
+      return result !== 'success';
+    case 'on-abnormal':
+      return result !== 'success' && result !== 'exit-code';
+    case 'on-watchdog':
+      return result === 'watchdog';
+    case 'on-abort':
+      return result === 'signal' || result === 'core-dump';
   }
-  const r = rules.Restart;
-  if (r === 'always') return true;
-  if (r === 'no') return false;
-  if (cause.kind === 'timeout') return r === 'on-failure' || r === 'on-abnormal';
-  if (cause.kind === 'watchdog') return r === 'on-failure' || r === 'on-abnormal' || r === 'on-watchdog';
-  const end = cause.end;
-  if (isCleanEnd(end, rules.SuccessExitStatus)) return r === 'on-success';
-  if (end.kind === 'exited') return r === 'on-failure';
-  // An unclean signal.
-  return r === 'on-failure' || r === 'on-abnormal' || r === 'on-abort';
+}
+
+/** The result a service gets when its main process ends this way. */
+export function resultOfEnd(end: ProcessEnd, success: readonly ExitStatusSet[]): ServiceResult {
+  if (isCleanEnd(end, success)) return 'success';
+  if (end.kind === 'exited') return 'exit-code';
+  return end.coreDumped ? 'core-dump' : 'signal';
 }

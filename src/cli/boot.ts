@@ -1,0 +1,38 @@
+import { MessageChannel } from 'node:worker_threads';
+import { Manager } from '../engine/manager';
+import type { Log } from '../log';
+
+export interface BootOptions {
+  readonly searchPath: readonly string[];
+  readonly target: string;
+  readonly log: Log;
+}
+
+/**
+ * `rsd`: boots `target`, keeps running until SIGTERM or SIGINT, then stops every unit in reverse order and
+ * resolves with the exit status (0). PID 1 duties come with their own issue.
+ */
+export async function boot(opts: BootOptions): Promise<number> {
+  // Services start in / (systemd's default WorkingDirectory=); paths were made absolute before this.
+  process.chdir('/');
+  const log = opts.log;
+  const manager = await Manager.create({ searchPath: opts.searchPath, log });
+  // Signal listeners do not keep Node alive; this port does, without ever firing.
+  const keepAlive = new MessageChannel();
+  keepAlive.port1.ref();
+  const stop = new Promise<string>((resolve) => {
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));
+  });
+  const t0 = process.hrtime.bigint();
+  void manager.request(opts.target, 'start', 'replace').then((r) => {
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.ok) log.info(`Startup finished in ${ms.toFixed(1)} ms (${opts.target}: ${r.outcome}).`);
+  });
+  const sig = await stop;
+  log.info(`Received ${sig}, stopping all units.`);
+  await manager.stopAll();
+  manager.close();
+  keepAlive.port1.close();
+  log.info('All units stopped. Exiting.');
+  return 0;
+}

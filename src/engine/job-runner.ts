@@ -1,0 +1,112 @@
+import type { Job } from '../graph/transaction';
+import type { PendingJob } from '../graph/transaction';
+import type { JobOutcome } from './unit-runtime';
+
+/*
+ * The job queue. A transaction's jobs are installed here; each job runs as soon as every job it waits for has
+ * finished, so jobs with no ordering between them run in parallel.
+ *
+ * Invariants:
+ * - `jobs` holds exactly the jobs that have not finished; a finished job's id is gone from it, which is what
+ *   "finished" means to the jobs waiting for it.
+ * - A unit has at most one job here (systemd's rule): a transaction that conflicts cancels the old one first.
+ * - `pump()` is called after every change and is the only place that starts jobs; a job starts once.
+ */
+
+interface QueuedJob {
+  readonly job: Job;
+  running: boolean;
+  readonly waiters: Array<(outcome: JobOutcome) => void>;
+}
+
+export class JobRunner {
+  private readonly jobs = new Map<string, QueuedJob>();
+  private nextNumber = 1;
+  private readonly numbers = new Map<string, number>();
+
+  constructor(
+    private readonly run: (job: Job) => Promise<JobOutcome>,
+    private readonly finished: (job: Job, outcome: JobOutcome) => void,
+  ) {}
+
+  /** Jobs not yet finished, for the next transaction to merge with. */
+  pending(): PendingJob[] {
+    return [...this.jobs.values()].map((q) => ({
+      unit: q.job.unit,
+      type: q.job.type,
+      irreversible: q.job.irreversible,
+    }));
+  }
+
+  list(): Array<{ id: number; unit: string; type: string; state: 'waiting' | 'running' }> {
+    return [...this.jobs.values()].map((q) => ({
+      id: this.numbers.get(q.job.id) ?? 0,
+      unit: q.job.unit,
+      type: q.job.type,
+      state: q.running ? 'running' : 'waiting',
+    }));
+  }
+
+  jobOf(unit: string): Job | undefined {
+    for (const q of this.jobs.values()) if (q.job.unit === unit) return q.job;
+    return undefined;
+  }
+
+  /** Installs a transaction's jobs; resolves with the outcome of the job with id `anchorId`. */
+  install(jobs: readonly Job[], cancelled: readonly string[], anchorId: string | null): Promise<JobOutcome> {
+    for (const id of cancelled) {
+      const q = this.jobs.get(id);
+      if (q && !q.running) this.finish(q, 'canceled');
+    }
+    let anchor: Promise<JobOutcome> = Promise.resolve('done');
+    for (const job of jobs) {
+      let q = this.jobs.get(job.id);
+      if (!q) {
+        q = { job, running: false, waiters: [] };
+        this.jobs.set(job.id, q);
+        this.numbers.set(job.id, this.nextNumber++);
+      }
+      if (job.id === anchorId) {
+        const target = q;
+        anchor = new Promise((resolve) => target.waiters.push(resolve));
+      }
+    }
+    this.pump();
+    return anchor;
+  }
+
+  /** Resolves when the job with this id finishes ('done' at once if there is no such job). */
+  whenFinished(id: string): Promise<JobOutcome> {
+    const q = this.jobs.get(id);
+    if (!q) return Promise.resolve('done');
+    return new Promise((resolve) => q.waiters.push(resolve));
+  }
+
+  /** Finishes a waiting job without running it (a dependency failed, a cancel request). */
+  cancel(id: string, outcome: JobOutcome): boolean {
+    const q = this.jobs.get(id);
+    if (!q || q.running) return false;
+    this.finish(q, outcome);
+    return true;
+  }
+
+  private pump(): void {
+    for (const q of [...this.jobs.values()]) {
+      if (q.running || !this.jobs.has(q.job.id)) continue;
+      if (q.job.waitsFor.some((w) => this.jobs.has(w))) continue;
+      q.running = true;
+      void this.run(q.job)
+        .catch((): JobOutcome => 'failed')
+        .then((outcome) => this.finish(q, outcome));
+    }
+  }
+
+  private finish(q: QueuedJob, outcome: JobOutcome): void {
+    if (this.jobs.get(q.job.id) !== q) return;
+    this.jobs.delete(q.job.id);
+    this.numbers.delete(q.job.id);
+    for (const w of q.waiters) w(outcome);
+    this.finished(q.job, outcome);
+    this.pump();
+  }
+}

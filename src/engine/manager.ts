@@ -1,0 +1,312 @@
+import { evaluateConditions, describe as describeCondition } from '../conditions/evaluate';
+import { startReaper, becomeSubreaper, type Reaper } from '../exec/reaper';
+import { spawnProcess } from '../exec/spawn';
+import { detectCgroupBackend, type CgroupBackend } from '../exec/unit-cgroup';
+import { DependencyGraph } from '../graph/dependencies';
+import type { ActiveState, RequestJobType } from '../graph/job-types';
+import { buildTransaction, type Job, type JobMode } from '../graph/transaction';
+import { UnitFileIndex } from '../load/unit-file-index';
+import { UnitLoader, type LoadedUnit } from '../load/unit-loader';
+import type { Log } from '../log';
+import { kill } from '../native/libc';
+import { ServiceRuntime } from './service';
+import { StartLimit } from './start-limit';
+import { TargetRuntime, UnsupportedRuntime } from './target';
+import { JobRunner } from './job-runner';
+import {
+  NO_READINESS,
+  type JobOutcome,
+  type ReadinessSource,
+  type UnitContext,
+  type UnitRuntime,
+} from './unit-runtime';
+
+export interface ManagerOptions {
+  readonly searchPath: readonly string[];
+  readonly log: Log;
+  readonly readiness?: ReadinessSource;
+}
+
+export type RequestResult =
+  { readonly ok: true; readonly outcome: JobOutcome } | { readonly ok: false; readonly error: string };
+
+/** How a unit's job ended, as systemd logs it. */
+const DONE_MESSAGE: Partial<Record<JobOutcome, string>> = {
+  failed: 'Failed to start',
+  timeout: 'Timed out starting',
+  dependency: 'Dependency failed for',
+  assert: 'Assertion failed for',
+  unsupported: 'Starting is not supported for',
+};
+
+/**
+ * The service manager: loads units, turns requests into transactions, runs their jobs, and reacts to units
+ * changing state on their own (BindsTo=, OnFailure=, Restart=). It reaches the OS only through the unit
+ * runtimes' context (exec/, native/) and conditions/.
+ */
+export class Manager {
+  private readonly runtimes = new Map<string, UnitRuntime>();
+  private readonly limits = new Map<string, StartLimit>();
+  private readonly lastState = new Map<string, ActiveState>();
+  private readonly jobs: JobRunner;
+  private readonly context: UnitContext;
+  private loader: UnitLoader;
+  private graph: DependencyGraph;
+
+  private constructor(
+    private readonly opts: ManagerOptions,
+    readonly cgroups: CgroupBackend,
+    private readonly reaper: Reaper,
+  ) {
+    this.loader = new UnitLoader(UnitFileIndex.scan(opts.searchPath));
+    this.graph = DependencyGraph.build([], (n) => this.loader.load(n));
+    this.jobs = new JobRunner(
+      (job) => this.runJob(job),
+      (job, outcome) => this.jobFinished(job, outcome),
+    );
+    this.context = {
+      log: opts.log,
+      cgroups,
+      readiness: opts.readiness ?? NO_READINESS,
+      spawn: (spec) => spawnProcess(spec),
+      watchPid: (pid, onExit) => this.reaper.watch(pid, onExit),
+      adoptPid: (pid, onExit) => this.reaper.adopt(pid, onExit),
+      unwatchPid: (pid) => this.reaper.unwatch(pid),
+      signal: (pid, sig) => void kill(pid, sig),
+      requestRestart: (id) => void this.request(id, 'restart', 'replace'),
+      stateChanged: (id) => this.unitChanged(id),
+    };
+  }
+
+  /** Sets up the process side (reaper, subreaper, cgroups) once, then the manager. */
+  static async create(opts: ManagerOptions): Promise<Manager> {
+    const reaper = startReaper('all');
+    const sub = becomeSubreaper();
+    if (sub.kind === 'failed')
+      opts.log.warn(`Could not become a child subreaper (errno ${sub.errno}); orphans will not be reaped.`);
+    reaper.onOrphan = (exit) => opts.log.debug(`Reaped orphan ${exit.pid}.`);
+    const cgroups = await detectCgroupBackend();
+    if (cgroups.kind === 'cgroup2')
+      opts.log.info(`Using cgroup v2 at ${cgroups.root} to track unit processes.`);
+    else opts.log.warn(`Tracking unit processes by process group: ${cgroups.reason}.`);
+    return new Manager(opts, cgroups, reaper);
+  }
+
+  /** The loaded unit for a name (aliases resolve), loading it if needed. */
+  unit(name: string): LoadedUnit {
+    return this.loader.load(name);
+  }
+
+  runtime(name: string): UnitRuntime | null {
+    const u = this.loader.load(name);
+    if (u.loadState !== 'loaded') return this.runtimes.get(u.id) ?? null;
+    let rt = this.runtimes.get(u.id);
+    if (rt) return rt;
+    const c = u.config;
+    if (c.type === 'service') rt = new ServiceRuntime(u.id, c, this.context);
+    else if (c.type === 'target') rt = new TargetRuntime(u.id, this.context);
+    else
+      rt = new UnsupportedRuntime(u.id, `Unit type '${c.type}' cannot be started by rsd yet.`, this.context);
+    this.runtimes.set(u.id, rt);
+    this.lastState.set(u.id, rt.activeState);
+    return rt;
+  }
+
+  stateOf(name: string): ActiveState {
+    return this.runtime(name)?.activeState ?? 'inactive';
+  }
+
+  /** Units that have a runtime (were ever asked for), with their state. */
+  units(): UnitRuntime[] {
+    return [...this.runtimes.values()];
+  }
+
+  /** Queues a job and its transaction; resolves when the requested job finishes. */
+  async request(
+    name: string,
+    type: RequestJobType,
+    mode: JobMode = 'replace',
+    manual = false,
+  ): Promise<RequestResult> {
+    this.graph.ensure([name]);
+    const id = this.graph.resolve(name);
+    const tx = buildTransaction(
+      this.graph,
+      { unit: id, job: type, mode, manual },
+      (u) => this.stateOf(u),
+      this.jobs.pending(),
+      {
+        debug: (l) => this.opts.log.debug(l),
+      },
+    );
+    for (const w of tx.warnings) this.opts.log.warn(w);
+    if (!tx.ok) {
+      this.opts.log.error(`Failed to ${type} ${name}: ${tx.error}`);
+      return { ok: false, error: tx.error };
+    }
+    const anchor = tx.jobs.find((j) => j.anchor);
+    const outcome = await this.jobs.install(tx.jobs, tx.cancelled, anchor?.id ?? null);
+    return { ok: true, outcome };
+  }
+
+  private description(id: string): string {
+    const u = this.loader.load(id);
+    return u.loadState === 'loaded' && u.config.Unit.Description !== '' ? u.config.Unit.Description : id;
+  }
+
+  private async runJob(job: Job): Promise<JobOutcome> {
+    const rt = this.runtime(job.unit);
+    if (!rt) return job.type === 'stop' ? 'done' : 'failed';
+    switch (job.type) {
+      case 'start':
+        return this.startUnit(job.unit, rt);
+      case 'stop':
+        return this.stopUnit(job.unit, rt);
+      case 'restart': {
+        await this.stopUnit(job.unit, rt);
+        return this.startUnit(job.unit, rt);
+      }
+      case 'reload':
+        return rt.reload();
+      case 'verify-active':
+        return rt.activeState === 'active' || rt.activeState === 'reloading' ? 'done' : 'dependency';
+      case 'nop':
+        return 'done';
+    }
+  }
+
+  /** What every unit type's start shares: conditions, asserts, the start limit (systemd's unit_start()). */
+  private async startUnit(id: string, rt: UnitRuntime): Promise<JobOutcome> {
+    if (rt.activeState === 'active' || rt.activeState === 'reloading') return 'done';
+    const u = this.loader.load(id);
+    if (u.loadState === 'loaded') {
+      const conditions = await evaluateConditions(u.config.Unit.Conditions);
+      if (!conditions.passed) {
+        const why = conditions.failed
+          ? describeCondition(conditions.failed, 'Condition')
+          : 'no triggering condition was met';
+        this.opts.log.info(
+          `${this.description(id)} was skipped because of an unmet condition check (${why}).`,
+          id,
+        );
+        return 'skipped';
+      }
+      const asserts = await evaluateConditions(u.config.Unit.Asserts);
+      if (!asserts.passed) {
+        const why = asserts.failed
+          ? describeCondition(asserts.failed, 'Assert')
+          : 'no triggering assertion was met';
+        this.opts.log.error(`Assertion failed for ${this.description(id)} (${why}).`, id);
+        return 'assert';
+      }
+      let limit = this.limits.get(id);
+      if (!limit) {
+        limit = new StartLimit(u.config.Unit.StartLimitIntervalSec, u.config.Unit.StartLimitBurst);
+        this.limits.set(id, limit);
+      }
+      if (!limit.tryStart(Number(process.hrtime.bigint() / 1000n))) {
+        this.opts.log.error('Start request repeated too quickly.', id);
+        rt.fail('start-limit-hit');
+        this.opts.log.error(`Failed to start ${this.description(id)}.`, id);
+        return 'failed';
+      }
+    }
+    const isTarget = id.endsWith('.target');
+    if (!isTarget) this.opts.log.info(`Starting ${this.description(id)}...`, id);
+    const outcome = await rt.start();
+    if (outcome === 'done')
+      this.opts.log.info(
+        isTarget ? `Reached target ${this.description(id)}.` : `Started ${this.description(id)}.`,
+        id,
+      );
+    else if (DONE_MESSAGE[outcome])
+      this.opts.log.error(`${DONE_MESSAGE[outcome]} ${this.description(id)}.`, id);
+    return outcome;
+  }
+
+  private async stopUnit(id: string, rt: UnitRuntime): Promise<JobOutcome> {
+    if (rt.activeState === 'inactive') return 'done';
+    const isTarget = id.endsWith('.target');
+    if (!isTarget) this.opts.log.info(`Stopping ${this.description(id)}...`, id);
+    const outcome = await rt.stop();
+    this.opts.log.info(
+      isTarget ? `Stopped target ${this.description(id)}.` : `Stopped ${this.description(id)}.`,
+      id,
+    );
+    return outcome;
+  }
+
+  /** A start that did not succeed fails the waiting start jobs of units that require it (job_fail_dependencies). */
+  private jobFinished(job: Job, outcome: JobOutcome): void {
+    if (outcome === 'done' || outcome === 'skipped' || outcome === 'canceled') return;
+    if (job.type !== 'start' && job.type !== 'verify-active' && job.type !== 'restart') return;
+    for (const kind of ['RequiredBy', 'BoundBy', 'RequisiteOf'] as const) {
+      for (const other of this.graph.deps(job.unit, kind)) {
+        for (const t of ['start', 'verify-active', 'restart'])
+          this.jobs.cancel(`${other}/${t}`, 'dependency');
+      }
+    }
+  }
+
+  /** Reactions to a unit changing state on its own: BindsTo= stops, OnFailure=/OnSuccess= starts. */
+  private unitChanged(id: string): void {
+    const rt = this.runtimes.get(id);
+    if (!rt) return;
+    const before = this.lastState.get(id);
+    const now = rt.activeState;
+    this.lastState.set(id, now);
+    if (before === now) return;
+    const wasUp =
+      before === 'active' || before === 'reloading' || before === 'activating' || before === 'deactivating';
+    if (wasUp && (now === 'inactive' || now === 'failed')) {
+      for (const other of this.graph.deps(id, 'BoundBy')) {
+        if (
+          this.stateOf(other) !== 'inactive' &&
+          this.stateOf(other) !== 'failed' &&
+          !this.jobs.jobOf(other)
+        ) {
+          this.opts.log.info(`Stopping ${other}: it is bound to ${id}, which went ${now}.`, other);
+          void this.request(other, 'stop', 'replace');
+        }
+      }
+      const u = this.loader.load(id);
+      if (u.loadState === 'loaded') {
+        const targets = now === 'failed' ? u.config.Unit.OnFailure : u.config.Unit.OnSuccess;
+        const mode = now === 'failed' ? u.config.Unit.OnFailureJobMode : u.config.Unit.OnSuccessJobMode;
+        for (const t of targets) void this.request(t, 'start', mode === 'isolate' ? 'isolate' : 'replace');
+      }
+    }
+  }
+
+  /**
+   * Stops every unit that is not inactive, each after the units ordered after it (the reverse of start-up),
+   * and waits for all of them.
+   */
+  async stopAll(): Promise<void> {
+    const up = [...this.runtimes.values()].filter(
+      (rt) => rt.activeState !== 'inactive' && rt.activeState !== 'failed',
+    );
+    const ids = new Set(up.map((rt) => rt.id));
+    const jobs: Job[] = up.map((rt) => ({
+      id: `${rt.id}/stop`,
+      unit: rt.id,
+      type: 'stop',
+      waitsFor: this.graph
+        .deps(rt.id, 'Before')
+        .filter((b) => ids.has(b))
+        .map((b) => `${b}/stop`),
+      irreversible: true,
+      anchor: false,
+    }));
+    for (const q of this.jobs.pending()) this.jobs.cancel(`${q.unit}/${q.type}`, 'canceled');
+    const finished = this.jobs
+      .install(jobs, [], null)
+      .then(() => Promise.all(jobs.map((j) => this.jobs.whenFinished(j.id))));
+    await finished;
+  }
+
+  /** After stopAll(): nothing of ours is left to watch. */
+  close(): void {
+    this.reaper.stop();
+  }
+}

@@ -1,0 +1,710 @@
+import { readFile, rm, mkdir, chown } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ChildExit } from '../exec/reaper';
+import type { ExecOutcome } from '../exec/spawn';
+import { UnitCgroup } from '../exec/unit-cgroup';
+import { newInvocationId } from '../exec/unit-environment';
+import type { ActiveState } from '../graph/job-types';
+import type { ServiceConfig } from '../unit/table';
+import type { ExecCommand } from '../unit/values/command-line';
+import { signalName } from '../unit/values/signal';
+import { prepareCommand, resolveCredentials, type Credentials } from './command-spec';
+import { isCleanEnd, resultOfEnd, shouldRestart } from './restart-policy';
+import { exitVariables, type ProcessEnd, type ServiceResult } from './service-result';
+import type { JobOutcome, UnitContext, UnitRuntime } from './unit-runtime';
+
+/*
+ * A service's state machine (systemd's service.c, simplified where noted).
+ *
+ * States and the ActiveState each maps to:
+ *   dead, failed                                  inactive, failed
+ *   condition, start-pre, start, start-post       activating
+ *   auto-restart                                  activating
+ *   running, exited                               active
+ *   reload                                        reloading
+ *   stop, stop-sigterm, stop-sigkill, stop-post,
+ *   final-sigterm, final-sigkill                  deactivating
+ *
+ * Invariants:
+ * - At most one control process (ExecCondition/StartPre/StartPost/Reload/Stop/StopPost) runs at a time, and
+ *   at most one main process exists; `mainPid`/`controlPid` are 0 when there is none.
+ * - `generation` changes whenever a start or stop sequence begins; an async step that resumes and finds a
+ *   newer generation stops there. That is how a stop interrupts a start.
+ * - `stopRequested` is set by stop() and cleared by start(): a unit stopped on request never restarts.
+ * - Every timer is cleared when its state is left, so nothing fires while the unit sits still.
+ */
+
+export type ServiceState =
+  | 'dead'
+  | 'condition'
+  | 'start-pre'
+  | 'start'
+  | 'start-post'
+  | 'running'
+  | 'exited'
+  | 'reload'
+  | 'stop'
+  | 'stop-sigterm'
+  | 'stop-sigkill'
+  | 'stop-post'
+  | 'final-sigterm'
+  | 'final-sigkill'
+  | 'failed'
+  | 'auto-restart';
+
+const ACTIVE_STATE: Record<ServiceState, ActiveState> = {
+  dead: 'inactive',
+  failed: 'failed',
+  condition: 'activating',
+  'start-pre': 'activating',
+  start: 'activating',
+  'start-post': 'activating',
+  'auto-restart': 'activating',
+  running: 'active',
+  exited: 'active',
+  reload: 'reloading',
+  stop: 'deactivating',
+  'stop-sigterm': 'deactivating',
+  'stop-sigkill': 'deactivating',
+  'stop-post': 'deactivating',
+  'final-sigterm': 'deactivating',
+  'final-sigkill': 'deactivating',
+};
+
+type CommandEnd =
+  { kind: 'ended'; end: ProcessEnd } | { kind: 'not-started'; error: string; exitCode: number };
+
+class Superseded extends Error {}
+
+const usec = (n: number): number | null => (Number.isFinite(n) ? Math.max(0, Math.round(n / 1000)) : null);
+
+/** Resolves after `ms`, or never for null; the timer is cleared by `cancel`. */
+function delay(ms: number | null): { promise: Promise<'timeout'>; cancel(): void } {
+  if (ms === null) return { promise: new Promise(() => {}), cancel: () => {} };
+  let t: NodeJS.Timeout | undefined;
+  const promise = new Promise<'timeout'>((resolve) => {
+    t = setTimeout(() => resolve('timeout'), ms);
+  });
+  return { promise, cancel: () => clearTimeout(t) };
+}
+
+export class ServiceRuntime implements UnitRuntime {
+  private state: ServiceState = 'dead';
+  private resultValue: ServiceResult = 'success';
+  private generation = 0;
+  private stopRequested = false;
+  private mainPid = 0;
+  private controlPid = 0;
+  private mainEnd: ProcessEnd | null = null;
+  private mainEnded: (() => void) | null = null;
+  private cgroup: UnitCgroup | null = null;
+  private credentials: Credentials = { user: null };
+  private invocationId = '';
+  private restartTimer: NodeJS.Timeout | null = null;
+  private nRestarts = 0;
+  private execMainStartTimestamp = 0;
+  private execMainExitTimestamp = 0;
+
+  constructor(
+    readonly id: string,
+    private config: ServiceConfig,
+    private readonly ctx: UnitContext,
+  ) {}
+
+  /** A daemon-reload's new settings apply from the next start. */
+  reconfigure(config: ServiceConfig): void {
+    this.config = config;
+  }
+
+  get activeState(): ActiveState {
+    return ACTIVE_STATE[this.state];
+  }
+
+  get subState(): string {
+    return this.state;
+  }
+
+  get result(): string {
+    return this.resultValue;
+  }
+
+  properties(): Record<string, string | number | boolean> {
+    const end = this.mainEnd;
+    return {
+      Type: this.config.Service.Type,
+      Restart: this.config.Service.Restart,
+      MainPID: this.mainPid,
+      ControlPID: this.controlPid,
+      NRestarts: this.nRestarts,
+      InvocationID: this.invocationId,
+      ExecMainStartTimestampMonotonic: this.execMainStartTimestamp,
+      ExecMainExitTimestampMonotonic: this.execMainExitTimestamp,
+      ExecMainCode: end === null ? 0 : end.kind === 'exited' ? 1 : end.coreDumped ? 3 : 2,
+      ExecMainStatus: end === null ? 0 : end.kind === 'exited' ? end.status : end.signal,
+      ControlGroup: this.cgroup?.path ?? '',
+    };
+  }
+
+  private setState(s: ServiceState): void {
+    const before = this.activeState;
+    this.state = s;
+    if (this.activeState !== before) this.ctx.stateChanged(this.id);
+  }
+
+  private log(message: string, level: 'info' | 'warn' | 'error' = 'info'): void {
+    this.ctx.log[level](message, this.id);
+  }
+
+  private check(gen: number): void {
+    if (gen !== this.generation) throw new Superseded();
+  }
+
+  fail(result: string): void {
+    this.resultValue = result as ServiceResult;
+    this.setState('failed');
+    this.log(`Failed with result '${result}'.`, 'warn');
+  }
+
+  // ---- start ------------------------------------------------------------------------------------------
+
+  async start(): Promise<JobOutcome> {
+    if (this.activeState === 'active' || this.activeState === 'reloading') return 'done';
+    if (this.restartTimer) {
+      clearTimeout(this.restartTimer);
+      this.restartTimer = null;
+    }
+    this.stopRequested = false;
+    const gen = ++this.generation;
+    this.resultValue = 'success';
+    this.mainEnd = null;
+    this.invocationId = newInvocationId();
+    const s = this.config.Service;
+    const timeout = delay(usec(s.TimeoutStartSec));
+    try {
+      const outcome = await Promise.race([this.startSequence(gen), timeout.promise]);
+      if (outcome === 'timeout') {
+        this.check(gen);
+        this.log('Start operation timed out. Terminating.', 'error');
+        void this.stopSequence('timeout');
+        return 'timeout';
+      }
+      return outcome;
+    } catch (e) {
+      if (e instanceof Superseded) return 'canceled';
+      this.log(`Start failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+      void this.stopSequence('resources');
+      return 'failed';
+    } finally {
+      timeout.cancel();
+    }
+  }
+
+  private async startSequence(gen: number): Promise<JobOutcome> {
+    const s = this.config.Service;
+    const creds = await resolveCredentials(this.config.Exec, (m) => this.log(m, 'warn'));
+    this.check(gen);
+    if (!creds.ok) {
+      this.log(creds.error, 'error');
+      await this.stopSequence('exit-code', gen);
+      return 'failed';
+    }
+    this.credentials = creds.value;
+    this.cgroup ??= await UnitCgroup.create(this.ctx.cgroups, this.id).catch(() => null);
+    await this.makeDirectories();
+    this.check(gen);
+
+    if (s.ExecCondition.length > 0) {
+      this.setState('condition');
+      for (const cmd of s.ExecCondition) {
+        const r = await this.runControl(cmd, {}, gen);
+        if (r.kind === 'ended' && r.end.kind === 'exited' && r.end.status === 0) continue;
+        if (r.kind === 'ended' && r.end.kind === 'exited' && r.end.status < 255 && !cmd.flags.ignoreFailure) {
+          this.log(`Skipped due to 'exec-condition'.`);
+          this.resultValue = 'exec-condition';
+          this.setState('dead');
+          await this.cleanUpAfterStop();
+          return 'skipped';
+        }
+        if (!cmd.flags.ignoreFailure) return this.failStart(gen, this.resultOf(r));
+      }
+    }
+    this.setState('start-pre');
+    for (const cmd of s.ExecStartPre) {
+      const r = await this.runControl(cmd, {}, gen);
+      if (!this.succeeded(r, cmd)) return this.failStart(gen, this.resultOf(r));
+    }
+    this.setState('start');
+    const started = await this.startMain(gen);
+    if (started !== 'done') return started;
+    this.setState('start-post');
+    for (const cmd of s.ExecStartPost) {
+      const r = await this.runControl(cmd, this.mainEnv(), gen);
+      if (!this.succeeded(r, cmd)) return this.failStart(gen, this.resultOf(r));
+    }
+    this.check(gen);
+    if (s.Type === 'oneshot') {
+      this.setState(s.RemainAfterExit ? 'exited' : 'dead');
+      if (!s.RemainAfterExit) await this.cleanUpAfterStop();
+      return 'done';
+    }
+    if (this.mainPid === 0 && this.mainEnd !== null) {
+      // The main process is already gone: handle it as systemd does once start-up is over.
+      void this.afterMainExit(this.mainEnd, gen);
+      return 'done';
+    }
+    this.setState('running');
+    return 'done';
+  }
+
+  private async failStart(gen: number, result: ServiceResult): Promise<JobOutcome> {
+    this.check(gen);
+    await this.stopSequence(result, gen);
+    return 'failed';
+  }
+
+  private async startMain(gen: number): Promise<JobOutcome> {
+    const s = this.config.Service;
+    if (s.Type === 'oneshot') {
+      for (const cmd of s.ExecStart) {
+        const r = await this.runMainToEnd(cmd, gen);
+        if (!this.succeeded(r, cmd)) return this.failStart(gen, this.resultOf(r));
+      }
+      return 'done';
+    }
+    const cmd = s.ExecStart[0];
+    if (!cmd) return this.failStart(gen, 'protocol');
+    if (s.Type === 'forking') return this.startForking(cmd, gen);
+    const spawned = await this.spawnMain(cmd, gen);
+    if (spawned.kind === 'not-started') return this.failStart(gen, 'exit-code');
+    if (s.Type === 'exec' || s.Type === 'notify' || s.Type === 'notify-reload') {
+      const outcome = await spawned.exec;
+      this.check(gen);
+      if (outcome.kind === 'failed') {
+        this.log(
+          `Failed at step ${outcome.failure.step.toUpperCase()} spawning ${cmd.path}: ${outcome.failure.errnoName}`,
+          'error',
+        );
+        return this.waitFailedMain(gen);
+      }
+    }
+    if (s.Type === 'notify' || s.Type === 'notify-reload') {
+      const ready = await this.ctx.readiness.waitReady(this.id, this.mainPid);
+      this.check(gen);
+      if (ready === 'unsupported') {
+        this.log(
+          'Type=notify: sd_notify is not available yet; treating the service as started once it runs.',
+          'warn',
+        );
+      }
+    } else if (s.Type === 'dbus') {
+      this.log('Type=dbus: rsd has no D-Bus support yet; running as Type=simple.', 'warn');
+    }
+    return 'done';
+  }
+
+  /** The main process could not exec: wait for its exit status (203 and friends) to record it. */
+  private async waitFailedMain(gen: number): Promise<JobOutcome> {
+    if (this.mainPid !== 0) await new Promise<void>((resolve) => (this.mainEnded = resolve));
+    this.check(gen);
+    const end = this.mainEnd;
+    return this.failStart(gen, end ? this.resultOfEnd(end) : 'resources');
+  }
+
+  private async startForking(cmd: ExecCommand, gen: number): Promise<JobOutcome> {
+    const r = await this.runMainToEnd(cmd, gen);
+    if (!this.succeeded(r, cmd)) return this.failStart(gen, this.resultOf(r));
+    const s = this.config.Service;
+    let pid = 0;
+    if (s.PIDFile !== '') {
+      const text = await readFile(s.PIDFile, 'utf8').catch(() => '');
+      this.check(gen);
+      pid = /^\s*(\d+)\s*$/.test(text) ? Number(text.trim()) : 0;
+      if (pid === 0) {
+        this.log(`Can't open PID file ${s.PIDFile} (yet?) after start: No such file or directory`, 'error');
+        return this.failStart(gen, 'protocol');
+      }
+    } else if (s.GuessMainPID && this.cgroup) {
+      const pids = await this.cgroup.pids();
+      if (pids.length === 1) pid = pids[0]!;
+    }
+    if (pid !== 0) {
+      this.mainPid = pid;
+      this.execMainStartTimestamp = Number(process.hrtime.bigint() / 1000n);
+      const watched = this.ctx.adoptPid(pid, (exit) => this.onMainExit(pid, exit));
+      if (watched === 'already-exited') {
+        this.mainPid = 0;
+        this.log(`Main process ${pid} exited before it could be watched.`, 'warn');
+      }
+    }
+    return 'done';
+  }
+
+  // ---- processes ----------------------------------------------------------------------------------------
+
+  private sink(pid: () => number) {
+    return (line: string): void =>
+      this.ctx.log.info(`${line}`, `${this.id.replace(/\.service$/, '')}[${pid()}]`);
+  }
+
+  /** Spawns the main process; its exit goes to onMainExit. */
+  private async spawnMain(
+    cmd: ExecCommand,
+    gen: number,
+  ): Promise<{ kind: 'spawned'; exec: Promise<ExecOutcome> } | { kind: 'not-started' }> {
+    let pid = 0;
+    const prepared = await prepareCommand({
+      command: cmd,
+      exec: this.config.Exec,
+      credentials: this.credentials,
+      invocationId: this.invocationId,
+      managerSet: {},
+      cgroup: this.cgroup?.path ?? null,
+      sink: this.sink(() => pid),
+    });
+    this.check(gen);
+    if (!prepared.ok) {
+      this.log(prepared.error, 'error');
+      this.mainEnd = { kind: 'exited', status: prepared.exitCode };
+      return { kind: 'not-started' };
+    }
+    for (const w of prepared.warnings) this.log(w, 'warn');
+    const r = this.ctx.spawn(prepared.spec);
+    prepared.stdio.afterSpawn();
+    if (r.kind === 'failed') {
+      this.log(`Failed to spawn ${cmd.path}: ${r.failure.step} ${r.failure.errnoName}`, 'error');
+      this.mainEnd = { kind: 'exited', status: r.failure.exitCode ?? 203 };
+      return { kind: 'not-started' };
+    }
+    pid = r.pid;
+    this.mainPid = r.pid;
+    this.execMainStartTimestamp = Number(process.hrtime.bigint() / 1000n);
+    this.ctx.watchPid(r.pid, (exit) => this.onMainExit(r.pid, exit));
+    return { kind: 'spawned', exec: r.exec };
+  }
+
+  /** Runs a main process to its end (Type=oneshot and forking). */
+  private async runMainToEnd(cmd: ExecCommand, gen: number): Promise<CommandEnd> {
+    const done = new Promise<void>((resolve) => (this.mainEnded = resolve));
+    const spawned = await this.spawnMain(cmd, gen);
+    if (spawned.kind === 'not-started') {
+      return {
+        kind: 'not-started',
+        error: 'could not start',
+        exitCode: this.mainEnd?.kind === 'exited' ? this.mainEnd.status : 203,
+      };
+    }
+    await done;
+    this.check(gen);
+    return { kind: 'ended', end: this.mainEnd ?? { kind: 'exited', status: 0 } };
+  }
+
+  private onMainExit(pid: number, exit: ChildExit): void {
+    if (pid !== this.mainPid) return;
+    this.mainPid = 0;
+    this.execMainExitTimestamp = Number(process.hrtime.bigint() / 1000n);
+    const end: ProcessEnd =
+      exit.kind === 'exited'
+        ? { kind: 'exited', status: exit.code }
+        : { kind: 'killed', signal: exit.signal, coreDumped: exit.coreDumped };
+    this.mainEnd = end;
+    const waiter = this.mainEnded;
+    this.mainEnded = null;
+    if (waiter) {
+      waiter();
+      return;
+    }
+    const describe =
+      end.kind === 'exited'
+        ? `code=exited, status=${end.status}`
+        : `code=killed, signal=${signalName(end.signal).replace(/^SIG/, '')}`;
+    this.log(
+      `Main process exited, ${describe}`,
+      isCleanEnd(end, this.config.Service.SuccessExitStatus) ? 'info' : 'warn',
+    );
+    if (this.state === 'running' || this.state === 'reload') void this.afterMainExit(end, this.generation);
+  }
+
+  /** The main process ended on its own while the service was up. */
+  private async afterMainExit(end: ProcessEnd, gen: number): Promise<void> {
+    if (gen !== this.generation) return;
+    const s = this.config.Service;
+    const result = resultOfEnd(end, s.SuccessExitStatus);
+    if (result === 'success' && s.RemainAfterExit) {
+      this.setState('exited');
+      return;
+    }
+    await this.stopSequence(result).catch(() => undefined);
+  }
+
+  /** Runs one control command to its end. */
+  private async runControl(
+    cmd: ExecCommand,
+    extra: Record<string, string>,
+    gen: number,
+  ): Promise<CommandEnd> {
+    let pid = 0;
+    const prepared = await prepareCommand({
+      command: cmd,
+      exec: this.config.Exec,
+      credentials: this.credentials,
+      invocationId: this.invocationId,
+      managerSet: extra,
+      cgroup: this.cgroup?.path ?? null,
+      sink: this.sink(() => pid),
+    });
+    this.check(gen);
+    if (!prepared.ok) {
+      this.log(prepared.error, 'error');
+      return { kind: 'not-started', error: prepared.error, exitCode: prepared.exitCode };
+    }
+    const r = this.ctx.spawn(prepared.spec);
+    prepared.stdio.afterSpawn();
+    if (r.kind === 'failed') {
+      this.log(`Failed to spawn ${cmd.path}: ${r.failure.errnoName}`, 'error');
+      return { kind: 'not-started', error: r.failure.errnoName, exitCode: r.failure.exitCode ?? 203 };
+    }
+    pid = r.pid;
+    this.controlPid = r.pid;
+    const end = await new Promise<ProcessEnd>((resolve) =>
+      this.ctx.watchPid(r.pid, (exit) =>
+        resolve(
+          exit.kind === 'exited'
+            ? { kind: 'exited', status: exit.code }
+            : { kind: 'killed', signal: exit.signal, coreDumped: exit.coreDumped },
+        ),
+      ),
+    );
+    this.controlPid = 0;
+    this.check(gen);
+    return { kind: 'ended', end };
+  }
+
+  private succeeded(r: CommandEnd, cmd: ExecCommand): boolean {
+    if (cmd.flags.ignoreFailure) return true;
+    return r.kind === 'ended' && isCleanEnd(r.end, this.config.Service.SuccessExitStatus);
+  }
+
+  private resultOf(r: CommandEnd): ServiceResult {
+    return r.kind === 'not-started' ? 'exit-code' : this.resultOfEnd(r.end);
+  }
+
+  private resultOfEnd(end: ProcessEnd): ServiceResult {
+    if (end.kind === 'exited') return 'exit-code';
+    return end.coreDumped ? 'core-dump' : 'signal';
+  }
+
+  private mainEnv(): Record<string, string> {
+    return this.mainPid !== 0 ? { MAINPID: String(this.mainPid) } : {};
+  }
+
+  // ---- stop ---------------------------------------------------------------------------------------------
+
+  async stop(): Promise<JobOutcome> {
+    this.stopRequested = true;
+    if (this.restartTimer) {
+      clearTimeout(this.restartTimer);
+      this.restartTimer = null;
+      this.setState(this.resultValue === 'success' ? 'dead' : 'failed');
+    }
+    if (this.activeState === 'inactive' || this.activeState === 'failed') return 'done';
+    const gen = ++this.generation;
+    try {
+      await this.stopSequence(this.resultValue === 'success' ? 'success' : this.resultValue, gen);
+      return 'done';
+    } catch (e) {
+      if (e instanceof Superseded) return 'canceled';
+      throw e;
+    }
+  }
+
+  /**
+   * ExecStop=, then the kill sequence of systemd.kill(5), then ExecStopPost=, then dead or failed, and
+   * perhaps a restart (never after a stop someone asked for).
+   */
+  private async stopSequence(result: ServiceResult, genIn?: number): Promise<void> {
+    const gen = genIn ?? ++this.generation;
+    if (this.resultValue === 'success') this.resultValue = result;
+    const s = this.config.Service;
+    const stopTimeout = usec(s.TimeoutStopSec);
+    // ExecStop= runs only for a service that got up (systemd.service(5)), even if its process already ended.
+    const wasUp = this.activeState === 'active' || this.activeState === 'reloading';
+    this.setState('stop');
+    if (wasUp) {
+      for (const cmd of s.ExecStop) {
+        const t = delay(stopTimeout);
+        const r = await Promise.race([this.runControl(cmd, this.mainEnv(), gen), t.promise]);
+        t.cancel();
+        this.check(gen);
+        if (r === 'timeout') {
+          this.log('Stopping timed out. Terminating.', 'warn');
+          if (this.controlPid) this.ctx.signal(this.controlPid, 9);
+          break;
+        }
+      }
+    }
+    await this.killPhase('stop', gen);
+    this.setState('stop-post');
+    const post = {
+      SERVICE_RESULT: this.resultValue,
+      ...(this.mainEnd ? exitEnv(this.mainEnd) : {}),
+    };
+    for (const cmd of s.ExecStopPost) {
+      const t = delay(stopTimeout);
+      const r = await Promise.race([this.runControl(cmd, post, gen), t.promise]);
+      t.cancel();
+      this.check(gen);
+      if (r === 'timeout') break;
+    }
+    await this.killPhase('final', gen);
+    await this.cleanUpAfterStop();
+    this.check(gen);
+    const failed = this.resultValue !== 'success';
+    this.setState(failed ? 'failed' : 'dead');
+    if (failed) this.log(`Failed with result '${this.resultValue}'.`, 'warn');
+    if (!this.stopRequested && shouldRestart(s, this.resultValue, this.mainEnd)) this.scheduleRestart();
+  }
+
+  /** Signals what KillMode= says, waits up to TimeoutStopSec=, then SIGKILLs if SendSIGKILL= allows. */
+  private async killPhase(phase: 'stop' | 'final', gen: number): Promise<void> {
+    const k = this.config.Kill;
+    const s = this.config.Service;
+    if (k.KillMode === 'none' && phase === 'stop') return;
+    const targets = await this.remaining(phase === 'stop' ? k.KillMode : 'control-group');
+    if (targets === 0) return;
+    this.setState(phase === 'stop' ? 'stop-sigterm' : 'final-sigterm');
+    await this.signalAll(k.KillSignal, phase === 'stop' ? k.KillMode : 'control-group');
+    if (k.SendSIGHUP) await this.signalAll(1, phase === 'stop' ? k.KillMode : 'control-group');
+    const t = delay(usec(s.TimeoutStopSec));
+    const gone = await Promise.race([
+      this.allGone(phase === 'stop' ? k.KillMode : 'control-group'),
+      t.promise,
+    ]);
+    t.cancel();
+    this.check(gen);
+    if (gone !== 'timeout' || !k.SendSIGKILL) return;
+    this.log(`State '${this.state}' timed out. Killing.`, 'warn');
+    if (this.resultValue === 'success') this.resultValue = 'timeout';
+    this.setState(phase === 'stop' ? 'stop-sigkill' : 'final-sigkill');
+    const mode = k.KillMode === 'process' && phase === 'stop' ? 'process' : 'control-group';
+    await this.signalAll(k.FinalKillSignal, mode);
+    const t2 = delay(usec(s.TimeoutStopSec));
+    const gone2 = await Promise.race([this.allGone(mode), t2.promise]);
+    t2.cancel();
+    if (gone2 === 'timeout') this.log('Processes still around after final SIGKILL. Ignoring.', 'warn');
+  }
+
+  private async remaining(mode: string): Promise<number> {
+    if (mode === 'process' || !this.cgroup) return (this.mainPid ? 1 : 0) + (this.controlPid ? 1 : 0);
+    return (await this.cgroup.pids()).length;
+  }
+
+  private async signalAll(signal: number, mode: string): Promise<void> {
+    const send = (pid: number, sig: number) => this.ctx.signal(pid, sig);
+    if (this.mainPid) send(this.mainPid, signal);
+    if (this.controlPid) send(this.controlPid, signal);
+    if (mode === 'process' || mode === 'mixed') return;
+    if (this.cgroup) await this.cgroup.kill(signal, send);
+    else if (this.mainPid) send(-this.mainPid, signal); // the process group setsid made
+    if (signal !== 9 && this.mainPid) send(this.mainPid, 18); // SIGCONT, so a stopped process sees it
+  }
+
+  private allGone(mode: string): Promise<void> {
+    if (mode === 'process' || !this.cgroup) {
+      return new Promise((resolve) => {
+        const poll = (): void => {
+          if (this.mainPid === 0 && this.controlPid === 0) resolve();
+          else this.mainEndedOrControl(poll);
+        };
+        poll();
+      });
+    }
+    const cg = this.cgroup;
+    return new Promise((resolve) => cg.whenEmpty(resolve));
+  }
+
+  /** Calls `then` when the main process ends (control processes end within their own await). */
+  private mainEndedOrControl(then: () => void): void {
+    if (this.mainPid !== 0) {
+      const prev = this.mainEnded;
+      this.mainEnded = () => {
+        prev?.();
+        then();
+      };
+    } else setImmediate(then);
+  }
+
+  private async cleanUpAfterStop(): Promise<void> {
+    this.cgroup?.stopWatching();
+    const e = this.config.Exec;
+    if (e.RuntimeDirectoryPreserve === 'no') {
+      for (const d of e.RuntimeDirectory)
+        await rm(join('/run', d), { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  /** RuntimeDirectory= and friends: created at start, owned by the unit's user (systemd.exec(5)). */
+  private async makeDirectories(): Promise<void> {
+    const e = this.config.Exec;
+    const sets: Array<[readonly string[], string, number]> = [
+      [e.RuntimeDirectory, '/run', e.RuntimeDirectoryMode],
+      [e.StateDirectory, '/var/lib', e.StateDirectoryMode],
+      [e.CacheDirectory, '/var/cache', e.CacheDirectoryMode],
+      [e.LogsDirectory, '/var/log', e.LogsDirectoryMode],
+      [e.ConfigurationDirectory, '/etc', e.ConfigurationDirectoryMode],
+    ];
+    for (const [dirs, base, mode] of sets) {
+      for (const d of dirs) {
+        const p = join(base, d);
+        await mkdir(p, { recursive: true, mode });
+        if (this.credentials.uid !== undefined) {
+          await chown(p, this.credentials.uid, this.credentials.gid ?? this.credentials.uid).catch(
+            () => undefined,
+          );
+        }
+      }
+    }
+  }
+
+  private scheduleRestart(): void {
+    const s = this.config.Service;
+    this.setState('auto-restart');
+    const ms = usec(s.RestartSec) ?? 0;
+    this.log(`Scheduled restart job in ${ms} ms.`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.nRestarts++;
+      this.setState('dead');
+      this.ctx.requestRestart(this.id);
+    }, ms);
+  }
+
+  // ---- reload -------------------------------------------------------------------------------------------
+
+  async reload(): Promise<JobOutcome> {
+    const s = this.config.Service;
+    if (this.state !== 'running' && this.state !== 'exited') return 'failed';
+    if (s.ExecReload.length === 0) return 'unsupported';
+    const gen = this.generation;
+    const previous = this.state;
+    this.setState('reload');
+    try {
+      for (const cmd of s.ExecReload) {
+        const r = await this.runControl(cmd, this.mainEnv(), gen);
+        if (!this.succeeded(r, cmd)) {
+          this.setState(previous);
+          return 'failed';
+        }
+      }
+      this.setState(this.mainPid !== 0 || s.RemainAfterExit || previous === 'exited' ? previous : 'running');
+      return 'done';
+    } catch (e) {
+      if (e instanceof Superseded) return 'canceled';
+      throw e;
+    }
+  }
+}
+
+function exitEnv(end: ProcessEnd): Record<string, string> {
+  const v = exitVariables(end, signalName);
+  return { EXIT_CODE: v.code, EXIT_STATUS: v.status };
+}

@@ -1,0 +1,55 @@
+import type { CgroupBackend } from '../exec/unit-cgroup';
+import type { ChildExit } from '../exec/reaper';
+import type { SpawnResult, SpawnSpec } from '../exec/spawn';
+import type { ActiveState } from '../graph/job-types';
+import type { Log } from '../log';
+
+/**
+ * The one interface every unit type implements (systemd's UnitVTable): the engine starts, stops and reloads
+ * units and reads their state through it, and never looks at a unit's type.
+ */
+export interface UnitRuntime {
+  readonly id: string;
+  readonly activeState: ActiveState;
+  /** The type-specific state, named as systemd names it (running, exited, dead, start-pre, ...). */
+  readonly subState: string;
+  /** Why the unit last stopped or failed (success, exit-code, timeout, ...). */
+  readonly result: string;
+  start(): Promise<JobOutcome>;
+  stop(): Promise<JobOutcome>;
+  reload(): Promise<JobOutcome>;
+  /** The unit failed before it could start (start limit, a failed assert): enter `failed` with this result. */
+  fail(result: string): void;
+  /** Properties for `rsdctl show`, in systemd's names. */
+  properties(): Record<string, string | number | boolean>;
+}
+
+/** How a job ended, in systemd's JobResult names. */
+export type JobOutcome =
+  'done' | 'failed' | 'skipped' | 'timeout' | 'canceled' | 'assert' | 'dependency' | 'unsupported';
+
+/** Tells a Type=notify service's readiness (READY=1); the sd_notify issue provides the real one. */
+export interface ReadinessSource {
+  /** Resolves when the unit's main process reported READY=1, or with 'unsupported' if nothing can tell. */
+  waitReady(unitId: string, mainPid: number): Promise<'ready' | 'unsupported'>;
+}
+
+export const NO_READINESS: ReadinessSource = { waitReady: () => Promise.resolve('unsupported') };
+
+/** What the manager gives every unit runtime: its only ways to reach the OS and the rest of the engine. */
+export interface UnitContext {
+  readonly log: Log;
+  readonly cgroups: CgroupBackend;
+  readonly readiness: ReadinessSource;
+  spawn(spec: SpawnSpec): SpawnResult;
+  /** Calls `onExit` when `pid` (spawned or adopted in this tick) ends. */
+  watchPid(pid: number, onExit: (exit: ChildExit) => void): void;
+  /** A pid learned later (a PIDFile): may already have ended. */
+  adoptPid(pid: number, onExit: (exit: ChildExit) => void): 'watching' | 'already-exited';
+  unwatchPid(pid: number): void;
+  signal(pid: number, signal: number): void;
+  /** Asks for a start job for this unit (Restart=), queued like any other job. */
+  requestRestart(id: string): void;
+  /** The unit's active state changed on its own (a process exited, a restart began). */
+  stateChanged(id: string): void;
+}

@@ -1,0 +1,200 @@
+/**
+ * The process-wide child reaper: on SIGCHLD it collects every exited child and tells whoever watches that
+ * pid how it ended.
+ *
+ * DECISION — who may call waitpid(-1):
+ *
+ * The rsd manager process never uses Node's child_process (it starts everything with posix_spawn through
+ * src/exec/spawn.ts), so its reaper runs with scope 'all': on SIGCHLD, waitpid(-1, WNOHANG) until it
+ * returns 0 or ECHILD. That is one syscall per exit however many services run, and it is the only way to
+ * reap orphans reparented to us as child subreaper (or as PID 1): nobody registered their pids.
+ *
+ * waitpid(-1) steals libuv's children: libuv waits for each child_process child with waitpid(pid), and if
+ * we reaped it first libuv gets ECHILD and silently never emits 'exit'. So in a process whose reaper has
+ * scope 'all', async child_process (spawn, exec, execFile, fork) must not be used. spawnSync/execFileSync
+ * are safe: they reap their child inside the call, before any JS (our SIGCHLD listener) can run.
+ *
+ * Scope 'registered' exists for processes that also use async child_process (tools, some tests): it
+ * calls waitpid(pid, WNOHANG) for each registered pid only, O(registered) per SIGCHLD, and never reaps
+ * orphans (they stay zombies until we exit), so it must not be combined with becomeSubreaper().
+ *
+ * Rejected: waitid(P_ALL, WNOWAIT) to peek and reap only our own (a zombie of libuv's stays at the head and
+ * hides the others); a pidfd and uv_poll per child (an fd per service, and still blind to orphans); a
+ * periodic orphan sweep (a timer that fires when nothing happens).
+ *
+ * Other details:
+ * - SIGCHLD arrives through a libuv uv_signal handle (src/native/uv-signal.ts), not process.on('SIGCHLD'):
+ *   Node's listener never keeps the loop alive, and under jest `process` is a copy that never hears
+ *   signals. The handle is ref'd exactly while some pid is watched, so awaiting a child's exit cannot be
+ *   cut short by the loop running dry, and an idle manager holds nothing.
+ * - Signals coalesce, hence the drain loop; a child that exited before the handle existed sent its signal
+ *   to nobody, hence the drain at start.
+ * - A pid must be watched in the same tick it was spawned in: the SIGCHLD listener runs on a later tick,
+ *   so the exit cannot be collected before the watch exists.
+ * - Orphans' exits are counted and remembered (the last 128) so that `adopt()`, for a pid learned later
+ *   (a PIDFile written by a forking daemon), still hears about a process that died before it was adopted.
+ */
+import { setChildSubreaper, waitpid, WNOHANG } from '../native/libc';
+import { SignalWatcher } from '../native/uv-signal';
+import { decodeWaitStatus, type ChildExit } from './wait-status';
+
+export type { ChildExit } from './wait-status';
+
+export type ReaperScope = 'all' | 'registered';
+export type { Reaper };
+export type ExitListener = (exit: ChildExit) => void;
+
+const SIGCHLD = 17;
+const ECHILD = 10;
+const EINTR = 4;
+const RECENT_ORPHANS = 128;
+
+/** Exported as a type only: startReaper() is the one way to get one. */
+class Reaper {
+  private readonly watched = new Map<number, ExitListener>();
+  private readonly recentOrphans = new Map<number, ChildExit>();
+  private readonly sigchld: SignalWatcher;
+  private orphans = 0;
+  private running = true;
+  /** Called for each reaped child nobody watched (scope 'all' only). */
+  onOrphan: ExitListener | undefined;
+
+  constructor(readonly scope: ReaperScope) {
+    this.sigchld = new SignalWatcher(SIGCHLD, () => this.reap());
+    this.reap();
+  }
+
+  /** Children reaped that nobody watched: orphans reparented to us, or exits whose watcher left. */
+  get orphansReaped(): number {
+    return this.orphans;
+  }
+
+  get watching(): number {
+    return this.watched.size;
+  }
+
+  /** Watches a child we just spawned (same tick). Replaces an earlier listener for the pid. */
+  watch(pid: number, onExit: ExitListener): void {
+    if (!this.running) throw new Error('reaper stopped');
+    // A remembered orphan with this pid is a previous process: the pid has been reused by this child.
+    this.recentOrphans.delete(pid);
+    this.watched.set(pid, onExit);
+    this.sigchld.ref();
+  }
+
+  /**
+   * Watches a process we did not spawn but that is (or was) our child, e.g. a daemon that double-forked
+   * and was reparented to us. If it was already reaped as an orphan, `onExit` runs on the next tick and
+   * this returns 'already-exited'.
+   */
+  adopt(pid: number, onExit: ExitListener): 'watching' | 'already-exited' {
+    const past = this.recentOrphans.get(pid);
+    if (past) {
+      this.recentOrphans.delete(pid);
+      process.nextTick(onExit, past);
+      return 'already-exited';
+    }
+    this.watch(pid, onExit);
+    return 'watching';
+  }
+
+  unwatch(pid: number): void {
+    this.watched.delete(pid);
+    if (this.watched.size === 0) this.sigchld.unref();
+  }
+
+  /** Collects every exited child now. Runs on SIGCHLD; callable any time (it never blocks). */
+  reap(): void {
+    if (this.scope === 'all') this.reapAll();
+    else this.reapRegistered();
+  }
+
+  /** Removes the SIGCHLD listener and releases the loop. Watched pids are forgotten. */
+  stop(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.sigchld.close();
+    this.watched.clear();
+    if (active === this) active = undefined;
+  }
+
+  private reapAll(): void {
+    for (;;) {
+      const r = waitpid(-1, WNOHANG);
+      if (!r.ok) {
+        if (r.errno === EINTR) continue;
+        if (r.errno === ECHILD) return;
+        throw new Error(`waitpid(-1): errno ${r.errno}`);
+      }
+      if (r.value.kind === 'none') return;
+      const exit = decodeWaitStatus(r.value.pid, r.value.status);
+      if (exit) this.deliver(exit);
+    }
+  }
+
+  private reapRegistered(): void {
+    for (const pid of [...this.watched.keys()]) {
+      const r = waitpid(pid, WNOHANG);
+      if (!r.ok) {
+        // ECHILD: not (or no longer) our child, e.g. reaped by someone else; nobody will ever see it exit.
+        if (r.errno === ECHILD) this.unwatch(pid);
+        continue;
+      }
+      if (r.value.kind === 'none') continue;
+      const exit = decodeWaitStatus(r.value.pid, r.value.status);
+      if (exit) this.deliver(exit);
+    }
+  }
+
+  private deliver(exit: ChildExit): void {
+    const listener = this.watched.get(exit.pid);
+    if (!listener) {
+      this.orphans++;
+      this.recentOrphans.set(exit.pid, exit);
+      if (this.recentOrphans.size > RECENT_ORPHANS) {
+        this.recentOrphans.delete(this.recentOrphans.keys().next().value as number);
+      }
+      if (this.onOrphan) callSafely(this.onOrphan, exit);
+      return;
+    }
+    this.unwatch(exit.pid);
+    callSafely(listener, exit);
+  }
+}
+
+/** A throwing listener must not abort the drain (other exits would wait for the next SIGCHLD). */
+function callSafely(listener: ExitListener, exit: ChildExit): void {
+  try {
+    listener(exit);
+  } catch (err) {
+    process.nextTick(() => {
+      throw err;
+    });
+  }
+}
+
+let active: Reaper | undefined;
+
+/** Starts the process's one reaper. Throws if one is running: two would race for the same children. */
+export function startReaper(scope: ReaperScope = 'all'): Reaper {
+  if (active) throw new Error(`a reaper is already running (scope '${active.scope}')`);
+  active = new Reaper(scope);
+  return active;
+}
+
+/** The running reaper, if any. */
+export function currentReaper(): Reaper | undefined {
+  return active;
+}
+
+export type SubreaperResult = { kind: 'pid1' } | { kind: 'subreaper' } | { kind: 'failed'; errno: number };
+
+/**
+ * Makes orphaned descendants reparent to this process instead of PID 1, so services that double-fork are
+ * still ours to reap. PID 1 gets them anyway. Pair with scope 'all' only.
+ */
+export function becomeSubreaper(): SubreaperResult {
+  if (process.pid === 1) return { kind: 'pid1' };
+  const r = setChildSubreaper(true);
+  return r.ok ? { kind: 'subreaper' } : { kind: 'failed', errno: r.errno };
+}

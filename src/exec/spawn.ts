@@ -1,0 +1,118 @@
+/**
+ * Starts a service process: posix_spawn straight into the program when nothing needs doing in between
+ * (the fast path), or into rsd-exec-helper when credentials, limits, cgroup, directories or socket
+ * activation need code to run in the child before execve.
+ *
+ * How failures are reported:
+ * - Direct path: glibc's posix_spawn returns only after the child has exec'd (CLONE_VFORK), so a failed
+ *   exec (ENOENT, EACCES...) or a failed fd action comes back synchronously as `{kind: 'failed'}`; glibc
+ *   has already reaped that child, so there is no pid and the reaper never hears of it.
+ * - Helper path: the helper is exec'd synchronously, then works in the child; its steps can fail later.
+ *   `spawnProcess` returns `{kind: 'spawned'}` with a pid, and `exec` settles once the status pipe hits EOF:
+ *   'executed', or 'failed' with the step, errno and systemd exit code (the process then exits with that
+ *   code, which the reaper reports as usual), or 'lost' if the helper died silently.
+ * The pipe is needed because an exit status alone cannot tell "the helper failed at execve with 203" from
+ * "the service ran and chose to exit 203", nor give the errno.
+ */
+import {
+  close,
+  F_SETFL,
+  fcntlSet,
+  O_CLOEXEC,
+  O_NONBLOCK,
+  pipe2,
+  posixSpawn,
+  type FileAction,
+} from '../native/libc';
+import { execFailure, type ExecStep } from './exec-failure';
+import { fdLayoutActions, type FdSource } from './fd-layout';
+import { helperArgv, needsHelper } from './helper-argv';
+import { execHelperPath } from './helper-path';
+import { watchExecStatus } from './exec-status';
+import type { SpawnResult, SpawnSpec, StdioSource } from './spawn-spec';
+
+export type { ExecOutcome, ExecOptions, SpawnResult, SpawnSpec, StdioSource } from './spawn-spec';
+export type { ExecFailure, ExecStep } from './exec-failure';
+
+const EBADF = 9;
+const EMFILE = 24;
+const EAGAIN = 11;
+const ENOMEM = 12;
+
+function stdioSource(s: StdioSource, fd: number): FdSource {
+  if (s === null) return { kind: 'null' };
+  return { kind: 'fd', fd: s === 'inherit' ? fd : s };
+}
+
+/** Which step a synchronous posix_spawn error belongs to; everything else comes from execve. */
+function stepOfSpawnError(errno: number): ExecStep {
+  if (errno === EBADF || errno === EMFILE) return 'fds';
+  if (errno === EAGAIN || errno === ENOMEM) return 'fork';
+  return 'exec';
+}
+
+function failed(step: ExecStep, errno: number): SpawnResult {
+  return { kind: 'failed', failure: execFailure(step, errno) };
+}
+
+const EXECUTED = Promise.resolve({ kind: 'executed' } as const);
+
+/**
+ * Spawns `spec`. Throws only for a malformed spec (RangeError) or a missing helper binary; everything the
+ * system can refuse comes back as a typed result. Register the pid with the reaper in the same tick.
+ */
+export function spawnProcess(spec: SpawnSpec): SpawnResult {
+  const extraFds = spec.extraFds ?? [];
+  const layout: FdSource[] = [
+    ...spec.stdio.map((s, fd) => stdioSource(s, fd)),
+    ...extraFds.map((fd): FdSource => ({ kind: 'fd', fd })),
+  ];
+  const setsid = spec.setsid ?? true;
+
+  if (!needsHelper(spec.exec, spec.listen)) {
+    const r = posixSpawn({
+      path: spec.path,
+      argv: [spec.argv0, ...spec.args],
+      env: spec.env,
+      actions: fdLayoutActions(layout),
+      setsid,
+    });
+    if (!r.ok) return failed(stepOfSpawnError(r.errno), r.errno);
+    return { kind: 'spawned', pid: r.value, via: 'direct', exec: EXECUTED };
+  }
+
+  const helper = execHelperPath();
+  const statusFd = layout.length;
+  const args = helperArgv({
+    exec: spec.exec ?? {},
+    setsid,
+    statusFd,
+    ...(spec.listen ? { listen: { count: extraFds.length, names: spec.listen.names } } : {}),
+    path: spec.path,
+    argv0: spec.argv0,
+    args: spec.args,
+  });
+
+  // Close-on-exec in the manager so no other child inherits it; the dup2 into the child clears the flag,
+  // and the helper sets it again so the service itself does not inherit it either.
+  const pipe = pipe2(O_CLOEXEC);
+  if (!pipe.ok) return failed('fork', pipe.errno);
+  fcntlSet(pipe.value.read, F_SETFL, O_NONBLOCK);
+  const actions: FileAction[] = fdLayoutActions([...layout, { kind: 'fd', fd: pipe.value.write }]);
+
+  const r = posixSpawn({
+    path: helper,
+    argv: ['rsd-exec-helper', ...args],
+    env: spec.env,
+    actions,
+    // The helper does setsid itself, so a failure gets its own step and exit code (220).
+    setsid: false,
+  });
+  // Our copy of the write end must go, or the status pipe would never reach EOF.
+  close(pipe.value.write);
+  if (!r.ok) {
+    close(pipe.value.read);
+    return failed(stepOfSpawnError(r.errno), r.errno);
+  }
+  return { kind: 'spawned', pid: r.value, via: 'helper', exec: watchExecStatus(pipe.value.read) };
+}

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { ExecContext } from '../unit/table/exec-context';
+import { parseEnvironmentFile } from '../unit/values/environment-file';
+import type { UserEntry } from './users';
+
+/** systemd 252's default PATH for system services on a merged-/usr system. */
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin';
+
+export function newInvocationId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export interface EnvironmentInputs {
+  readonly exec: ExecContext;
+  /** The user the command runs as when User= is set: USER, LOGNAME, HOME and SHELL come from it. */
+  readonly user: UserEntry | null;
+  readonly invocationId: string;
+  /** Variables the manager sets for this command: MAINPID, SERVICE_RESULT, LISTEN_*, NOTIFY_SOCKET, ... */
+  readonly managerSet: Readonly<Record<string, string>>;
+  /** rsd's own environment, for PassEnvironment=. */
+  readonly managerEnv: Readonly<Record<string, string | undefined>>;
+}
+
+export type EnvironmentResult =
+  | { readonly ok: true; readonly env: Map<string, string>; readonly warnings: string[] }
+  | { readonly ok: false; readonly error: string };
+
+/**
+ * The environment of one command, merged in systemd's order (later wins): the default PATH, the variables
+ * the manager sets, PassEnvironment=, Environment=, EnvironmentFile=; then UnsetEnvironment= removes.
+ * EnvironmentFile= is read now, at each start, as systemd does.
+ */
+export async function buildEnvironment(i: EnvironmentInputs): Promise<EnvironmentResult> {
+  const env = new Map<string, string>([['PATH', DEFAULT_PATH]]);
+  const warnings: string[] = [];
+  env.set('INVOCATION_ID', i.invocationId);
+  if (i.user) {
+    env.set('USER', i.user.name);
+    env.set('LOGNAME', i.user.name);
+    env.set('HOME', i.user.home);
+    env.set('SHELL', i.user.shell);
+  }
+  for (const [k, v] of Object.entries(i.managerSet)) env.set(k, v);
+  for (const name of i.exec.PassEnvironment) {
+    const v = i.managerEnv[name];
+    if (v !== undefined) env.set(name, v);
+  }
+  for (const [k, v] of i.exec.Environment) env.set(k, v);
+  for (const file of i.exec.EnvironmentFile) {
+    let text: string;
+    try {
+      text = await readFile(file.path, 'utf8');
+    } catch (e) {
+      if (file.optional) continue;
+      return {
+        ok: false,
+        error: `Failed to load environment file ${file.path}: ${(e as NodeJS.ErrnoException).code}`,
+      };
+    }
+    const parsed = parseEnvironmentFile(text);
+    for (const err of parsed.errors) warnings.push(`${file.path}:${err.line}: ${err.message}`);
+    for (const [k, v] of parsed.vars) env.set(k, v);
+  }
+  for (const entry of i.exec.UnsetEnvironment) {
+    const eq = entry.indexOf('=');
+    if (eq < 0) env.delete(entry);
+    else if (env.get(entry.slice(0, eq)) === entry.slice(eq + 1)) env.delete(entry.slice(0, eq));
+  }
+  return { ok: true, env, warnings };
+}

@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { buildNative, childrenOfThisProcess, nativeBin } from '../exec/support';
+
+beforeAll(buildNative);
+
+/** Runs the helper directly with its status fd on 3; sync child_process reaps before returning. */
+function helper(args: string[]): { status: number | null; stdout: string; record: string } {
+  const r = spawnSync(nativeBin('rsd-exec-helper'), ['--status-fd', '3', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit', 'pipe'],
+    encoding: 'utf8',
+  });
+  return { status: r.status, stdout: String(r.output[1]), record: String(r.output[3]) };
+}
+
+test('a malformed command line fails at step args with 255', () => {
+  for (const bad of [
+    ['--nice', 'x', '--', '/bin/true', 'true'],
+    ['--rlimit', 'BOGUS=1', '--', '/bin/true', 'true'],
+    ['--rlimit', 'NOFILE=1:', '--', '/bin/true', 'true'],
+    ['--umask', '999', '--', '/bin/true', 'true'],
+    ['--unknown', '--', '/bin/true', 'true'],
+    ['--', '/bin/true'], // argv0 missing
+    ['/bin/true', 'true'], // no --
+  ]) {
+    expect(helper(bad)).toEqual({ status: 255, stdout: '', record: 'FAIL args 22 255\n' });
+  }
+});
+
+test('success: EXEC then EOF, and the program runs with the helper’s pid', () => {
+  const r = helper(['--listen-fds', '0', '--', '/bin/sh', 'sh', '-c', 'echo $LISTEN_PID $$ $LISTEN_FDS']);
+  expect(r.status).toBe(0);
+  expect(r.record).toBe('EXEC\n');
+  const [listenPid, pid, fds] = r.stdout.trim().split(' ');
+  expect(listenPid).toBe(pid);
+  expect(fds).toBe('0');
+});
+
+test('LISTEN_FDNAMES from the caller’s environment does not leak when no names are given', () => {
+  const r = spawnSync(
+    nativeBin('rsd-exec-helper'),
+    ['--listen-fds', '1', '--', '/bin/sh', 'sh', '-c', 'echo "[$LISTEN_FDNAMES]"'],
+    { env: { LISTEN_FDNAMES: 'stale' }, encoding: 'utf8' },
+  );
+  expect(r.stdout).toBe('[]\n');
+});
+
+test('spawn-floor starts N processes, prints the milliseconds, and leaves nothing behind', () => {
+  const r = spawnSync(nativeBin('spawn-floor'), ['20', '/bin/sleep', '1000'], { encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/^\d+\.\d{3}\n$/);
+  expect(childrenOfThisProcess()).toEqual([]);
+  expect(spawnSync(nativeBin('spawn-floor'), ['1', '/nonexistent'], { encoding: 'utf8' }).status).toBe(1);
+});
