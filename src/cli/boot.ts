@@ -6,6 +6,7 @@ export interface BootOptions {
   readonly searchPath: readonly string[];
   readonly target: string;
   readonly log: Log;
+  readonly cgroupSubtree?: string;
 }
 
 /**
@@ -16,7 +17,11 @@ export async function boot(opts: BootOptions): Promise<number> {
   // Services start in / (systemd's default WorkingDirectory=); paths were made absolute before this.
   process.chdir('/');
   const log = opts.log;
-  const manager = await Manager.create({ searchPath: opts.searchPath, log });
+  const manager = await Manager.create({
+    searchPath: opts.searchPath,
+    log,
+    cgroupSubtree: opts.cgroupSubtree,
+  });
   // Signal listeners do not keep Node alive; this port does, without ever firing.
   const keepAlive = new MessageChannel();
   keepAlive.port1.ref();
@@ -31,7 +36,7 @@ export async function boot(opts: BootOptions): Promise<number> {
   const sig = await stop;
   log.info(`Received ${sig}, stopping all units.`);
   await manager.stopAll();
-  manager.close();
+  await manager.close();
   keepAlive.port1.close();
   log.info('All units stopped. Exiting.');
   return 0;

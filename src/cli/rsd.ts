@@ -29,6 +29,11 @@ void yargs(hideBin(process.argv))
   .option('config', { type: 'string', default: DEFAULT_CONFIG_PATH, describe: "rsd's own settings file" })
   .option('log-level', { type: 'string', choices: ['error', 'warn', 'info', 'debug'], default: 'info' })
   .option('unit', { type: 'string', default: 'default.target', describe: 'The unit to boot' })
+  .option('cgroup-subtree', {
+    type: 'string',
+    default: 'rsd.units',
+    describe: "The directory under rsd's own cgroup that holds one cgroup per unit",
+  })
   .command(
     '$0',
     'Boot the unit (default.target), run until SIGTERM or SIGINT, then stop everything in reverse order',
@@ -41,7 +46,12 @@ void yargs(hideBin(process.argv))
         unitDirs: dirs.length > 0 ? dirs : undefined,
         builtinDir: builtinUnitDir(),
       });
-      process.exitCode = await boot({ searchPath, target: argv.unit, log });
+      process.exitCode = await boot({
+        searchPath,
+        target: argv.unit,
+        log,
+        cgroupSubtree: argv['cgroup-subtree'],
+      });
     },
   )
   .command(

@@ -1,7 +1,7 @@
 import { evaluateConditions, describe as describeCondition } from '../conditions/evaluate';
 import { startReaper, becomeSubreaper, type Reaper } from '../exec/reaper';
 import { spawnProcess } from '../exec/spawn';
-import { detectCgroupBackend, type CgroupBackend } from '../exec/unit-cgroup';
+import { detectCgroupBackend, removeCgroupRoot, type CgroupBackend } from '../exec/unit-cgroup';
 import { DependencyGraph } from '../graph/dependencies';
 import type { ActiveState, RequestJobType } from '../graph/job-types';
 import { buildTransaction, type Job, type JobMode } from '../graph/transaction';
@@ -25,6 +25,8 @@ export interface ManagerOptions {
   readonly searchPath: readonly string[];
   readonly log: Log;
   readonly readiness?: ReadinessSource;
+  /** The cgroup directory (under rsd's own cgroup) that holds the units' cgroups. */
+  readonly cgroupSubtree?: string;
 }
 
 export type RequestResult =
@@ -85,7 +87,7 @@ export class Manager {
     if (sub.kind === 'failed')
       opts.log.warn(`Could not become a child subreaper (errno ${sub.errno}); orphans will not be reaped.`);
     reaper.onOrphan = (exit) => opts.log.debug(`Reaped orphan ${exit.pid}.`);
-    const cgroups = await detectCgroupBackend();
+    const cgroups = await detectCgroupBackend(opts.cgroupSubtree);
     if (cgroups.kind === 'cgroup2')
       opts.log.info(`Using cgroup v2 at ${cgroups.root} to track unit processes.`);
     else opts.log.warn(`Tracking unit processes by process group: ${cgroups.reason}.`);
@@ -306,7 +308,8 @@ export class Manager {
   }
 
   /** After stopAll(): nothing of ours is left to watch. */
-  close(): void {
+  async close(): Promise<void> {
     this.reaper.stop();
+    await removeCgroupRoot(this.cgroups);
   }
 }

@@ -634,7 +634,10 @@ export class ServiceRuntime implements UnitRuntime {
   }
 
   private async cleanUpAfterStop(): Promise<void> {
-    this.cgroup?.stopWatching();
+    if (this.cgroup && (await this.cgroup.isEmpty())) {
+      await this.cgroup.remove();
+      this.cgroup = null;
+    }
     const e = this.config.Exec;
     if (e.RuntimeDirectoryPreserve === 'no') {
       for (const d of e.RuntimeDirectory)

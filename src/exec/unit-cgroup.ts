@@ -12,7 +12,8 @@ export type CgroupBackend =
   | { readonly kind: 'cgroup2'; readonly root: string }
   | { readonly kind: 'process-group'; readonly reason: string };
 
-const UNITS_DIR = 'rsd.units';
+/** The directory under rsd's own cgroup that holds one cgroup per unit. */
+export const DEFAULT_SUBTREE = 'rsd.units';
 
 async function cgroup2Mount(): Promise<string | null> {
   const text = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
@@ -32,16 +33,21 @@ async function ownCgroup(): Promise<string> {
 }
 
 /** Finds a writable cgroup2 hierarchy once at start-up and makes rsd's units directory in it. */
-export async function detectCgroupBackend(): Promise<CgroupBackend> {
+export async function detectCgroupBackend(subtree: string = DEFAULT_SUBTREE): Promise<CgroupBackend> {
   const mount = await cgroup2Mount();
   if (mount === null) return { kind: 'process-group', reason: 'no cgroup2 file system is mounted' };
-  const root = join(mount, await ownCgroup(), UNITS_DIR);
+  const root = join(mount, await ownCgroup(), subtree);
   try {
     await mkdir(root, { recursive: true });
     return { kind: 'cgroup2', root };
   } catch (e) {
     return { kind: 'process-group', reason: `cannot create ${root}: ${(e as NodeJS.ErrnoException).code}` };
   }
+}
+
+/** Removes rsd's units directory when rsd exits (it fails harmlessly while a unit cgroup is still busy). */
+export async function removeCgroupRoot(backend: CgroupBackend): Promise<void> {
+  if (backend.kind === 'cgroup2') await rmdir(backend.root).catch(() => undefined);
 }
 
 /** The cgroup of one unit: created before its first process starts, removed when the unit is stopped. */

@@ -56,8 +56,8 @@ describe('rsd binary', () => {
     expect(r.err).not.toContain('x.service');
   });
 
-  it('with no command, prints the units a boot of default.target would start, in dependency order', () => {
-    const r = run(RSD, ['--unit-dir', join(ROOT, 'test_units')]);
+  it('plan prints the jobs a boot of default.target would run, in dependency order', () => {
+    const r = run(RSD, ['plan', '--unit-dir', join(ROOT, 'test_units')]);
     expect(r.code).toBe(0);
     const names = r.out.split('\n').map((l) => l.split(/\s+/)[0]);
     for (const u of ['hello.service', 'ticker.service', 'echo.socket', 'multi-user.target', 'basic.target']) {
@@ -69,7 +69,7 @@ describe('rsd binary', () => {
 
   it('reads rsd.conf and reports a bad setting without failing', () => {
     const conf = tree.write('rsd.conf', `[Manager]\nUnitPath=${join(ROOT, 'test_units')}\nLogLevel=loud\n`);
-    const r = run(RSD, ['--config', conf]);
+    const r = run(RSD, ['plan', '--config', conf]);
     expect(r.code).toBe(0);
     expect(r.err).toContain('LogLevel= must be one of');
     expect(r.out).toContain('ticker.service');
