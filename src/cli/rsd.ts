@@ -46,12 +46,9 @@ void yargs(hideBin(process.argv))
         unitDirs: dirs.length > 0 ? dirs : undefined,
         builtinDir: builtinUnitDir(),
       });
-      process.exitCode = await boot({
-        searchPath,
-        target: argv.unit,
-        log,
-        cgroupSubtree: argv['cgroup-subtree'],
-      });
+      const code = await boot({ searchPath, target: argv.unit, log, cgroupSubtree: argv['cgroup-subtree'] });
+      // A process that survived its unit's KillMode= (holding an output pipe) must not keep rsd running.
+      process.exit(code);
     },
   )
   .command(

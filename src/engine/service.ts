@@ -97,6 +97,7 @@ export class ServiceRuntime implements UnitRuntime {
   private controlPid = 0;
   private mainEnd: ProcessEnd | null = null;
   private mainEnded: (() => void) | null = null;
+  private controlEnded: Array<() => void> = [];
   private cgroup: UnitCgroup | null = null;
   private credentials: Credentials = { user: null };
   private invocationId = '';
@@ -475,6 +476,9 @@ export class ServiceRuntime implements UnitRuntime {
       ),
     );
     this.controlPid = 0;
+    const waiting = this.controlEnded;
+    this.controlEnded = [];
+    for (const w of waiting) w();
     this.check(gen);
     return { kind: 'ended', end };
   }
@@ -593,9 +597,11 @@ export class ServiceRuntime implements UnitRuntime {
     if (gone2 === 'timeout') this.log('Processes still around after final SIGKILL. Ignoring.', 'warn');
   }
 
+  /** Processes still to stop: the cgroup's, plus main and control (which may not have joined it yet). */
   private async remaining(mode: string): Promise<number> {
-    if (mode === 'process' || !this.cgroup) return (this.mainPid ? 1 : 0) + (this.controlPid ? 1 : 0);
-    return (await this.cgroup.pids()).length;
+    const own = (this.mainPid ? 1 : 0) + (this.controlPid ? 1 : 0);
+    if (mode === 'process' || !this.cgroup) return own;
+    return own + (await this.cgroup.pids()).length;
   }
 
   private async signalAll(signal: number, mode: string): Promise<void> {
@@ -608,21 +614,21 @@ export class ServiceRuntime implements UnitRuntime {
     if (signal !== 9 && this.mainPid) send(this.mainPid, 18); // SIGCONT, so a stopped process sees it
   }
 
-  private allGone(mode: string): Promise<void> {
-    if (mode === 'process' || !this.cgroup) {
-      return new Promise((resolve) => {
-        const poll = (): void => {
-          if (this.mainPid === 0 && this.controlPid === 0) resolve();
-          else this.mainEndedOrControl(poll);
-        };
-        poll();
-      });
-    }
+  /** Resolves once main and control processes have exited and, for the whole group, the cgroup is empty. */
+  private async allGone(mode: string): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const poll = (): void => {
+        if (this.mainPid === 0 && this.controlPid === 0) resolve();
+        else this.mainEndedOrControl(poll);
+      };
+      poll();
+    });
+    if (mode === 'process' || !this.cgroup) return;
     const cg = this.cgroup;
-    return new Promise((resolve) => cg.whenEmpty(resolve));
+    await new Promise<void>((resolve) => cg.whenEmpty(resolve));
   }
 
-  /** Calls `then` when the main process ends (control processes end within their own await). */
+  /** Calls `then` when the main process ends, or at once when only a control process is left. */
   private mainEndedOrControl(then: () => void): void {
     if (this.mainPid !== 0) {
       const prev = this.mainEnded;
@@ -630,6 +636,9 @@ export class ServiceRuntime implements UnitRuntime {
         prev?.();
         then();
       };
+    } else if (this.controlPid !== 0) {
+      // A control process is awaited by its own runControl(); its exit is picked up on the next turn.
+      this.controlEnded.push(then);
     } else setImmediate(then);
   }
 

@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+export const RSD = join(ROOT, 'dist', 'src', 'cli', 'rsd.js');
+
+/**
+ * rsd booted as a real process on a directory of units: as a child subreaper by default (its services' pids
+ * are visible to the test), or as PID 1 of a new PID namespace. Its log is collected line by line.
+ */
+export class Rsd {
+  readonly lines: string[] = [];
+  readonly exited: Promise<number | null>;
+  private readonly proc: ChildProcess;
+  private waiters: Array<() => void> = [];
+
+  private subtree = '';
+
+  private constructor(args: string[]) {
+    this.proc = spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    let buf = '';
+    const onData = (chunk: Buffer): void => {
+      buf += chunk.toString('utf8');
+      const parts = buf.split('\n');
+      buf = parts.pop() ?? '';
+      this.lines.push(...parts);
+      for (const w of this.waiters) w();
+    };
+    this.proc.stdout!.on('data', onData);
+    this.proc.stderr!.on('data', onData);
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
+  }
+
+  static start(
+    unitDir: string,
+    opts: { unit?: string; pidNamespace?: boolean; logLevel?: string } = {},
+  ): Rsd {
+    const rsd = [
+      'node',
+      RSD,
+      '--unit-dir',
+      unitDir,
+      '--unit',
+      opts.unit ?? 'default.target',
+      '--cgroup-subtree',
+      `rsd-test-${randomBytes(4).toString('hex')}`,
+      '--log-level',
+      opts.logLevel ?? 'info',
+    ];
+    const r = new Rsd(opts.pidNamespace ? ['unshare', '--pid', '--fork', '--mount-proc', ...rsd] : rsd);
+    r.subtree = rsd[rsd.indexOf('--cgroup-subtree') + 1]!;
+    return r;
+  }
+
+  get log(): string {
+    return this.lines.join('\n');
+  }
+
+  /** Resolves with the first log line matching `re` (already logged or to come). */
+  waitFor(re: RegExp, timeoutMs = 20_000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = (): boolean => {
+        const hit = this.lines.find((l) => re.test(l));
+        if (hit === undefined) return false;
+        clearTimeout(timer);
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(hit);
+        return true;
+      };
+      const waiter = (): void => void check();
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`no log line matching ${re} within ${timeoutMs} ms; log:\n${this.log}`));
+      }, timeoutMs);
+      if (!check()) this.waiters.push(waiter);
+    });
+  }
+
+  /** The pid of rsd itself (for unshare, its child). */
+  pid(): number {
+    const p = this.proc.pid!;
+    const children = `/proc/${p}/task/${p}/children`;
+    if (existsSync(children)) {
+      const first = readFileSync(children, 'utf8').trim().split(/\s+/)[0];
+      if (first && this.proc.spawnargs[0] === 'unshare') return Number(first);
+    }
+    return p;
+  }
+
+  /** SIGTERM, then the exit status. */
+  async stop(timeoutMs = 15_000): Promise<number | null> {
+    process.kill(this.pid(), 'SIGTERM');
+    const t = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs).unref());
+    const r = await Promise.race([this.exited, t]);
+    if (r === 'timeout') throw new Error(`rsd did not exit after SIGTERM; log:\n${this.log}`);
+    return r;
+  }
+
+  /** For afterEach: whatever state the test left it in, nothing of it survives (its cgroup is killed). */
+  kill(): void {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
+    const root = cgroupRoot(this.subtree);
+    if (root === null || !existsSync(root)) return;
+    try {
+      writeFileSync(join(root, 'cgroup.kill'), '1');
+    } catch {
+      // an old kernel without cgroup.kill: the test's own assertions already failed
+    }
+    const dirs = (d: string): string[] => [
+      ...readdirSync(d, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .flatMap((e) => dirs(join(d, e.name))),
+      d,
+    ];
+    for (const d of dirs(root)) {
+      try {
+        rmdirSync(d);
+      } catch {
+        // still busy for a moment after cgroup.kill; the kernel cleans up once it is empty
+      }
+    }
+  }
+}
+
+/** Whether a process exists (and is not a zombie). */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves once `path` exists with non-empty content (tests may poll; the product may not). */
+export async function fileContent(path: string, timeoutMs = 20_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const c = readFileSync(path, 'utf8');
+      if (c !== '') return c;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > end) throw new Error(`${path} did not appear within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Where rsd (a child of this process) puts its units' cgroups, as src/exec/unit-cgroup.ts computes it. */
+function cgroupRoot(subtree: string): string | null {
+  const mount = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' - '))
+    .find(([, after]) => after?.startsWith('cgroup2 '))?.[0]
+    ?.split(' ')[4];
+  if (!mount) return null;
+  const own = readFileSync('/proc/self/cgroup', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('0::'))
+    ?.slice(3);
+  return join(mount, own ?? '/', subtree);
+}
