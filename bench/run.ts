@@ -1,5 +1,10 @@
+import { benchBoot } from './boot';
 import { benchLoadTree } from './load-tree';
 import { renderTable, type BenchRow } from './table';
 
-const rows: BenchRow[] = [...benchLoadTree()];
-console.log(renderTable(rows));
+async function main(): Promise<void> {
+  const rows: BenchRow[] = [...benchLoadTree(), ...(await benchBoot())];
+  console.log(renderTable(rows));
+}
+
+void main();

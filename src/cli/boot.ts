@@ -29,7 +29,9 @@ export async function boot(opts: BootOptions): Promise<number> {
     for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));
   });
   const t0 = process.hrtime.bigint();
-  void manager.request(opts.target, 'start', 'replace').then((r) => {
+  void manager.request(opts.target, 'start', 'replace').then(async (r) => {
+    // As systemd: start-up is finished when the boot transaction's last job is, not just the target's.
+    await manager.idle();
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.ok) log.info(`Startup finished in ${ms.toFixed(1)} ms (${opts.target}: ${r.outcome}).`);
   });

@@ -23,6 +23,7 @@ export class JobRunner {
   private readonly jobs = new Map<string, QueuedJob>();
   private nextNumber = 1;
   private readonly numbers = new Map<string, number>();
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly run: (job: Job) => Promise<JobOutcome>,
@@ -75,6 +76,12 @@ export class JobRunner {
     return anchor;
   }
 
+  /** Resolves when no job is left (systemd's "startup finished" moment after the boot transaction). */
+  whenIdle(): Promise<void> {
+    if (this.jobs.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   /** Resolves when the job with this id finishes ('done' at once if there is no such job). */
   whenFinished(id: string): Promise<JobOutcome> {
     const q = this.jobs.get(id);
@@ -108,5 +115,10 @@ export class JobRunner {
     for (const w of q.waiters) w(outcome);
     this.finished(q.job, outcome);
     this.pump();
+    if (this.jobs.size === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
   }
 }

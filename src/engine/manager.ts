@@ -123,6 +123,11 @@ export class Manager {
     return [...this.runtimes.values()];
   }
 
+  /** Resolves once every queued job has finished. */
+  idle(): Promise<void> {
+    return this.jobs.whenIdle();
+  }
+
   /** Queues a job and its transaction; resolves when the requested job finishes. */
   async request(
     name: string,
