@@ -3,6 +3,7 @@ import { lexUnitFile, type Assignment } from './lexer';
 import type { UnitType } from './name';
 import {
   BLOCKS,
+  effectiveSupport,
   hasSection,
   isSupportedType,
   lookupRow,
@@ -170,7 +171,13 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
         continue;
       }
       const { row } = found;
-      applied.push({ section: a.section, key: a.key, file: a.file, line: a.line, support: row.support });
+      applied.push({
+        section: a.section,
+        key: a.key,
+        file: a.file,
+        line: a.line,
+        support: effectiveSupport(opts.type, row),
+      });
       if (row.support === 'ignored') continue;
       if (a.value === '' && !row.emptyIsValue) {
         for (const { block, field } of targets(found, a.key)) {

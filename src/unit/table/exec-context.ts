@@ -8,12 +8,12 @@ export const execContext = {
     P.workingDirectory,
     { kind: 'unset' },
     {
-      support: 'accepted',
+      support: 'enforced',
       doc: 'Takes a directory path relative to the service\'s root directory specified by RootDirectory=, or the special value "~". Sets the working directory for...',
     },
   ),
   RootDirectory: scalar(P.path, '', {
-    support: 'accepted',
+    support: 'enforced',
     doc: "Takes a directory path relative to the host's root directory (i.e. the root of the system running the service manager).",
   }),
   RootImage: scalar(P.path, '', {
@@ -49,23 +49,23 @@ export const execContext = {
     doc: 'This setting is similar to RootImage= in that it mounts a file system hierarchy from a block device node or loopback file, but the destination directory can...',
   }),
   User: scalar(P.userOrGroup, '', {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Set the UNIX user or group that the processes are executed as, respectively.',
   }),
   Group: scalar(P.userOrGroup, '', {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Set the UNIX user or group that the processes are executed as, respectively.',
   }),
   SupplementaryGroups: list(P.words, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Sets the supplementary Unix groups the processes are executed as.',
   }),
   Nice: scalar(P.integer(-20, 19), 0, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Sets the default nice level (scheduling priority) for executed processes.',
   }),
   OOMScoreAdjust: scalar(P.integer(-1000, 1000), 0, {
-    support: 'accepted',
+    support: 'enforced',
     doc: "Sets the adjustment value for the Linux kernel's Out-Of-Memory (OOM) killer score for executed processes.",
   }),
   CoredumpFilter: scalar(P.asWritten, '', {
@@ -105,21 +105,21 @@ export const execContext = {
     support: 'accepted',
     doc: 'Controls the NUMA node list which will be applied alongside with selected NUMA policy.',
   }),
-  UMask: scalar(P.mode, 0o022, { support: 'accepted', doc: 'Controls the file mode creation mask.' }),
+  UMask: scalar(P.mode, 0o022, { support: 'enforced', doc: 'Controls the file mode creation mask.' }),
   Environment: list(P.environment, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Sets environment variables for executed processes.',
   }),
   EnvironmentFile: list(P.optionalPath, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Similar to Environment=, but reads the environment variables from a text file.',
   }),
   PassEnvironment: list(P.words, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Pass environment variables set for the system service manager to executed processes.',
   }),
   UnsetEnvironment: list(P.words, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Explicitly unset environment variable assignments that would normally be passed from the service manager to invoked processes of this unit.',
   }),
   DynamicUser: scalar(P.bool, false, {
@@ -134,7 +134,7 @@ export const execContext = {
     P.standardInput,
     { kind: 'null' },
     {
-      support: 'accepted',
+      support: 'enforced',
       doc: 'Controls where file descriptor 0 (STDIN) of the executed processes is connected to.',
     },
   ),
@@ -142,7 +142,7 @@ export const execContext = {
     P.standardOutput,
     { kind: 'journal' },
     {
-      support: 'accepted',
+      support: 'enforced',
       doc: 'Controls where file descriptor 1 (stdout) of the executed processes is connected to.',
     },
   ),
@@ -150,7 +150,7 @@ export const execContext = {
     P.standardOutput,
     { kind: 'inherit' },
     {
-      support: 'accepted',
+      support: 'enforced',
       doc: 'Controls where file descriptor 2 (stderr) of the executed processes is connected to.',
     },
   ),
@@ -295,67 +295,67 @@ export const execContext = {
     doc: 'Restricts the set of filesystems processes of this unit can open files on.',
   }),
   LimitCPU: scalar(P.rlimit('time'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_CPU (CPU time in seconds) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitFSIZE: scalar(P.rlimit('bytes'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_FSIZE (file size) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitDATA: scalar(P.rlimit('bytes'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_DATA (data segment size) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitSTACK: scalar(P.rlimit('bytes'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_STACK (stack size) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitCORE: scalar(P.rlimit('bytes'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_CORE (core file size) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitRSS: scalar(P.rlimit('bytes'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_RSS (resident set size) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitNOFILE: scalar(P.rlimit('count'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_NOFILE (number of open files) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitAS: scalar(P.rlimit('bytes'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_AS (address space size) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitNPROC: scalar(P.rlimit('count'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_NPROC (number of processes) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitMEMLOCK: scalar(P.rlimit('bytes'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_MEMLOCK (locked memory) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitLOCKS: scalar(P.rlimit('count'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_LOCKS (file locks) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitSIGPENDING: scalar(P.rlimit('count'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_SIGPENDING (queued signals) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitMSGQUEUE: scalar(P.rlimit('bytes'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_MSGQUEUE (POSIX message queue bytes) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitNICE: scalar(P.rlimit('nice'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_NICE (nice ceiling) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitRTPRIO: scalar(P.rlimit('count'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_RTPRIO (real-time priority) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   LimitRTTIME: scalar(P.rlimit('usec'), null, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Soft and hard RLIMIT_RTTIME (real-time CPU time in microseconds) of executed processes, as setrlimit(2); soft:hard or one value for both.',
   }),
   ReadWriteDirectories: alias(
@@ -477,47 +477,47 @@ export const execContext = {
     doc: 'Controls which kernel architecture uname(2) shall report, when invoked by unit processes.',
   }),
   RuntimeDirectoryPreserve: scalar(P.boolOr(['no', 'yes', 'restart'] as const, 'yes', 'no'), 'no', {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a boolean argument or restart. If set to no (the default), the directories specified in RuntimeDirectory= are always removed when the service stops.',
   }),
   RuntimeDirectoryMode: scalar(P.mode, 0o755, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Access mode of the directories of RuntimeDirectory=.',
   }),
   RuntimeDirectory: list(P.words, {
-    support: 'accepted',
+    support: 'enforced',
     doc: "Directories below /run created (and owned by the unit's user) when the unit starts.",
   }),
   StateDirectoryMode: scalar(P.mode, 0o755, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Access mode of the directories of StateDirectory=.',
   }),
   StateDirectory: list(P.words, {
-    support: 'accepted',
+    support: 'enforced',
     doc: "Directories below /var/lib created (and owned by the unit's user) when the unit starts.",
   }),
   CacheDirectoryMode: scalar(P.mode, 0o755, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Access mode of the directories of CacheDirectory=.',
   }),
   CacheDirectory: list(P.words, {
-    support: 'accepted',
+    support: 'enforced',
     doc: "Directories below /var/cache created (and owned by the unit's user) when the unit starts.",
   }),
   LogsDirectoryMode: scalar(P.mode, 0o755, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Access mode of the directories of LogsDirectory=.',
   }),
   LogsDirectory: list(P.words, {
-    support: 'accepted',
+    support: 'enforced',
     doc: "Directories below /var/log created (and owned by the unit's user) when the unit starts.",
   }),
   ConfigurationDirectoryMode: scalar(P.mode, 0o755, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Access mode of the directories of ConfigurationDirectory=.',
   }),
   ConfigurationDirectory: list(P.words, {
-    support: 'accepted',
+    support: 'enforced',
     doc: "Directories below /etc created (and owned by the unit's user) when the unit starts.",
   }),
   SetCredential: list(P.asWrittenList, {

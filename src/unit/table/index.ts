@@ -28,6 +28,14 @@ export const SUPPORTED_TYPES = ['service', 'socket', 'target'] as const;
 export type SupportedType = (typeof SUPPORTED_TYPES)[number];
 export type UnsupportedType = Exclude<UnitType, SupportedType>;
 
+/** Types the engine can run today; a setting is only enforced for units of these types. */
+export const RUNNABLE_TYPES: readonly UnitType[] = ['service', 'target'];
+
+/** A row's support for units of one type: nothing is enforced for a type the engine cannot run yet. */
+export function effectiveSupport(type: UnitType, row: AnyRow): AnyRow['support'] {
+  return row.support === 'enforced' && !RUNNABLE_TYPES.includes(type) ? 'accepted' : row.support;
+}
+
 export function isSupportedType(t: UnitType): t is SupportedType {
   return (SUPPORTED_TYPES as readonly string[]).includes(t);
 }

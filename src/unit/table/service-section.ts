@@ -5,47 +5,47 @@ import { into, list, scalar, type Block, type ConfigOf } from './row';
 /** [Service]'s own settings (systemd.service(5)); exec, kill and cgroup settings come from their contexts. */
 export const serviceSection = {
   PIDFile: scalar(P.pidFile, '', {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a path referring to the PID file of the service. Usage of this option is recommended for services where Type= is set to forking.',
   }),
   ExecCondition: list(P.execCommands, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Optional commands that are executed before the commands in ExecStartPre=. Syntax is the same as for ExecStart=. Multiple command lines are allowed,...',
   }),
   ExecStartPre: list(P.execCommands, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Commands run before ExecStart=; a failing one (without -) fails the start.',
   }),
   ExecStart: list(P.execCommands, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Commands with their arguments that are executed when this service is started.',
   }),
   ExecStartPost: list(P.execCommands, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Commands run after ExecStart= has started (or, for Type=notify, signalled readiness).',
   }),
   ExecReload: list(P.execCommands, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Commands to execute to trigger a configuration reload in the service.',
   }),
   ExecStop: list(P.execCommands, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Commands to execute to stop the service started via ExecStart=. This argument takes multiple command lines, following the same scheme as described for...',
   }),
   ExecStopPost: list(P.execCommands, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Additional commands that are executed after the service is stopped.',
   }),
   RestartSec: scalar(P.timeSpan, 100_000, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Configures the time to sleep before restarting a service (as configured with Restart=).',
   }),
   TimeoutStartSec: scalar(P.timeout, 90_000_000, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Configures the time to wait for start-up.',
   }),
   TimeoutStopSec: scalar(P.timeout, 90_000_000, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Time to wait for each ExecStop= command and for the service to stop after SIGTERM before SIGKILL.',
   }),
   TimeoutAbortSec: scalar(P.timeout, 90_000_000, {
@@ -74,11 +74,11 @@ export const serviceSection = {
   }),
   StartLimitInterval: into(
     'Unit.StartLimitIntervalSec',
-    scalar(P.timeSpan, 10_000_000, { support: 'accepted', doc: 'See systemd StartLimitInterval=.' }),
+    scalar(P.timeSpan, 10_000_000, { support: 'enforced', doc: 'See systemd StartLimitInterval=.' }),
   ),
   StartLimitBurst: into(
     'Unit.StartLimitBurst',
-    scalar(P.unsigned, 5, { support: 'accepted', doc: 'Configure unit start rate limiting.' }),
+    scalar(P.unsigned, 5, { support: 'enforced', doc: 'Configure unit start rate limiting.' }),
   ),
   StartLimitAction: into(
     'Unit.StartLimitAction',
@@ -104,7 +104,7 @@ export const serviceSection = {
   Type: scalar(
     P.oneOf(['simple', 'exec', 'forking', 'oneshot', 'dbus', 'notify', 'notify-reload', 'idle'] as const),
     'simple',
-    { support: 'accepted', doc: 'Configures the process start-up type for this service unit.' },
+    { support: 'enforced', doc: 'Configures the process start-up type for this service unit.' },
   ),
   ExitType: scalar(P.oneOf(['main', 'cgroup'] as const), 'main', {
     support: 'accepted',
@@ -114,7 +114,7 @@ export const serviceSection = {
     P.oneOf(['no', 'on-success', 'on-failure', 'on-abnormal', 'on-watchdog', 'on-abort', 'always'] as const),
     'no',
     {
-      support: 'accepted',
+      support: 'enforced',
       doc: 'Configures whether the service shall be restarted when the service process exits, is killed, or a timeout is reached.',
     },
   ),
@@ -127,23 +127,23 @@ export const serviceSection = {
     doc: 'Takes a boolean argument. If true, the root directory, as configured with the RootDirectory= option (see systemd.exec(5) for more information), is only...',
   }),
   RemainAfterExit: scalar(P.bool, false, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a boolean value that specifies whether the service shall be considered active even when all its processes exited. Defaults to no.',
   }),
   GuessMainPID: scalar(P.bool, true, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a boolean value that specifies whether systemd should try to guess the main PID of a service if it cannot be determined reliably. This option is...',
   }),
   RestartPreventExitStatus: list(P.exitStatusSet, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a list of exit status definitions that, when returned by the main service process, will prevent automatic service restarts, regardless of the restart...',
   }),
   RestartForceExitStatus: list(P.exitStatusSet, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a list of exit status definitions that, when returned by the main service process, will force automatic service restarts, regardless of the restart...',
   }),
   SuccessExitStatus: list(P.exitStatusSet, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a list of exit status definitions that, when returned by the main service process, will be considered successful termination, in addition to the...',
   }),
   NonBlocking: scalar(P.bool, false, {
@@ -181,7 +181,7 @@ export const serviceSection = {
   TimeoutSec: into(
     ['TimeoutStartSec', 'TimeoutStopSec'],
     scalar(P.timeout, 90_000_000, {
-      support: 'accepted',
+      support: 'enforced',
       doc: 'A shorthand for configuring both TimeoutStartSec= and TimeoutStopSec= to the specified value.',
     }),
   ),
