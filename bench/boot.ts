@@ -18,7 +18,10 @@ function writeUnits(dir: string, n: number): void {
     for (let i = l; i < n; i += layers) {
       const name = `s${i}.service`;
       services.push(name);
-      writeFileSync(join(dir, name), `[Unit]\nAfter=layer${l}.target\n[Service]\nExecStart=/bin/sleep 1000\n`);
+      writeFileSync(
+        join(dir, name),
+        `[Unit]\nAfter=layer${l}.target\n[Service]\nExecStart=/bin/sleep 1000\n`,
+      );
     }
     const after = l > 0 ? `After=layer${l - 1}.target\n` : '';
     writeFileSync(join(dir, `layer${l}.target`), `[Unit]\n${after}Wants=${services.join(' ')}\n`);
@@ -39,9 +42,23 @@ interface Booted {
 function bootRsd(dir: string): Promise<Booted> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const p = spawn('node', [RSD, '--unit-dir', dir, '--unit', 'boot.target', '--cgroup-subtree', `rsd-bench-${process.pid}`, '--log-level', 'info'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const p = spawn(
+      'node',
+      [
+        RSD,
+        '--unit-dir',
+        dir,
+        '--unit',
+        'boot.target',
+        '--cgroup-subtree',
+        `rsd-bench-${process.pid}`,
+        '--log-level',
+        'info',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const exited = new Promise<void>((r) => p.on('exit', () => r()));
     let buf = '';
     const watchers: Array<(line: string) => void> = [];
@@ -115,7 +132,13 @@ export async function benchBoot(sizes: readonly number[] = [100, 1000]): Promise
         baselineName: `${n} posix_spawns from C`,
       });
       if (n >= 1000) {
-        rows.push({ figure: `rsd RSS with ${n} units running`, value: rss / 1024, unit: 'MB', baseline: 120, baselineName: 'target' });
+        rows.push({
+          figure: `rsd RSS with ${n} units running`,
+          value: rss / 1024,
+          unit: 'MB',
+          baseline: 120,
+          baselineName: 'target',
+        });
       }
     }
     rows.push(await benchRestart(join(base, 'restart')));

@@ -29,6 +29,15 @@ const LIMITS: ReadonlyArray<[keyof ExecContext & `Limit${string}`, RlimitName]> 
   ['LimitRTTIME', 'RTTIME'],
 ];
 
+/** StandardInputText= lines (each ends in a newline) and StandardInputData= base64, in the order written. */
+function inputData(exec: ExecContext): Buffer {
+  const parts = [
+    ...exec.StandardInputText.map((t) => Buffer.from(t + '\n')),
+    ...exec.StandardInputData.map((d) => Buffer.from(d.replace(/\s+/g, ''), 'base64')),
+  ];
+  return Buffer.concat(parts);
+}
+
 /** Node's umask, read once: a service only needs the helper for UMask= when it differs. */
 const MANAGER_UMASK = process.umask();
 
@@ -175,7 +184,13 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
   // Otherwise the manager's own directory, which is / once it boots (as systemd's is).
   if (exec.RootDirectory !== '') options.rootDirectory = exec.RootDirectory;
 
-  const stdio = await prepareStdio(exec.StandardInput, exec.StandardOutput, exec.StandardError, i.sink);
+  const stdio = await prepareStdio(
+    exec.StandardInput,
+    exec.StandardOutput,
+    exec.StandardError,
+    i.sink,
+    inputData(exec),
+  );
   const spec: SpawnSpec = {
     path,
     argv0: argv[0] ?? path,

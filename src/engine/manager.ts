@@ -249,8 +249,11 @@ export class Manager {
     if (job.type !== 'start' && job.type !== 'verify-active' && job.type !== 'restart') return;
     for (const kind of ['RequiredBy', 'BoundBy', 'RequisiteOf'] as const) {
       for (const other of this.graph.deps(job.unit, kind)) {
-        for (const t of ['start', 'verify-active', 'restart'])
-          this.jobs.cancel(`${other}/${t}`, 'dependency');
+        for (const t of ['start', 'verify-active', 'restart']) {
+          if (this.jobs.cancel(`${other}/${t}`, 'dependency')) {
+            this.opts.log.error(`Dependency failed for ${this.description(other)}.`, other);
+          }
+        }
       }
     }
   }

@@ -380,6 +380,8 @@ export class ServiceRuntime implements UnitRuntime {
     this.mainPid = r.pid;
     this.execMainStartTimestamp = Number(process.hrtime.bigint() / 1000n);
     this.ctx.watchPid(r.pid, (exit) => this.onMainExit(r.pid, exit));
+    // A stop came while we were preparing: the stop may have looked for processes already, so this one dies now.
+    if (gen !== this.generation) this.ctx.signal(r.pid, 9);
     return { kind: 'spawned', exec: r.exec };
   }
 
@@ -466,6 +468,7 @@ export class ServiceRuntime implements UnitRuntime {
     }
     pid = r.pid;
     this.controlPid = r.pid;
+    if (gen !== this.generation) this.ctx.signal(r.pid, 9);
     const end = await new Promise<ProcessEnd>((resolve) =>
       this.ctx.watchPid(r.pid, (exit) =>
         resolve(
@@ -568,31 +571,35 @@ export class ServiceRuntime implements UnitRuntime {
     if (!this.stopRequested && shouldRestart(s, this.resultValue, this.mainEnd)) this.scheduleRestart();
   }
 
-  /** Signals what KillMode= says, waits up to TimeoutStopSec=, then SIGKILLs if SendSIGKILL= allows. */
+  /**
+   * Signals what KillMode= says (systemd.kill(5)), waits up to TimeoutStopSec=, then sends FinalKillSignal=
+   * if SendSIGKILL= allows. control-group: every process of the unit; process: the main (and control)
+   * process only; mixed: SIGTERM to the main process, the SIGKILL to every process; none: nothing.
+   */
   private async killPhase(phase: 'stop' | 'final', gen: number): Promise<void> {
     const k = this.config.Kill;
     const s = this.config.Service;
-    if (k.KillMode === 'none' && phase === 'stop') return;
-    const targets = await this.remaining(phase === 'stop' ? k.KillMode : 'control-group');
-    if (targets === 0) return;
+    if (k.KillMode === 'none') return;
+    const termMode = k.KillMode === 'mixed' ? 'process' : k.KillMode;
+    const killMode = k.KillMode === 'mixed' ? 'control-group' : k.KillMode;
+    if ((await this.remaining(killMode)) === 0) return;
     this.setState(phase === 'stop' ? 'stop-sigterm' : 'final-sigterm');
-    await this.signalAll(k.KillSignal, phase === 'stop' ? k.KillMode : 'control-group');
-    if (k.SendSIGHUP) await this.signalAll(1, phase === 'stop' ? k.KillMode : 'control-group');
+    await this.signalAll(k.KillSignal, termMode);
+    if (k.SendSIGHUP) await this.signalAll(1, termMode);
     const t = delay(usec(s.TimeoutStopSec));
-    const gone = await Promise.race([
-      this.allGone(phase === 'stop' ? k.KillMode : 'control-group'),
-      t.promise,
-    ]);
+    const gone = await Promise.race([this.allGone(termMode), t.promise]);
     t.cancel();
     this.check(gen);
-    if (gone !== 'timeout' || !k.SendSIGKILL) return;
-    this.log(`State '${this.state}' timed out. Killing.`, 'warn');
-    if (this.resultValue === 'success') this.resultValue = 'timeout';
+    if (gone !== 'timeout' && (await this.remaining(killMode)) === 0) return;
+    if (!k.SendSIGKILL) return;
+    if (gone === 'timeout') {
+      this.log(`State '${this.state}' timed out. Killing.`, 'warn');
+      if (this.resultValue === 'success') this.resultValue = 'timeout';
+    }
     this.setState(phase === 'stop' ? 'stop-sigkill' : 'final-sigkill');
-    const mode = k.KillMode === 'process' && phase === 'stop' ? 'process' : 'control-group';
-    await this.signalAll(k.FinalKillSignal, mode);
+    await this.signalAll(k.FinalKillSignal, killMode);
     const t2 = delay(usec(s.TimeoutStopSec));
-    const gone2 = await Promise.race([this.allGone(mode), t2.promise]);
+    const gone2 = await Promise.race([this.allGone(killMode), t2.promise]);
     t2.cancel();
     if (gone2 === 'timeout') this.log('Processes still around after final SIGKILL. Ignoring.', 'warn');
   }

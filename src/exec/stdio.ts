@@ -93,8 +93,21 @@ async function output(
   }
 }
 
-async function input(i: StandardInput, res: Resources): Promise<StdioSource> {
+/** StandardInput=data: the bytes go through a pipe that rsd writes and closes. */
+function dataPipe(res: Resources, data: Buffer): number {
+  const p = pipe2(O_CLOEXEC);
+  if (!p.ok) throw new Error(`pipe2: errno ${p.errno}`);
+  res.childEnds.push(p.value.read);
+  const writer = new Socket({ fd: p.value.write, readable: false, writable: true });
+  writer.on('error', () => writer.destroy());
+  writer.end(data);
+  return p.value.read;
+}
+
+async function input(i: StandardInput, res: Resources, data: Buffer): Promise<StdioSource> {
   switch (i.kind) {
+    case 'data':
+      return dataPipe(res, data);
     case 'file':
       return res.file(i.path, 'r');
     case 'tty':
@@ -111,10 +124,11 @@ export async function prepareStdio(
   standardOutput: StandardOutput,
   standardError: StandardOutput,
   sink: LineSink,
+  inputData: Buffer = Buffer.alloc(0),
 ): Promise<PreparedStdio> {
   const res = new Resources();
   try {
-    const stdin = await input(standardInput, res);
+    const stdin = await input(standardInput, res, inputData);
     const stdout = await output(standardOutput, 'stdout', res, sink);
     // StandardError=inherit means "where stdout goes" (systemd.exec(5)).
     const stderr =

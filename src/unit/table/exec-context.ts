@@ -155,11 +155,11 @@ export const execContext = {
     },
   ),
   StandardInputText: list(P.asWrittenList, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Configures arbitrary textual or binary data to pass via file descriptor 0 (STDIN) to the executed processes.',
   }),
   StandardInputData: list(P.asWrittenList, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Configures arbitrary textual or binary data to pass via file descriptor 0 (STDIN) to the executed processes.',
   }),
   TTYPath: scalar(P.path, '/dev/console', {
