@@ -420,10 +420,13 @@ export class ServiceRuntime implements UnitRuntime {
       end.kind === 'exited'
         ? `code=exited, status=${end.status}`
         : `code=killed, signal=${signalName(end.signal).replace(/^SIG/, '')}`;
-    this.log(
-      `Main process exited, ${describe}`,
-      isCleanEnd(end, this.config.Service.SuccessExitStatus) ? 'info' : 'warn',
-    );
+    // While stopping, the exit is expected: systemd only mentions it at debug level.
+    if (this.activeState === 'deactivating') this.ctx.log.debug(`Main process exited, ${describe}`, this.id);
+    else
+      this.log(
+        `Main process exited, ${describe}`,
+        isCleanEnd(end, this.config.Service.SuccessExitStatus) ? 'info' : 'warn',
+      );
     if (this.state === 'running' || this.state === 'reload') void this.afterMainExit(end, this.generation);
   }
 
