@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -87,6 +87,23 @@ export class Rsd {
       if (first && this.proc.spawnargs[0] === 'unshare') return Number(first);
     }
     return p;
+  }
+
+  /** A pid a service wrote (its pid in rsd's namespace) as this process sees it. */
+  globalPid(nsPid: number): number {
+    if (this.proc.spawnargs[0] !== 'unshare') return nsPid;
+    const ns = readlinkSync(`/proc/${this.pid()}/ns/pid`);
+    for (const p of readdirSync('/proc')) {
+      if (!/^\d+$/.test(p)) continue;
+      try {
+        const nspid = /^NSpid:\s+(.*)$/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1]?.split(/\s+/);
+        if (nspid && Number(nspid[nspid.length - 1]) === nsPid && readlinkSync(`/proc/${p}/ns/pid`) === ns)
+          return Number(p);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return -1;
   }
 
   /** SIGTERM, then the exit status. */

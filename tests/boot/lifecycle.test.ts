@@ -4,7 +4,8 @@ import { alive, fileContent, Rsd } from './harness';
 
 /*
  * Real units booted by a real rsd: each test writes its units, boots test.target, watches the log and files
- * the services write, then stops rsd with SIGTERM.
+ * the services write, then stops rsd with SIGTERM. Every test runs twice: rsd as a child subreaper, and rsd as
+ * PID 1 of its own PID namespace (where pids the services write are translated to ours).
  */
 let tree: TmpTree;
 let rsd: Rsd | null = null;
@@ -24,7 +25,13 @@ function units(files: Record<string, string>): string {
 
 const target = (wants: string) => `[Unit]\nDescription=test\nWants=${wants}\n`;
 
-describe('service lifecycle', () => {
+describe.each([
+  ['as a subreaper', false],
+  ['as PID 1', true],
+])('service lifecycle, rsd %s', (_mode, pidNamespace) => {
+  const start = (dir: string, unit: string): Rsd => Rsd.start(dir, { unit, pidNamespace });
+  const pidIn = async (path: string): Promise<number> => rsd!.globalPid(Number(await fileContent(path)));
+
   it('starts After= units in order and unrelated ones regardless, then stops everything on SIGTERM', async () => {
     const log = tree.path('order.log');
     const dir = units({
@@ -33,9 +40,9 @@ describe('service lifecycle', () => {
       'b.service': `[Unit]\nAfter=a.service\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c 'echo b >> ${log}'\n`,
       'c.service': `[Unit]\nAfter=b.service\n[Service]\nExecStart=/bin/sh -c 'echo c >> ${log}; echo $$$$ > ${tree.path('c.pid')}; exec sleep 1000'\n`,
     });
-    rsd = Rsd.start(dir, { unit: 'test.target' });
+    rsd = start(dir, 'test.target');
     await rsd.waitFor(/Startup finished/);
-    const pid = Number(await fileContent(tree.path('c.pid')));
+    const pid = await pidIn(tree.path('c.pid'));
     expect(readFileSync(log, 'utf8')).toBe('a\nb\nc\n');
     expect(alive(pid)).toBe(true);
     expect(await rsd.stop()).toBe(0);
@@ -53,7 +60,7 @@ describe('service lifecycle', () => {
       'test.target': target('one.service'),
       'one.service': `[Service]\nType=oneshot\nExecStart=/bin/sh -c 'echo 1 >> ${out}'\nExecStart=/bin/sh -c 'echo 2 >> ${out}'\nExecStartPost=/bin/sh -c 'echo post >> ${out}'\n`,
     });
-    rsd = Rsd.start(dir, { unit: 'test.target' });
+    rsd = start(dir, 'test.target');
     await rsd.waitFor(/Started one\.service|Started .*one/);
     expect(readFileSync(out, 'utf8')).toBe('1\n2\npost\n');
     expect(await rsd.stop()).toBe(0);
@@ -65,9 +72,9 @@ describe('service lifecycle', () => {
       'test.target': target('fork.service'),
       'fork.service': `[Service]\nType=forking\nPIDFile=${pidFile}\nExecStart=/bin/sh -c 'sleep 1000 & echo $! > ${pidFile}'\n`,
     });
-    rsd = Rsd.start(dir, { unit: 'test.target' });
+    rsd = start(dir, 'test.target');
     await rsd.waitFor(/Started fork\.service/);
-    const pid = Number(readFileSync(pidFile, 'utf8'));
+    const pid = rsd.globalPid(Number(readFileSync(pidFile, 'utf8')));
     expect(alive(pid)).toBe(true);
     expect(await rsd.stop()).toBe(0);
     expect(alive(pid)).toBe(false);
@@ -79,7 +86,7 @@ describe('service lifecycle', () => {
       'missing.service': '[Service]\nType=exec\nExecStart=/nonexistent/rsd-binary\n',
       'ok.service': `[Service]\nExecStart=/bin/sh -c 'echo up > ${tree.path('ok')}; exec sleep 1000'\n`,
     });
-    rsd = Rsd.start(dir, { unit: 'test.target' });
+    rsd = start(dir, 'test.target');
     await rsd.waitFor(/missing\.service: Failed to start/);
     await fileContent(tree.path('ok'));
     expect(rsd.log).toMatch(/missing\.service: .*rsd-binary/);
@@ -92,7 +99,7 @@ describe('service lifecycle', () => {
       'test.target': target('pre.service'),
       'pre.service': `[Service]\nExecStartPre=/bin/false\nExecStart=/bin/sleep 1000\nExecStopPost=/bin/sh -c 'echo "$SERVICE_RESULT" > ${post}'\n`,
     });
-    rsd = Rsd.start(dir, { unit: 'test.target' });
+    rsd = start(dir, 'test.target');
     await rsd.waitFor(/pre\.service: Failed to start/);
     expect((await fileContent(post)).trim()).toBe('exit-code');
     expect(await rsd.stop()).toBe(0);
@@ -104,7 +111,7 @@ describe('service lifecycle', () => {
       'test.target': target('flaky.service'),
       'flaky.service': `[Service]\nRestart=on-failure\nRestartSec=50ms\nExecStart=/bin/sh -c 'echo x >> ${count}; n=$(wc -l < ${count}); [ $n -ge 3 ] && exec sleep 1000; exit 3'\n`,
     });
-    rsd = Rsd.start(dir, { unit: 'test.target' });
+    rsd = start(dir, 'test.target');
     await rsd.waitFor(/Scheduled restart job/);
     for (;;) {
       const n = readFileSync(count, 'utf8').split('\n').filter(Boolean).length;
@@ -121,7 +128,7 @@ describe('service lifecycle', () => {
       'crash.service':
         '[Unit]\nStartLimitIntervalSec=60\nStartLimitBurst=3\n[Service]\nRestart=always\nRestartSec=0\nExecStart=/bin/false\n',
     });
-    rsd = Rsd.start(dir, { unit: 'test.target' });
+    rsd = start(dir, 'test.target');
     await rsd.waitFor(/crash\.service: Start request repeated too quickly/);
     await rsd.waitFor(/crash\.service: Failed with result 'start-limit-hit'/);
     expect(rsd.lines.filter((l) => /crash\.service: Main process exited/.test(l))).toHaveLength(3);
@@ -134,8 +141,8 @@ describe('service lifecycle', () => {
       'test.target': target('stubborn.service'),
       'stubborn.service': `[Service]\nTimeoutStopSec=1\nExecStart=/bin/sh -c 'trap "" TERM; echo $$$$ > ${pidFile}; while :; do sleep 0.2; done'\n`,
     });
-    rsd = Rsd.start(dir, { unit: 'test.target' });
-    const pid = Number(await fileContent(pidFile));
+    rsd = start(dir, 'test.target');
+    const pid = await pidIn(pidFile);
     await rsd.waitFor(/Started stubborn/);
     expect(await rsd.stop()).toBe(0);
     expect(rsd.log).toMatch(/stubborn\.service: State 'stop-sigterm' timed out\. Killing\./);
@@ -148,8 +155,8 @@ describe('service lifecycle', () => {
       'test.target': target('forker.service'),
       'forker.service': `[Service]\nExecStart=/bin/sh -c '(setsid sh -c "echo \\$\\$ > ${pidFile}; exec sleep 1000" &) ; exec sleep 1000'\n`,
     });
-    rsd = Rsd.start(dir, { unit: 'test.target' });
-    const pid = Number(await fileContent(pidFile));
+    rsd = start(dir, 'test.target');
+    const pid = await pidIn(pidFile);
     expect(alive(pid)).toBe(true);
     expect(await rsd.stop()).toBe(0);
     expect(alive(pid)).toBe(false);
@@ -160,7 +167,7 @@ describe('service lifecycle', () => {
       'test.target': target('cond.service'),
       'cond.service': '[Unit]\nConditionPathExists=/nonexistent/rsd\n[Service]\nExecStart=/bin/sleep 1000\n',
     });
-    rsd = Rsd.start(dir, { unit: 'test.target' });
+    rsd = start(dir, 'test.target');
     await rsd.waitFor(
       /cond\.service: .*skipped because of an unmet condition check \(ConditionPathExists=\/nonexistent\/rsd\)/,
     );
@@ -174,7 +181,7 @@ describe('service lifecycle', () => {
       'x.service': '[Unit]\nAfter=y.service\n[Service]\nExecStart=/bin/sleep 1000\n',
       'y.service': '[Unit]\nAfter=x.service\n[Service]\nExecStart=/bin/sleep 1000\n',
     });
-    rsd = Rsd.start(dir, { unit: 'test.target' });
+    rsd = start(dir, 'test.target');
     await rsd.waitFor(/Found ordering cycle/);
     await rsd.waitFor(/deleted to break ordering cycle/);
     await rsd.waitFor(/Startup finished/);
