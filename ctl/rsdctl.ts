@@ -1,18 +1,360 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import { RpcError, RsdClient } from './client';
+import { listUnits, status, table, type Properties, type UnitSummary } from './format';
 
-// The control plane (JSON-RPC over /run/rsd/rsd.sock) comes with its own issue; until then rsdctl says so.
-void yargs(hideBin(process.argv))
-  .scriptName('rsdctl')
-  .command(
-    '$0',
-    'Control rsd (like systemctl)',
-    () => {},
-    () => {
-      console.error('rsdctl: the control interface is not implemented yet; use `rsd verify` to check units.');
-      process.exitCode = 1;
-    },
-  )
-  .help()
-  .parse();
+/*
+ * rsdctl: systemctl's verbs, flags and exit codes against a running rsd. The common read-only verbs take a
+ * fast path that never loads yargs, so `rsdctl is-active x` starts nearly as fast as Node.
+ */
+
+const DEFAULT_SOCKET = '/run/rsd/rsd.sock';
+
+interface Common {
+  socket: string;
+  quiet: boolean;
+  legend: boolean;
+}
+
+type Exit = number;
+
+async function withClient<T>(socket: string, f: (c: RsdClient) => Promise<T>): Promise<T> {
+  const c = await RsdClient.connect(socket);
+  try {
+    return await f(c);
+  } finally {
+    c.close();
+  }
+}
+
+/** systemctl adds `.service` to a name without a type suffix. */
+function unitName(n: string): string {
+  return /\.(service|socket|target|device|mount|automount|swap|timer|path|slice|scope)$/.test(n) ||
+    n.includes('*')
+    ? n
+    : `${n}.service`;
+}
+
+async function isActive(o: Common, units: string[], failed: boolean): Promise<Exit> {
+  return withClient(o.socket, async (c) => {
+    let hit = false;
+    for (const u of units) {
+      const s = await c.call<UnitSummary>('GetUnit', { unit: unitName(u) });
+      if (!o.quiet) console.log(s.load === 'not-found' && !failed ? 'inactive' : s.active);
+      if (failed ? s.active === 'failed' : s.active === 'active' || s.active === 'reloading') hit = true;
+    }
+    // systemctl: is-active exits 3 when none is active, is-failed 1 when none has failed.
+    return hit ? 0 : failed ? 1 : 3;
+  });
+}
+
+async function job(o: Common, verb: string, units: string[], noBlock: boolean): Promise<Exit> {
+  const method: Record<string, string> = {
+    start: 'Start',
+    stop: 'Stop',
+    restart: 'Restart',
+    'try-restart': 'TryRestart',
+    reload: 'Reload',
+    'reload-or-restart': 'ReloadOrRestart',
+    isolate: 'Isolate',
+  };
+  return withClient(o.socket, async (c) => {
+    let code = 0;
+    await Promise.all(
+      units.map(async (u) => {
+        const name = verb === 'isolate' && !u.includes('.') ? `${u}.target` : unitName(u);
+        try {
+          const r = await c.call<{ result?: string }>(method[verb]!, { unit: name, noBlock });
+          if (r.result !== undefined && r.result !== 'done' && r.result !== 'skipped') {
+            console.error(
+              `Job for ${name} failed (result: ${r.result}).\nSee "rsdctl status ${name}" for details.`,
+            );
+            code = 1;
+          }
+        } catch (e) {
+          console.error(`Failed to ${verb} ${name}: ${e instanceof Error ? e.message : String(e)}`);
+          code = e instanceof RpcError && e.code === -32001 ? 4 : 1;
+        }
+      }),
+    );
+    return code;
+  });
+}
+
+async function show(o: Common, units: string[], props: string[], valueOnly: boolean): Promise<Exit> {
+  return withClient(o.socket, async (c) => {
+    for (const [i, u] of units.entries()) {
+      const p = await c.call<Properties>('Show', { unit: unitName(u), properties: props });
+      if (i > 0) console.log('');
+      for (const [k, v] of Object.entries(p)) console.log(valueOnly ? v : `${k}=${v}`);
+    }
+    return 0;
+  });
+}
+
+async function statusVerb(o: Common, units: string[]): Promise<Exit> {
+  return withClient(o.socket, async (c) => {
+    let code = 0;
+    for (const [i, u] of units.entries()) {
+      const p = await c.call<Properties>('Show', { unit: unitName(u) });
+      if (p.LoadState === 'not-found') {
+        console.error(`Unit ${p.Id} could not be found.`);
+        code = Math.max(code, 4);
+        continue;
+      }
+      if (i > 0) console.log('');
+      for (const l of await status(p)) console.log(l);
+      if (p.ActiveState !== 'active' && p.ActiveState !== 'reloading') code = Math.max(code, 3);
+    }
+    return code;
+  });
+}
+
+/** The verbs the fast path serves; anything else goes through the full (yargs) command line. */
+async function fastPath(argv: string[]): Promise<Exit | null> {
+  const o: Common = { socket: process.env.RSD_SOCKET ?? DEFAULT_SOCKET, quiet: false, legend: true };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-q' || a === '--quiet') o.quiet = true;
+    else if (a.startsWith('--socket=')) o.socket = a.slice('--socket='.length);
+    else if (a === '--socket' && i + 1 < argv.length) o.socket = argv[++i]!;
+    else if (a.startsWith('-')) return null;
+    else rest.push(a);
+  }
+  const [verb, ...units] = rest;
+  if (units.length === 0) return null;
+  if (verb === 'is-active') return isActive(o, units, false);
+  if (verb === 'is-failed') return isActive(o, units, true);
+  if (verb === 'status') return statusVerb(o, units);
+  return null;
+}
+
+async function full(argv: string[]): Promise<Exit> {
+  // yargs costs tens of milliseconds to load: only the verbs that need its parsing pay for it.
+  const { default: yargs } = await import('yargs');
+  let exit: Exit = 0;
+  const set = (p: Promise<Exit>) => p.then((c) => void (exit = c));
+  const common = (a: { socket?: string; quiet?: boolean; legend?: boolean }): Common => ({
+    socket: a.socket ?? process.env.RSD_SOCKET ?? DEFAULT_SOCKET,
+    quiet: a.quiet ?? false,
+    legend: a.legend ?? true,
+  });
+  const parser = yargs(argv)
+    .scriptName('rsdctl')
+    .usage('$0 [options] COMMAND ...: control rsd, like systemctl')
+    .option('socket', { type: 'string', describe: 'rsd control socket (or RSD_SOCKET)' })
+    .option('quiet', { alias: 'q', type: 'boolean' })
+    .option('no-block', { type: 'boolean', default: false })
+    .option('no-pager', { type: 'boolean' })
+    .option('legend', { type: 'boolean', default: true, describe: '--no-legend hides headers and footers' })
+    .option('all', { alias: 'a', type: 'boolean', default: false })
+    .option('type', { alias: 't', type: 'string', array: true })
+    .option('state', { type: 'string', array: true })
+    .option('property', { alias: 'p', type: 'string', array: true })
+    .option('value', { type: 'boolean', default: false })
+    .option('signal', { alias: 's', type: 'string', default: 'SIGTERM' })
+    .option('kill-whom', { type: 'string', choices: ['main', 'control', 'all'], default: 'all' })
+    .option('reverse', { type: 'boolean', default: false })
+    .command(
+      [
+        'start <units..>',
+        'stop <units..>',
+        'restart <units..>',
+        'try-restart <units..>',
+        'reload <units..>',
+        'reload-or-restart <units..>',
+        'isolate <units..>',
+      ],
+      'Run a job for each unit and wait for its result',
+      () => {},
+      (a) => set(job(common(a), String(a._[0]), (a.units as string[]) ?? [], a['no-block'] === true)),
+    )
+    .command(
+      'is-active <units..>',
+      'Exit 0 if a unit is active, else 3',
+      () => {},
+      (a) => set(isActive(common(a), a.units as string[], false)),
+    )
+    .command(
+      'is-failed <units..>',
+      'Exit 0 if a unit has failed, else 1',
+      () => {},
+      (a) => set(isActive(common(a), a.units as string[], true)),
+    )
+    .command(
+      'status <units..>',
+      'Show a unit like systemctl status',
+      () => {},
+      (a) => set(statusVerb(common(a), a.units as string[])),
+    )
+    .command(
+      'show <units..>',
+      'Properties in systemctl show format',
+      () => {},
+      (a) =>
+        set(
+          show(
+            common(a),
+            a.units as string[],
+            (a.property as string[] | undefined)?.flatMap((p) => p.split(',')) ?? [],
+            a.value === true,
+          ),
+        ),
+    )
+    .command(
+      'cat <units..>',
+      'The unit files of a unit, drop-ins included',
+      () => {},
+      (a) =>
+        set(
+          withClient(common(a).socket, async (c) => {
+            for (const u of a.units as string[]) {
+              const r = await c.call<{ files: Array<{ path: string; text: string }> }>('Cat', {
+                unit: unitName(u),
+              });
+              for (const f of r.files) console.log(`# ${f.path}\n${f.text.trimEnd()}\n`);
+            }
+            return 0;
+          }),
+        ),
+    )
+    .command(
+      ['list-units [patterns..]', '$0'],
+      'Units in memory',
+      () => {},
+      (a) =>
+        set(
+          withClient(common(a).socket, async (c) => {
+            const units = await c.call<UnitSummary[]>('ListUnits', {
+              all: a.all === true,
+              types: (a.type as string[] | undefined) ?? [],
+              states: (a.state as string[] | undefined) ?? [],
+              patterns: (a.patterns as string[] | undefined) ?? [],
+            });
+            for (const l of listUnits(units, a.legend !== false)) console.log(l);
+            return 0;
+          }),
+        ),
+    )
+    .command(
+      'list-jobs',
+      'Jobs waiting or running',
+      () => {},
+      (a) =>
+        set(
+          withClient(common(a).socket, async (c) => {
+            const jobs =
+              await c.call<Array<{ id: number; unit: string; type: string; state: string }>>('ListJobs');
+            if (jobs.length === 0) console.log('No jobs running.');
+            else
+              for (const l of table(
+                jobs.map((j) => [String(j.id), j.unit, j.type, j.state]),
+                ['JOB', 'UNIT', 'TYPE', 'STATE'],
+              ))
+                console.log(l);
+            return 0;
+          }),
+        ),
+    )
+    .command(
+      'list-dependencies <unit>',
+      'The dependency tree of a unit',
+      () => {},
+      (a) =>
+        set(
+          withClient(common(a).socket, async (c) => {
+            type Node = { unit: string; active: string; children: Node[] };
+            const root = await c.call<Node>('ListDependencies', {
+              unit: unitName(String(a.unit)),
+              reverse: a.reverse === true,
+            });
+            const print = (n: Node, prefix: string, last: boolean, top: boolean): void => {
+              console.log(
+                top ? n.unit : `${prefix}${last ? '└─' : '├─'}${n.active === 'active' ? '●' : '○'} ${n.unit}`,
+              );
+              n.children.forEach((ch, i) =>
+                print(ch, top ? '' : prefix + (last ? '  ' : '│ '), i === n.children.length - 1, false),
+              );
+            };
+            print(root, '', true, true);
+            return 0;
+          }),
+        ),
+    )
+    .command(
+      'kill <units..>',
+      'Send a signal to the processes of units',
+      () => {},
+      (a) =>
+        set(
+          withClient(common(a).socket, async (c) => {
+            for (const u of a.units as string[])
+              await c.call('Kill', { unit: unitName(u), whom: a['kill-whom'], signal: a.signal });
+            return 0;
+          }),
+        ),
+    )
+    .command(
+      'reset-failed [units..]',
+      'Forget failed states and start limits',
+      () => {},
+      (a) =>
+        set(
+          withClient(common(a).socket, async (c) => {
+            const units = (a.units as string[] | undefined) ?? [];
+            if (units.length === 0) await c.call('ResetFailed');
+            for (const u of units) await c.call('ResetFailed', { unit: unitName(u) });
+            return 0;
+          }),
+        ),
+    )
+    .command(
+      'daemon-reload',
+      'Re-read every unit file',
+      () => {},
+      (a) => set(withClient(common(a).socket, async (c) => (await c.call('DaemonReload'), 0))),
+    )
+    .command(
+      'get-default',
+      'The default target',
+      () => {},
+      (a) =>
+        set(
+          withClient(common(a).socket, async (c) => {
+            console.log((await c.call<{ unit: string }>('GetDefault')).unit);
+            return 0;
+          }),
+        ),
+    )
+    .command(
+      ['exit [code]', 'poweroff', 'reboot', 'halt'],
+      'Stop every unit and end rsd',
+      () => {},
+      (a) =>
+        set(
+          withClient(common(a).socket, async (c) => (await c.call('Exit', { code: Number(a.code ?? 0) }), 0)),
+        ),
+    )
+    .demandCommand(1)
+    .strict()
+    .help()
+    .fail((msg, err) => {
+      console.error(err ? err.message : msg);
+      exit = 1;
+    });
+  await parser.parseAsync();
+  return exit;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  try {
+    const fast = await fastPath(argv);
+    process.exitCode = fast ?? (await full(argv));
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exitCode = e instanceof RpcError && e.code === -32001 ? 4 : 1;
+  }
+}
+
+void main();

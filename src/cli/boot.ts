@@ -1,4 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
+import { ControlServer } from '../control/server';
+import { unitFileState } from '../control/unit-file-state';
 import { Manager } from '../engine/manager';
 import type { Log } from '../log';
 
@@ -7,6 +9,8 @@ export interface BootOptions {
   readonly target: string;
   readonly log: Log;
   readonly cgroupSubtree?: string;
+  /** The control socket's path; null for none. */
+  readonly controlSocket: string | null;
 }
 
 /**
@@ -28,6 +32,15 @@ export async function boot(opts: BootOptions): Promise<number> {
   const stop = new Promise<string>((resolve) => {
     for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));
   });
+  const control =
+    opts.controlSocket === null
+      ? null
+      : await ControlServer.listen({ path: opts.controlSocket, manager, log, unitFileState }).catch(
+          (e: Error) => {
+            log.error(`Cannot open the control socket ${opts.controlSocket}: ${e.message}`);
+            return null;
+          },
+        );
   const t0 = process.hrtime.bigint();
   void manager.request(opts.target, 'start', 'replace').then(async (r) => {
     // As systemd: start-up is finished when the boot transaction's last job is, not just the target's.
@@ -35,11 +48,13 @@ export async function boot(opts: BootOptions): Promise<number> {
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.ok) log.info(`Startup finished in ${ms.toFixed(1)} ms (${opts.target}: ${r.outcome}).`);
   });
-  const sig = await stop;
-  log.info(`Received ${sig}, stopping all units.`);
+  const reason = await Promise.race([stop, manager.exitRequested.then((code) => code)]);
+  if (typeof reason === 'string') log.info(`Received ${reason}, stopping all units.`);
+  else log.info('Exit requested, stopping all units.');
+  await control?.close();
   await manager.stopAll();
   await manager.close();
   keepAlive.port1.close();
   log.info('All units stopped. Exiting.');
-  return 0;
+  return typeof reason === 'number' ? reason : 0;
 }

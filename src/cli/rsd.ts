@@ -29,6 +29,10 @@ void yargs(hideBin(process.argv))
   .option('config', { type: 'string', default: DEFAULT_CONFIG_PATH, describe: "rsd's own settings file" })
   .option('log-level', { type: 'string', choices: ['error', 'warn', 'info', 'debug'], default: 'info' })
   .option('unit', { type: 'string', default: 'default.target', describe: 'The unit to boot' })
+  .option('socket', {
+    type: 'string',
+    describe: 'The control socket (default /run/rsd/rsd.sock, or rsd.conf)',
+  })
   .option('cgroup-subtree', {
     type: 'string',
     default: 'rsd.units',
@@ -46,7 +50,14 @@ void yargs(hideBin(process.argv))
         unitDirs: dirs.length > 0 ? dirs : undefined,
         builtinDir: builtinUnitDir(),
       });
-      const code = await boot({ searchPath, target: argv.unit, log, cgroupSubtree: argv['cgroup-subtree'] });
+      const controlSocket = argv.socket ?? readRsdConfig(argv.config).config.controlSocket;
+      const code = await boot({
+        searchPath,
+        target: argv.unit,
+        log,
+        cgroupSubtree: argv['cgroup-subtree'],
+        controlSocket,
+      });
       // A process that survived its unit's KillMode= (holding an output pipe) must not keep rsd running.
       process.exit(code);
     },

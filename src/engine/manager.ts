@@ -8,6 +8,7 @@ import { buildTransaction, type Job, type JobMode } from '../graph/transaction';
 import { UnitFileIndex } from '../load/unit-file-index';
 import { UnitLoader, type LoadedUnit } from '../load/unit-loader';
 import type { Log } from '../log';
+import { readFile } from 'node:fs/promises';
 import { kill } from '../native/libc';
 import { ServiceRuntime } from './service';
 import { StartLimit } from './start-limit';
@@ -27,6 +28,21 @@ export interface ManagerOptions {
   readonly readiness?: ReadinessSource;
   /** The cgroup directory (under rsd's own cgroup) that holds the units' cgroups. */
   readonly cgroupSubtree?: string;
+}
+
+export interface UnitTimestamps {
+  StateChangeTimestamp: number;
+  ActiveEnterTimestamp: number;
+  ActiveExitTimestamp: number;
+  InactiveEnterTimestamp: number;
+  InactiveExitTimestamp: number;
+}
+
+export interface UnitChange {
+  readonly unit: string;
+  readonly activeState: ActiveState;
+  readonly subState: string;
+  readonly result: string;
 }
 
 export type RequestResult =
@@ -50,6 +66,11 @@ export class Manager {
   private readonly runtimes = new Map<string, UnitRuntime>();
   private readonly limits = new Map<string, StartLimit>();
   private readonly lastState = new Map<string, ActiveState>();
+  /** Realtime µs of each unit's last transitions, for `show` (ActiveEnterTimestamp, ...). */
+  private readonly timestamps = new Map<string, UnitTimestamps>();
+  private readonly listeners = new Set<(change: UnitChange) => void>();
+  private exitRequest: ((code: number) => void) | null = null;
+  readonly exitRequested: Promise<number>;
   private readonly jobs: JobRunner;
   private readonly context: UnitContext;
   private loader: UnitLoader;
@@ -60,6 +81,7 @@ export class Manager {
     readonly cgroups: CgroupBackend,
     private readonly reaper: Reaper,
   ) {
+    this.exitRequested = new Promise((resolve) => (this.exitRequest = resolve));
     this.loader = new UnitLoader(UnitFileIndex.scan(opts.searchPath));
     this.graph = DependencyGraph.build([], (n) => this.loader.load(n));
     this.jobs = new JobRunner(
@@ -266,6 +288,9 @@ export class Manager {
     const now = rt.activeState;
     this.lastState.set(id, now);
     if (before === now) return;
+    this.stamp(id, before, now);
+    for (const l of this.listeners)
+      l({ unit: id, activeState: now, subState: rt.subState, result: rt.result });
     const wasUp =
       before === 'active' || before === 'reloading' || before === 'activating' || before === 'deactivating';
     if (wasUp && (now === 'inactive' || now === 'failed')) {
@@ -286,6 +311,106 @@ export class Manager {
         for (const t of targets) void this.request(t, 'start', mode === 'isolate' ? 'isolate' : 'replace');
       }
     }
+  }
+
+  private stamp(id: string, before: ActiveState | undefined, now: ActiveState): void {
+    const t = this.timestamps.get(id) ?? {
+      StateChangeTimestamp: 0,
+      ActiveEnterTimestamp: 0,
+      ActiveExitTimestamp: 0,
+      InactiveEnterTimestamp: 0,
+      InactiveExitTimestamp: 0,
+    };
+    const usec = Date.now() * 1000;
+    const up = (s: ActiveState | undefined) => s === 'active' || s === 'reloading';
+    const down = (s: ActiveState | undefined) => s === undefined || s === 'inactive' || s === 'failed';
+    t.StateChangeTimestamp = usec;
+    if (up(now) && !up(before)) t.ActiveEnterTimestamp = usec;
+    if (!up(now) && up(before)) t.ActiveExitTimestamp = usec;
+    if (down(now) && !down(before)) t.InactiveEnterTimestamp = usec;
+    if (!down(now) && down(before)) t.InactiveExitTimestamp = usec;
+    this.timestamps.set(id, t);
+  }
+
+  timestampsOf(id: string): UnitTimestamps | null {
+    return this.timestamps.get(id) ?? null;
+  }
+
+  /** Calls `listener` for every unit state change until the returned function is called. */
+  subscribe(listener: (change: UnitChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The jobs waiting or running, numbered as systemctl list-jobs numbers them. */
+  listJobs(): Array<{ id: number; unit: string; type: string; state: 'waiting' | 'running' }> {
+    return this.jobs.list();
+  }
+
+  /** Cancels a waiting job by its number; false when there is no such waiting job. */
+  cancelJob(id: number): boolean {
+    const job = this.jobs.list().find((j) => j.id === id);
+    return job !== undefined && this.jobs.cancel(`${job.unit}/${job.type}`, 'canceled');
+  }
+
+  /** Units the manager knows now: every loaded unit with a runtime, and every unit the graph met. */
+  knownUnits(): string[] {
+    return [...new Set([...this.runtimes.keys(), ...this.graph.ids()])];
+  }
+
+  /** Every unit file in the search path (templates left out). */
+  allUnitFiles(): LoadedUnit[] {
+    return this.loader.loadAll();
+  }
+
+  dependencies(id: string, kind: Parameters<DependencyGraph['deps']>[1]): string[] {
+    this.graph.ensure([id]);
+    return this.graph.deps(this.graph.resolve(id), kind);
+  }
+
+  /** `kill`: signals the unit's processes (whom: main, control or all) without changing its state. */
+  async kill(name: string, whom: 'main' | 'control' | 'all', signal: number): Promise<number> {
+    const rt = this.runtime(name);
+    if (!rt) return 0;
+    const props = rt.properties();
+    const pids = new Set<number>();
+    if (whom !== 'control' && typeof props.MainPID === 'number' && props.MainPID > 0) pids.add(props.MainPID);
+    if (whom !== 'main' && typeof props.ControlPID === 'number' && props.ControlPID > 0)
+      pids.add(props.ControlPID);
+    if (whom === 'all' && typeof props.ControlGroup === 'string' && props.ControlGroup !== '') {
+      const text = await readFile(`${props.ControlGroup}/cgroup.procs`, 'utf8').catch(() => '');
+      for (const l of text.split('\n')) if (l !== '') pids.add(Number(l));
+    }
+    for (const pid of pids) void kill(pid, signal);
+    return pids.size;
+  }
+
+  /** `reset-failed`: a failed unit becomes inactive and its start limit is forgotten. */
+  resetFailed(name: string): void {
+    const u = this.loader.load(name);
+    this.limits.get(u.id)?.reset();
+    const rt = this.runtimes.get(u.id);
+    if (rt && rt.activeState === 'failed') rt.resetFailed();
+  }
+
+  /**
+   * `daemon-reload`: reads every unit file again; running units keep running and use their new settings from
+   * their next start (systemd.unit(5)).
+   */
+  reload(): void {
+    this.loader = new UnitLoader(UnitFileIndex.scan(this.opts.searchPath));
+    this.graph = DependencyGraph.build([...this.runtimes.keys()], (n) => this.loader.load(n));
+    for (const [id, rt] of this.runtimes) {
+      const u = this.loader.load(id);
+      if (u.loadState === 'loaded') rt.reconfigure(u.config);
+    }
+    this.limits.clear();
+    this.opts.log.info('Reloaded unit files.');
+  }
+
+  /** `rsdctl exit`/`poweroff`: the boot loop stops everything and exits with `code`. */
+  requestExit(code: number): void {
+    this.exitRequest?.(code);
   }
 
   /**

@@ -5,7 +5,7 @@ import type { ExecOutcome } from '../exec/spawn';
 import { UnitCgroup } from '../exec/unit-cgroup';
 import { newInvocationId } from '../exec/unit-environment';
 import type { ActiveState } from '../graph/job-types';
-import type { ServiceConfig } from '../unit/table';
+import type { ServiceConfig, UnitConfig } from '../unit/table';
 import type { ExecCommand } from '../unit/values/command-line';
 import { signalName } from '../unit/values/signal';
 import { prepareCommand, resolveCredentials, type Credentials } from './command-spec';
@@ -113,8 +113,15 @@ export class ServiceRuntime implements UnitRuntime {
   ) {}
 
   /** A daemon-reload's new settings apply from the next start. */
-  reconfigure(config: ServiceConfig): void {
-    this.config = config;
+  reconfigure(config: UnitConfig): void {
+    if (config.type === 'service') this.config = config;
+  }
+
+  resetFailed(): void {
+    if (this.state === 'failed') {
+      this.resultValue = 'success';
+      this.setState('dead');
+    }
   }
 
   get activeState(): ActiveState {

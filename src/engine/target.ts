@@ -43,6 +43,10 @@ export class TargetRuntime implements UnitRuntime {
     this.set(false);
   }
 
+  resetFailed(): void {}
+
+  reconfigure(): void {}
+
   properties(): Record<string, string | number | boolean> {
     return {};
   }
@@ -97,6 +101,14 @@ export class UnsupportedRuntime implements UnitRuntime {
     this.failed = true;
     this.ctx.stateChanged(this.id);
   }
+
+  resetFailed(): void {
+    if (!this.failed) return;
+    this.failed = false;
+    this.ctx.stateChanged(this.id);
+  }
+
+  reconfigure(): void {}
 
   properties(): Record<string, string | number | boolean> {
     return {};

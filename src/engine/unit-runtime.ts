@@ -3,6 +3,7 @@ import type { ChildExit } from '../exec/reaper';
 import type { SpawnResult, SpawnSpec } from '../exec/spawn';
 import type { ActiveState } from '../graph/job-types';
 import type { Log } from '../log';
+import type { UnitConfig } from '../unit/table';
 
 /**
  * The one interface every unit type implements (systemd's UnitVTable): the engine starts, stops and reloads
@@ -20,6 +21,10 @@ export interface UnitRuntime {
   reload(): Promise<JobOutcome>;
   /** The unit failed before it could start (start limit, a failed assert): enter `failed` with this result. */
   fail(result: string): void;
+  /** `reset-failed`: leave the failed state for inactive. */
+  resetFailed(): void;
+  /** A daemon-reload's new settings, used from the next start on. */
+  reconfigure(config: UnitConfig): void;
   /** Properties for `rsdctl show`, in systemd's names. */
   properties(): Record<string, string | number | boolean>;
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -17,6 +18,8 @@ export class Rsd {
   private waiters: Array<() => void> = [];
 
   private subtree = '';
+  /** The control socket of this rsd (each test rsd has its own). */
+  socket = '';
 
   private constructor(args: string[]) {
     this.proc = spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -37,6 +40,7 @@ export class Rsd {
     unitDir: string,
     opts: { unit?: string; pidNamespace?: boolean; logLevel?: string } = {},
   ): Rsd {
+    const socket = join(tmpdir(), `rsd-test-${randomBytes(6).toString('hex')}.sock`);
     const rsd = [
       'node',
       RSD,
@@ -48,9 +52,12 @@ export class Rsd {
       `rsd-test-${randomBytes(4).toString('hex')}`,
       '--log-level',
       opts.logLevel ?? 'info',
+      '--socket',
+      socket,
     ];
     const r = new Rsd(opts.pidNamespace ? ['unshare', '--pid', '--fork', '--mount-proc', ...rsd] : rsd);
     r.subtree = rsd[rsd.indexOf('--cgroup-subtree') + 1]!;
+    r.socket = socket;
     return r;
   }
 

@@ -1,0 +1,168 @@
+import { chmod, mkdir, unlink } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { dirname } from 'node:path';
+import { JSONRPCErrorException, JSONRPCServer } from 'json-rpc-2.0';
+import type { Manager } from '../engine/manager';
+import type { LoadedUnit } from '../load/unit-loader';
+import type { Log } from '../log';
+import { peerCredentials } from '../native/peercred';
+import { callMethod, METHODS, type MethodContext } from './methods';
+import { ErrorCode, MAX_FRAME_BYTES, READ_ONLY_METHODS } from './protocol';
+
+/** Who is on the other end of a connection, as SO_PEERCRED says. */
+interface Connection {
+  readonly uid: number;
+  readonly gid: number;
+  readonly socket: Socket;
+  unsubscribe: (() => void) | null;
+}
+
+export interface ControlServerOptions {
+  readonly path: string;
+  readonly manager: Manager;
+  readonly log: Log;
+  /** Members of this group (by gid) may call every method, not only the read-only ones. */
+  readonly adminGid?: number;
+  readonly unitFileState: (unit: LoadedUnit) => string;
+}
+
+/** A client that stops reading is cut off once this much output waits for it. */
+const MAX_PENDING_OUTPUT = 16 * 1024 * 1024;
+
+/**
+ * The JSON-RPC 2.0 server on rsd's unix socket (docs/ControlInterface.md): one JSON text per line, any number
+ * of requests per connection, batches, and UnitChanged notifications for subscribers. Nothing a client
+ * sends can stop rsd: bad frames get JSON-RPC errors, a line over MAX_FRAME_BYTES closes that connection.
+ */
+export class ControlServer {
+  private readonly rpc = new JSONRPCServer<Connection>();
+  private readonly connections = new Set<Socket>();
+
+  private constructor(
+    private readonly opts: ControlServerOptions,
+    private readonly server: Server,
+  ) {
+    const ctx: MethodContext = { manager: opts.manager, unitFileState: opts.unitFileState };
+    for (const name of Object.keys(METHODS)) {
+      this.rpc.addMethod(name, (params, conn) => {
+        this.authorize(name, conn);
+        return callMethod(name, ctx, params);
+      });
+    }
+    this.rpc.addMethod('Subscribe', (_params, conn) => {
+      conn.unsubscribe ??= opts.manager.subscribe((change) =>
+        this.send(conn.socket, { jsonrpc: '2.0', method: 'UnitChanged', params: change }),
+      );
+      return {};
+    });
+    this.rpc.mapErrorToJSONRPCErrorResponse = (id, error: unknown) => {
+      if (error instanceof JSONRPCErrorException) return { jsonrpc: '2.0', id, error: error.toObject() };
+      opts.log.error(
+        `Control request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      return {
+        jsonrpc: '2.0',
+        id,
+        error: { code: ErrorCode.Failed, message: error instanceof Error ? error.message : String(error) },
+      };
+    };
+  }
+
+  static async listen(opts: ControlServerOptions): Promise<ControlServer> {
+    await mkdir(dirname(opts.path), { recursive: true, mode: 0o755 });
+    await unlink(opts.path).catch(() => undefined);
+    const server = createServer();
+    const cs = new ControlServer(opts, server);
+    server.on('connection', (s) => cs.accept(s));
+    server.on('error', (e) => opts.log.error(`Control socket error: ${e.message}`));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.path, () => resolve());
+    });
+    // 0660 root:root, as the issue asks; the group of the file decides who else may connect at all.
+    await chmod(opts.path, 0o660);
+    opts.log.info(`Listening for control requests on ${opts.path}.`);
+    return cs;
+  }
+
+  private authorize(method: string, conn: Connection): void {
+    if (READ_ONLY_METHODS.has(method) || conn.uid === 0) return;
+    if (this.opts.adminGid !== undefined && conn.gid === this.opts.adminGid) return;
+    throw new JSONRPCErrorException(
+      `Access denied: ${method} needs root (uid ${conn.uid} asked)`,
+      ErrorCode.AccessDenied,
+    );
+  }
+
+  private accept(socket: Socket): void {
+    const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+    const cred = typeof fd === 'number' ? peerCredentials(fd) : null;
+    // Without credentials the peer is treated as an unprivileged user.
+    const conn: Connection = {
+      uid: cred?.ok ? cred.value.uid : 65534,
+      gid: cred?.ok ? cred.value.gid : 65534,
+      socket,
+      unsubscribe: null,
+    };
+    this.connections.add(socket);
+    let buffered: Buffer[] = [];
+    let size = 0;
+    socket.on('data', (chunk: Buffer) => {
+      let start = 0;
+      for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
+        if (size + (nl - start) > MAX_FRAME_BYTES) return this.tooLarge(socket);
+        const line = Buffer.concat([...buffered, chunk.subarray(start, nl)]).toString('utf8');
+        buffered = [];
+        size = 0;
+        start = nl + 1;
+        if (line.trim() !== '') void this.handle(line, conn);
+      }
+      const rest = chunk.subarray(start);
+      size += rest.length;
+      if (size > MAX_FRAME_BYTES) return this.tooLarge(socket);
+      if (rest.length > 0) buffered.push(Buffer.from(rest));
+    });
+    const done = (): void => {
+      conn.unsubscribe?.();
+      this.connections.delete(socket);
+    };
+    socket.on('close', done);
+    socket.on('error', () => socket.destroy());
+  }
+
+  private tooLarge(socket: Socket): void {
+    const error = {
+      code: ErrorCode.FrameTooLarge,
+      message: `Request line longer than ${MAX_FRAME_BYTES} bytes; closing.`,
+    };
+    // Written before the close so the client learns why; the rest of its input is dropped.
+    socket.end(JSON.stringify({ jsonrpc: '2.0', id: null, error }) + '\n');
+    socket.pause();
+  }
+
+  private async handle(line: string, conn: Connection): Promise<void> {
+    try {
+      const response = await this.rpc.receiveJSON(line, conn);
+      if (response !== null && !(Array.isArray(response) && response.length === 0))
+        this.send(conn.socket, response);
+    } catch (e) {
+      this.opts.log.error(`Control request crashed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private send(socket: Socket, message: unknown): void {
+    if (socket.destroyed) return;
+    if (socket.writableLength > MAX_PENDING_OUTPUT) {
+      // A client that does not read its answers must not make rsd buffer without bound.
+      socket.destroy();
+      return;
+    }
+    socket.write(JSON.stringify(message) + '\n');
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.connections) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await unlink(this.opts.path).catch(() => undefined);
+  }
+}
