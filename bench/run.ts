@@ -1,9 +1,14 @@
 import { benchBoot } from './boot';
+import { benchControl } from './control';
 import { benchLoadTree } from './load-tree';
 import { renderTable, type BenchRow } from './table';
 
 async function main(): Promise<void> {
-  const rows: BenchRow[] = [...benchLoadTree(), ...(await benchBoot())];
+  const only = process.argv[2];
+  const rows: BenchRow[] = [];
+  if (!only || only === 'load') rows.push(...benchLoadTree());
+  if (!only || only === 'boot') rows.push(...(await benchBoot()));
+  if (!only || only === 'control') rows.push(...(await benchControl()));
   console.log(renderTable(rows));
 }
 
