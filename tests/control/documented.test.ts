@@ -13,9 +13,11 @@ const doc = readFileSync(join(ROOT, 'docs', 'ControlInterface.md'), 'utf8');
 const examples: Array<{ method: string; request: string; response: unknown }> = [];
 for (const section of doc.split('\n### ').slice(1)) {
   const method = section.split('\n')[0]!.trim();
-  const blocks = [...section.matchAll(/```json\n(.*)\n```/g)].map((m) => m[1]!);
-  if (blocks.length === 2 && method !== 'Exit')
-    examples.push({ method, request: blocks[0]!, response: JSON.parse(blocks[1]!) });
+  // Blocks may span lines (prettier formats them); a request goes out as one line.
+  const blocks = [...section.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1]!) as unknown);
+  if (blocks.length === 2 && method !== 'Exit') {
+    examples.push({ method, request: JSON.stringify(blocks[0]), response: blocks[1] });
+  }
 }
 
 function shape(v: unknown): unknown {
