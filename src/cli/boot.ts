@@ -21,6 +21,11 @@ export async function boot(opts: BootOptions): Promise<number> {
   // Services start in / (systemd's default WorkingDirectory=); paths were made absolute before this.
   process.chdir('/');
   const log = opts.log;
+  // A bug in one operation must not end the manager (and with it, as PID 1, the machine): log and go on.
+  process.on('uncaughtException', (e) => log.error(`Internal error (continuing): ${e.stack ?? e.message}`));
+  process.on('unhandledRejection', (e) =>
+    log.error(`Internal error (continuing): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+  );
   const manager = await Manager.create({
     searchPath: opts.searchPath,
     log,
