@@ -13,6 +13,12 @@ export interface BootOptions {
   readonly controlSocket: string | null;
 }
 
+/** /run/rsd/notify beside the default control socket; elsewhere a path derived from the control socket's. */
+function notifySocketPath(control: string | null): string {
+  if (control === null || control === '/run/rsd/rsd.sock') return '/run/rsd/notify';
+  return `${control}.notify`;
+}
+
 /**
  * `rsd`: boots `target`, keeps running until SIGTERM or SIGINT, then stops every unit in reverse order and
  * resolves with the exit status (0). PID 1 duties come with their own issue.
@@ -27,6 +33,7 @@ export async function boot(opts: BootOptions): Promise<number> {
     log.error(`Internal error (continuing): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   );
   const manager = await Manager.create({
+    notifySocket: notifySocketPath(opts.controlSocket),
     searchPath: opts.searchPath,
     log,
     cgroupSubtree: opts.cgroupSubtree,

@@ -8,24 +8,21 @@ import { buildTransaction, type Job, type JobMode } from '../graph/transaction';
 import { UnitFileIndex } from '../load/unit-file-index';
 import { UnitLoader, type LoadedUnit } from '../load/unit-loader';
 import type { Log } from '../log';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { NotifySocket, type NotifyMessage } from '../notify';
 import { kill } from '../native/libc';
 import { ServiceRuntime } from './service';
 import { StartLimit } from './start-limit';
 import { TargetRuntime, UnsupportedRuntime } from './target';
 import { JobRunner } from './job-runner';
-import {
-  NO_READINESS,
-  type JobOutcome,
-  type ReadinessSource,
-  type UnitContext,
-  type UnitRuntime,
-} from './unit-runtime';
+import { type JobOutcome, type UnitContext, type UnitRuntime } from './unit-runtime';
 
 export interface ManagerOptions {
   readonly searchPath: readonly string[];
   readonly log: Log;
-  readonly readiness?: ReadinessSource;
+  /** Where services send sd_notify messages (NOTIFY_SOCKET); none when absent. */
+  readonly notifySocket?: string;
   /** The cgroup directory (under rsd's own cgroup) that holds the units' cgroups. */
   readonly cgroupSubtree?: string;
 }
@@ -80,6 +77,7 @@ export class Manager {
     private readonly opts: ManagerOptions,
     readonly cgroups: CgroupBackend,
     private readonly reaper: Reaper,
+    private readonly notify: NotifySocket | null,
   ) {
     this.exitRequested = new Promise((resolve) => (this.exitRequest = resolve));
     this.loader = new UnitLoader(UnitFileIndex.scan(opts.searchPath));
@@ -91,7 +89,7 @@ export class Manager {
     this.context = {
       log: opts.log,
       cgroups,
-      readiness: opts.readiness ?? NO_READINESS,
+      notifySocket: notify ? (opts.notifySocket ?? null) : null,
       spawn: (spec) => spawnProcess(spec),
       watchPid: (pid, onExit) => this.reaper.watch(pid, onExit),
       adoptPid: (pid, onExit) => this.reaper.adopt(pid, onExit),
@@ -100,6 +98,52 @@ export class Manager {
       requestRestart: (id) => void this.request(id, 'restart', 'replace'),
       stateChanged: (id) => this.unitChanged(id),
     };
+    notify?.onMessage((msg, sender) => void this.routeNotification(msg, sender.pid));
+  }
+
+  /**
+   * Gives a notification to the service it comes from: by main or control pid, else by the sender's cgroup;
+   * NotifyAccess= decides whether it counts (systemd logs and drops the rest).
+   */
+  private async routeNotification(msg: NotifyMessage, pid: number): Promise<void> {
+    let target: ServiceRuntime | null = null;
+    let inCgroup = false;
+    for (const rt of this.runtimes.values()) {
+      if (!(rt instanceof ServiceRuntime)) continue;
+      const p = rt.properties();
+      if (p.MainPID === pid || p.ControlPID === pid) target = rt;
+    }
+    if (target === null) {
+      const cg = await readFile(`/proc/${pid}/cgroup`, 'utf8').catch(() => '');
+      const path =
+        cg
+          .split('\n')
+          .find((l) => l.startsWith('0::'))
+          ?.slice(3) ?? '';
+      for (const rt of this.runtimes.values()) {
+        if (
+          rt instanceof ServiceRuntime &&
+          rt.cgroupPath !== null &&
+          rt.cgroupPath.endsWith(path) &&
+          path !== ''
+        ) {
+          target = rt;
+          inCgroup = true;
+        }
+      }
+    }
+    if (target === null) {
+      this.opts.log.debug(`Notification from PID ${pid} that belongs to no unit, ignoring.`);
+      return;
+    }
+    if (!target.acceptsNotification(pid, inCgroup)) {
+      this.opts.log.warn(
+        `Got notification message from PID ${pid}, but NotifyAccess= does not allow it.`,
+        target.id,
+      );
+      return;
+    }
+    target.onNotify(msg);
   }
 
   /** Sets up the process side (reaper, subreaper, cgroups) once, then the manager. */
@@ -113,7 +157,17 @@ export class Manager {
     if (cgroups.kind === 'cgroup2')
       opts.log.info(`Using cgroup v2 at ${cgroups.root} to track unit processes.`);
     else opts.log.warn(`Tracking unit processes by process group: ${cgroups.reason}.`);
-    return new Manager(opts, cgroups, reaper);
+    let notify: NotifySocket | null = null;
+    if (opts.notifySocket !== undefined) {
+      await mkdir(dirname(opts.notifySocket), { recursive: true }).catch(() => undefined);
+      const n = NotifySocket.open(opts.notifySocket);
+      if (n.ok) notify = n.value;
+      else
+        opts.log.warn(
+          `Cannot open the notification socket ${opts.notifySocket}: ${n.message}; Type=notify services count as started when they run.`,
+        );
+    }
+    return new Manager(opts, cgroups, reaper, notify);
   }
 
   /** The loaded unit for a name (aliases resolve), loading it if needed. */
@@ -442,6 +496,7 @@ export class Manager {
 
   /** After stopAll(): nothing of ours is left to watch. */
   async close(): Promise<void> {
+    this.notify?.close();
     this.reaper.stop();
     await removeCgroupRoot(this.cgroups);
   }

@@ -10,6 +10,7 @@ import type { ExecCommand } from '../unit/values/command-line';
 import { signalName } from '../unit/values/signal';
 import { prepareCommand, resolveCredentials, type Credentials } from './command-spec';
 import { isCleanEnd, resultOfEnd, shouldRestart } from './restart-policy';
+import type { NotifyMessage } from '../notify';
 import { exitVariables, type ProcessEnd, type ServiceResult } from './service-result';
 import type { JobOutcome, UnitContext, UnitRuntime } from './unit-runtime';
 
@@ -98,6 +99,10 @@ export class ServiceRuntime implements UnitRuntime {
   private mainEnd: ProcessEnd | null = null;
   private mainEnded: (() => void) | null = null;
   private controlEnded: Array<() => void> = [];
+  /** READY=1 arrived for the current start; `readyWaiters` are resolved by it. */
+  private ready = false;
+  private readyWaiters: Array<() => void> = [];
+  private statusText = '';
   private cgroup: UnitCgroup | null = null;
   private credentials: Credentials = { user: null };
   private invocationId = '';
@@ -150,6 +155,8 @@ export class ServiceRuntime implements UnitRuntime {
       ExecMainCode: end === null ? 0 : end.kind === 'exited' ? 1 : end.coreDumped ? 3 : 2,
       ExecMainStatus: end === null ? 0 : end.kind === 'exited' ? end.status : end.signal,
       ControlGroup: this.cgroup?.path ?? '',
+      StatusText: this.statusText,
+      NotifyAccess: this.config.Service.NotifyAccess,
     };
   }
 
@@ -185,6 +192,8 @@ export class ServiceRuntime implements UnitRuntime {
     const gen = ++this.generation;
     this.resultValue = 'success';
     this.mainEnd = null;
+    this.ready = false;
+    this.statusText = '';
     this.invocationId = newInvocationId();
     const s = this.config.Service;
     const timeout = delay(usec(s.TimeoutStartSec));
@@ -296,13 +305,31 @@ export class ServiceRuntime implements UnitRuntime {
       }
     }
     if (s.Type === 'notify' || s.Type === 'notify-reload') {
-      const ready = await this.ctx.readiness.waitReady(this.id, this.mainPid);
-      this.check(gen);
-      if (ready === 'unsupported') {
+      if (this.ctx.notifySocket === null) {
         this.log(
-          'Type=notify: sd_notify is not available yet; treating the service as started once it runs.',
+          'Type=notify: no notification socket; treating the service as started once it runs.',
           'warn',
         );
+      } else {
+        // READY=1, or the main process ending first (a protocol violation unless it exited cleanly).
+        const ended = new Promise<'ended'>((resolve) => {
+          const prev = this.mainEnded;
+          this.mainEnded = () => {
+            prev?.();
+            resolve('ended');
+          };
+        });
+        const r = this.ready ? 'ready' : await Promise.race([this.readyPromise(), ended]);
+        this.check(gen);
+        if (r === 'ended') {
+          this.log('Main process exited before sending READY=1.', 'error');
+          return this.failStart(
+            gen,
+            this.mainEnd && !isCleanEnd(this.mainEnd, s.SuccessExitStatus)
+              ? this.resultOfEnd(this.mainEnd)
+              : 'protocol',
+          );
+        }
       }
     } else if (s.Type === 'dbus') {
       this.log('Type=dbus: rsd has no D-Bus support yet; running as Type=simple.', 'warn');
@@ -365,7 +392,7 @@ export class ServiceRuntime implements UnitRuntime {
       exec: this.config.Exec,
       credentials: this.credentials,
       invocationId: this.invocationId,
-      managerSet: {},
+      managerSet: this.notifyEnv(),
       cgroup: this.cgroup?.path ?? null,
       sink: this.sink(() => pid),
     });
@@ -461,7 +488,7 @@ export class ServiceRuntime implements UnitRuntime {
       exec: this.config.Exec,
       credentials: this.credentials,
       invocationId: this.invocationId,
-      managerSet: extra,
+      managerSet: { ...this.notifyEnv(), ...extra },
       cgroup: this.cgroup?.path ?? null,
       sink: this.sink(() => pid),
     });
@@ -508,6 +535,11 @@ export class ServiceRuntime implements UnitRuntime {
   private resultOfEnd(end: ProcessEnd): ServiceResult {
     if (end.kind === 'exited') return 'exit-code';
     return end.coreDumped ? 'core-dump' : 'signal';
+  }
+
+  private notifyEnv(): Record<string, string> {
+    const path = this.ctx.notifySocket;
+    return path !== null && this.config.Service.NotifyAccess !== 'none' ? { NOTIFY_SOCKET: path } : {};
   }
 
   private mainEnv(): Record<string, string> {
@@ -705,6 +737,48 @@ export class ServiceRuntime implements UnitRuntime {
       this.setState('dead');
       this.ctx.requestRestart(this.id);
     }, ms);
+  }
+
+  // ---- sd_notify ----------------------------------------------------------------------------------------
+
+  private readyPromise(): Promise<'ready'> {
+    return new Promise((resolve) => this.readyWaiters.push(() => resolve('ready')));
+  }
+
+  /** Who may notify for this service: NotifyAccess= (systemd.service(5)). */
+  acceptsNotification(pid: number, inUnitCgroup: boolean): boolean {
+    switch (this.config.Service.NotifyAccess) {
+      case 'none':
+        return false;
+      case 'main':
+        return pid === this.mainPid;
+      case 'exec':
+        return pid === this.mainPid || pid === this.controlPid;
+      case 'all':
+        return pid === this.mainPid || pid === this.controlPid || inUnitCgroup;
+    }
+  }
+
+  /** A datagram from the notification socket that passed acceptsNotification(). */
+  onNotify(msg: NotifyMessage): void {
+    if (msg.status !== undefined) this.statusText = msg.status;
+    if (msg.mainPid !== undefined && msg.mainPid !== this.mainPid) {
+      const pid = msg.mainPid;
+      this.mainPid = pid;
+      const watched = this.ctx.adoptPid(pid, (exit) => this.onMainExit(pid, exit));
+      if (watched === 'already-exited') this.mainPid = 0;
+    }
+    if (msg.ready && !this.ready) {
+      this.ready = true;
+      const waiters = this.readyWaiters;
+      this.readyWaiters = [];
+      for (const w of waiters) w();
+    }
+    if (msg.stopping) this.log('Service is stopping (STOPPING=1).');
+  }
+
+  get cgroupPath(): string | null {
+    return this.cgroup?.path ?? null;
   }
 
   // ---- reload -------------------------------------------------------------------------------------------

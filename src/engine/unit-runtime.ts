@@ -33,19 +33,12 @@ export interface UnitRuntime {
 export type JobOutcome =
   'done' | 'failed' | 'skipped' | 'timeout' | 'canceled' | 'assert' | 'dependency' | 'unsupported';
 
-/** Tells a Type=notify service's readiness (READY=1); the sd_notify issue provides the real one. */
-export interface ReadinessSource {
-  /** Resolves when the unit's main process reported READY=1, or with 'unsupported' if nothing can tell. */
-  waitReady(unitId: string, mainPid: number): Promise<'ready' | 'unsupported'>;
-}
-
-export const NO_READINESS: ReadinessSource = { waitReady: () => Promise.resolve('unsupported') };
-
 /** What the manager gives every unit runtime: its only ways to reach the OS and the rest of the engine. */
 export interface UnitContext {
   readonly log: Log;
   readonly cgroups: CgroupBackend;
-  readonly readiness: ReadinessSource;
+  /** The path services get as NOTIFY_SOCKET; null when rsd has no notification socket. */
+  readonly notifySocket: string | null;
   spawn(spec: SpawnSpec): SpawnResult;
   /** Calls `onExit` when `pid` (spawned or adopted in this tick) ends. */
   watchPid(pid: number, onExit: (exit: ChildExit) => void): void;

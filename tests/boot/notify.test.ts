@@ -1,0 +1,70 @@
+import { TmpTree } from '../helpers/tmp';
+import { Rsd } from './harness';
+
+/* Type=notify services: started when they say READY=1 over NOTIFY_SOCKET, as sd_notify(3) describes. */
+let tree: TmpTree;
+let rsd: Rsd | null = null;
+beforeEach(() => {
+  tree = new TmpTree();
+});
+afterEach(() => {
+  rsd?.kill();
+  rsd = null;
+  tree.cleanup();
+});
+
+/** A notifier in Python: it sends each message from its own pid (no faked credentials), then sleeps. */
+const PY_NOTIFY = (msgs: string[], sleep: number) =>
+  `/usr/bin/python3 -c "import os,socket,time; time.sleep(0.3); s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM); s.connect(os.environ['NOTIFY_SOCKET']); [s.send(m.encode()) for m in ${JSON.stringify(msgs).replace(/"/g, "'")}]; time.sleep(${sleep})"`;
+
+function boot(files: Record<string, string>): Rsd {
+  tree.write(
+    'notify.py',
+    "import os, socket, time\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.connect(os.environ['NOTIFY_SOCKET'])\ns.send(b'READY=1')\ntime.sleep(3)\n",
+  );
+  for (const [n, t] of Object.entries(files)) tree.write(`units/${n}`, t);
+  return Rsd.start(tree.path('units'), { unit: 'test.target' });
+}
+
+describe('Type=notify', () => {
+  it('counts as started only after READY=1 from the main process; STATUS= shows up in show', async () => {
+    rsd = boot({
+      'test.target': '[Unit]\nWants=n.service after.service\n',
+      'n.service': `[Service]\nType=notify\nExecStart=${PY_NOTIFY(['STATUS=serving', 'READY=1'], 1000)}\n`,
+      'after.service': '[Unit]\nAfter=n.service\n[Service]\nType=oneshot\nExecStart=/bin/true\n',
+    });
+    await rsd.waitFor(/Started n\.service/);
+    const idx = (re: RegExp) => rsd!.lines.findIndex((l) => re.test(l));
+    await rsd.waitFor(/Started after\.service/);
+    expect(idx(/Started n\.service/)).toBeLessThan(idx(/Starting after\.service/));
+    expect(await rsd.stop()).toBe(0);
+  });
+
+  it('fails with a timeout when READY=1 never comes', async () => {
+    rsd = boot({
+      'test.target': '[Unit]\nWants=silent.service\n',
+      'silent.service': '[Service]\nType=notify\nTimeoutStartSec=500ms\nExecStart=/bin/sleep 1000\n',
+    });
+    await rsd.waitFor(/silent\.service: Start operation timed out/);
+    await rsd.waitFor(/silent\.service: Failed with result 'timeout'/);
+    expect(await rsd.stop()).toBe(0);
+  });
+
+  it('ignores a READY=1 from another process under NotifyAccess=main, accepts it under NotifyAccess=all', async () => {
+    rsd = boot({
+      'test.target': '[Unit]\nWants=child.service all.service real.service\n',
+      'child.service': `[Service]\nType=notify\nTimeoutStartSec=1500ms\nExecStart=/bin/sh -c '/usr/bin/python3 ${tree.path('notify.py')} & exec sleep 1000'\n`,
+      'all.service': `[Service]\nType=notify\nNotifyAccess=all\nExecStart=/bin/sh -c '/usr/bin/python3 ${tree.path('notify.py')} & exec sleep 1000'\n`,
+      // systemd-notify sends with its parent's pid, so under NotifyAccess=main it counts as the main process.
+      'real.service':
+        "[Service]\nType=notify\nExecStart=/bin/sh -c 'systemd-notify --ready; exec sleep 1000'\n",
+    });
+    await rsd.waitFor(/Started all\.service/);
+    await rsd.waitFor(/Started real\.service/);
+    await rsd.waitFor(
+      /child\.service: Got notification message from PID \d+, but NotifyAccess= does not allow it/,
+    );
+    await rsd.waitFor(/child\.service: Failed with result 'timeout'/);
+    expect(await rsd.stop()).toBe(0);
+  });
+});
