@@ -1,0 +1,12 @@
+export { parseNotifyMessage, type NotifyAccessValue, type NotifyMessage } from './message';
+export {
+  DEFAULT_NOTIFY_SOCKET,
+  NOTIFY_BUFFER_MAX,
+  NOTIFY_FD_MAX,
+  NotifySocket,
+  type Drop,
+  type DropReason,
+  type NotifyHandler,
+  type NotifySender,
+  type NotifyStats,
+} from './notify-socket';
