@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { RpcError, RsdClient } from './client';
 import { listUnits, status, table, type Properties, type UnitSummary } from './format';
+import {
+  runGetDefault,
+  runInstallVerb,
+  runIsEnabled,
+  runListUnitFiles,
+  runSetDefault,
+  type InstallVerb,
+} from './install-verbs';
 
 /*
  * rsdctl: systemctl's verbs, flags and exit codes against a running rsd. The common read-only verbs take a
@@ -155,6 +163,20 @@ async function full(argv: string[]): Promise<Exit> {
     .option('signal', { alias: 's', type: 'string', default: 'SIGTERM' })
     .option('kill-whom', { type: 'string', choices: ['main', 'control', 'all'], default: 'all' })
     .option('reverse', { type: 'boolean', default: false })
+    .option('root', {
+      type: 'string',
+      describe: 'Operate on the unit files under this directory, without rsd',
+    })
+    .option('runtime', { type: 'boolean', default: false })
+    .option('force', { alias: 'f', type: 'boolean', default: false })
+    .option('now', { type: 'boolean', default: false })
+    .option('root', {
+      type: 'string',
+      describe: 'Operate on the unit files under this directory, without rsd',
+    })
+    .option('runtime', { type: 'boolean', default: false })
+    .option('force', { alias: 'f', type: 'boolean', default: false })
+    .option('now', { type: 'boolean', default: false })
     .command(
       [
         'start <units..>',
@@ -320,11 +342,68 @@ async function full(argv: string[]): Promise<Exit> {
       () => {},
       (a) =>
         set(
-          withClient(common(a).socket, async (c) => {
-            console.log((await c.call<{ unit: string }>('GetDefault')).unit);
-            return 0;
-          }),
+          a.root !== undefined
+            ? Promise.resolve(runGetDefault(String(a.root)))
+            : withClient(common(a).socket, async (c) => {
+                console.log((await c.call<{ unit: string }>('GetDefault')).unit);
+                return 0;
+              }),
         ),
+    )
+    .command(
+      ['enable <units..>', 'disable <units..>', 'reenable <units..>', 'mask <units..>', 'unmask <units..>'],
+      "Change the unit files' links, as systemctl does (then rsd re-reads its units)",
+      () => {},
+      (a) =>
+        set(
+          (async () => {
+            const verb = String(a._[0]) as InstallVerb;
+            const units = a.units as string[];
+            const o = common(a);
+            const code = runInstallVerb(verb, String(a.root ?? '/'), units, {
+              runtime: a.runtime === true,
+              quiet: o.quiet,
+              force: a.force === true,
+            });
+            if (code !== 0 || a.root !== undefined) return code;
+            // Like systemctl: the manager re-reads its units; --now also starts or stops them.
+            const reloaded = await withClient(
+              o.socket,
+              async (c) => (await c.call('DaemonReload'), true),
+            ).catch(() => false);
+            if (!reloaded || a.now !== true) return code;
+            const jobVerb =
+              verb === 'enable' || verb === 'reenable'
+                ? 'start'
+                : verb === 'disable' || verb === 'mask'
+                  ? 'stop'
+                  : null;
+            return jobVerb ? job(o, jobVerb, units, false) : code;
+          })(),
+        ),
+    )
+    .command(
+      'is-enabled <units..>',
+      'Whether unit files are enabled',
+      () => {},
+      (a) => set(Promise.resolve(runIsEnabled(String(a.root ?? '/'), a.units as string[], a.quiet === true))),
+    )
+    .command(
+      'list-unit-files [patterns..]',
+      'Unit files and their enablement',
+      () => {},
+      (a) =>
+        set(
+          Promise.resolve(
+            runListUnitFiles(String(a.root ?? '/'), (a.patterns as string[] | undefined) ?? []),
+          ),
+        ),
+    )
+    .command(
+      'set-default <unit>',
+      'Make default.target point at a target',
+      () => {},
+      (a) => set(Promise.resolve(runSetDefault(String(a.root ?? '/'), String(a.unit)))),
     )
     .command(
       ['exit [code]', 'poweroff', 'reboot', 'halt'],
