@@ -88,10 +88,20 @@ async function job(o: Common, verb: string, units: string[], noBlock: boolean): 
   });
 }
 
-async function show(o: Common, units: string[], props: string[], valueOnly: boolean): Promise<Exit> {
+async function show(
+  o: Common,
+  units: string[],
+  props: string[],
+  valueOnly: boolean,
+  json = false,
+): Promise<Exit> {
   return withClient(o.socket, async (c) => {
     for (const [i, u] of units.entries()) {
       const p = await c.call<Properties>('Show', { unit: unitName(u), properties: props });
+      if (json) {
+        console.log(JSON.stringify(p));
+        continue;
+      }
       if (i > 0) console.log('');
       for (const [k, v] of Object.entries(p)) console.log(valueOnly ? v : `${k}=${v}`);
     }
@@ -170,6 +180,7 @@ async function full(argv: string[]): Promise<Exit> {
     .option('runtime', { type: 'boolean', default: false })
     .option('force', { alias: 'f', type: 'boolean', default: false })
     .option('now', { type: 'boolean', default: false })
+    .option('output', { alias: 'o', type: 'string', choices: ['short', 'json'], default: 'short' })
     .option('root', {
       type: 'string',
       describe: 'Operate on the unit files under this directory, without rsd',
@@ -177,6 +188,7 @@ async function full(argv: string[]): Promise<Exit> {
     .option('runtime', { type: 'boolean', default: false })
     .option('force', { alias: 'f', type: 'boolean', default: false })
     .option('now', { type: 'boolean', default: false })
+    .option('output', { alias: 'o', type: 'string', choices: ['short', 'json'], default: 'short' })
     .command(
       [
         'start <units..>',
@@ -220,6 +232,7 @@ async function full(argv: string[]): Promise<Exit> {
             a.units as string[],
             (a.property as string[] | undefined)?.flatMap((p) => p.split(',')) ?? [],
             a.value === true,
+            a.output === 'json',
           ),
         ),
     )
@@ -253,7 +266,8 @@ async function full(argv: string[]): Promise<Exit> {
               states: (a.state as string[] | undefined) ?? [],
               patterns: (a.patterns as string[] | undefined) ?? [],
             });
-            for (const l of listUnits(units, a.legend !== false)) console.log(l);
+            if (a.output === 'json') console.log(JSON.stringify(units));
+            else for (const l of listUnits(units, a.legend !== false)) console.log(l);
             return 0;
           }),
         ),
@@ -414,6 +428,7 @@ async function full(argv: string[]): Promise<Exit> {
           withClient(common(a).socket, async (c) => (await c.call('Exit', { code: Number(a.code ?? 0) }), 0)),
         ),
     )
+    .completion('completion', 'Print a bash/zsh completion script for rsdctl')
     .demandCommand(1)
     .strict()
     .help()
