@@ -122,6 +122,16 @@ export interface CommandInputs {
   readonly managerSet: Readonly<Record<string, string>>;
   readonly cgroup: string | null;
   readonly sink: LineSink;
+  /** Socket activation for the main process: fds for LISTEN_FDS, an accepted connection, their variables. */
+  readonly sockets?: SocketHandover;
+}
+
+export interface SocketHandover {
+  readonly fds: readonly number[];
+  readonly names: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** The accepted connection of an Accept=yes instance (for StandardInput=socket). */
+  readonly connection: number | null;
 }
 
 export type PreparedCommand =
@@ -161,7 +171,7 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
     exec,
     user: creds.user,
     invocationId: i.invocationId,
-    managerSet: i.managerSet,
+    managerSet: { ...i.managerSet, ...(i.sockets?.env ?? {}) },
     managerEnv: process.env,
   });
   if (!envResult.ok) return { ok: false, error: envResult.error, exitCode: 226 };
@@ -190,6 +200,7 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
     exec.StandardError,
     i.sink,
     inputData(exec),
+    i.sockets?.connection ?? null,
   );
   const spec: SpawnSpec = {
     path,
@@ -199,5 +210,9 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
     stdio: stdio.stdio,
     exec: options,
   };
+  if (i.sockets && i.sockets.fds.length > 0) {
+    spec.extraFds = i.sockets.fds;
+    spec.listen = { names: i.sockets.names };
+  }
   return { ok: true, spec, stdio, warnings: envResult.warnings };
 }

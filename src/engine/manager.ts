@@ -11,8 +11,10 @@ import type { Log } from '../log';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { NotifySocket, type NotifyMessage } from '../notify';
-import { kill } from '../native/libc';
+import { close, F_GETFL, F_SETFL, fcntlGet, fcntlSet, kill, O_NONBLOCK } from '../native/libc';
+import type { SocketHandover } from './command-spec';
 import { ServiceRuntime } from './service';
+import { SocketRuntime } from './socket';
 import { StartLimit } from './start-limit';
 import { TargetRuntime, UnsupportedRuntime } from './target';
 import { JobRunner } from './job-runner';
@@ -61,6 +63,13 @@ const DONE_MESSAGE: Partial<Record<JobOutcome, string>> = {
  */
 export class Manager {
   private readonly runtimes = new Map<string, UnitRuntime>();
+  /** Accept=yes connections waiting for their instance's main process: instance -> fd, variables, socket. */
+  private readonly connections = new Map<
+    string,
+    { fd: number; env: Record<string, string>; socket: string }
+  >();
+  /** Instances started for connections, so their end can be counted against MaxConnections=. */
+  private readonly instanceSocket = new Map<string, string>();
   private readonly limits = new Map<string, StartLimit>();
   private readonly lastState = new Map<string, ActiveState>();
   /** Realtime µs of each unit's last transitions, for `show` (ActiveEnterTimestamp, ...). */
@@ -97,6 +106,8 @@ export class Manager {
       signal: (pid, sig) => void kill(pid, sig),
       requestRestart: (id) => void this.request(id, 'restart', 'replace'),
       stateChanged: (id) => this.unitChanged(id),
+      socketsFor: (id) => this.socketsFor(id),
+      socketsHandedOver: (id) => this.socketsHandedOver(id),
     };
     notify?.onMessage((msg, sender) => void this.routeNotification(msg, sender.pid));
   }
@@ -183,7 +194,26 @@ export class Manager {
     const c = u.config;
     if (c.type === 'service') rt = new ServiceRuntime(u.id, c, this.context);
     else if (c.type === 'target') rt = new TargetRuntime(u.id, this.context);
-    else
+    else if (c.type === 'socket') {
+      rt = new SocketRuntime(u.id, c, this.context, {
+        triggerService: (service) => void this.request(service, 'start', 'replace'),
+        startAcceptedInstance: (instance, fd, env) => {
+          // The service reads and writes the connection with blocking calls, as systemd hands it over.
+          const flags = fcntlGet(fd, F_GETFL);
+          if (flags.ok) fcntlSet(fd, F_SETFL, flags.value & ~O_NONBLOCK);
+          this.connections.set(instance, { fd, env, socket: u.id });
+          this.instanceSocket.set(instance, u.id);
+          void this.request(instance, 'start', 'replace').then((r) => {
+            // The instance never got the fd (it failed before spawning): drop our copy.
+            const left = this.connections.get(instance);
+            if (left && (!r.ok || r.outcome !== 'done')) {
+              close(left.fd);
+              this.connections.delete(instance);
+            }
+          });
+        },
+      });
+    } else
       rt = new UnsupportedRuntime(u.id, `Unit type '${c.type}' cannot be started by rsd yet.`, this.context);
     this.runtimes.set(u.id, rt);
     this.lastState.set(u.id, rt.activeState);
@@ -192,6 +222,43 @@ export class Manager {
 
   stateOf(name: string): ActiveState {
     return this.runtime(name)?.activeState ?? 'inactive';
+  }
+
+  /**
+   * What a service's main process gets from socket activation: its accepted connection (Accept=yes), or the
+   * listening fds of every active socket that names it (Service=, same name, or the service's Sockets=).
+   */
+  private socketsFor(serviceId: string): SocketHandover | null {
+    const conn = this.connections.get(serviceId);
+    if (conn) return { fds: [conn.fd], names: ['connection'], env: conn.env, connection: conn.fd };
+    const u = this.loader.load(serviceId);
+    const named = u.loadState === 'loaded' && u.config.type === 'service' ? u.config.Service.Sockets : [];
+    const fds: number[] = [];
+    const names: string[] = [];
+    for (const rt of this.runtimes.values()) {
+      if (!(rt instanceof SocketRuntime) || rt.accepts) continue;
+      if (rt.activeState !== 'active') continue;
+      if (rt.serviceName !== serviceId && !named.includes(rt.id)) continue;
+      const f = rt.fds();
+      fds.push(...f.fds);
+      names.push(...f.names);
+      rt.handedOver();
+    }
+    // Passed fds are blocking unless the service asks for NonBlocking= (systemd.service(5)).
+    const nonBlocking =
+      u.loadState === 'loaded' && u.config.type === 'service' && u.config.Service.NonBlocking;
+    for (const fd of fds) {
+      const flags = fcntlGet(fd, F_GETFL);
+      if (flags.ok) fcntlSet(fd, F_SETFL, nonBlocking ? flags.value | O_NONBLOCK : flags.value & ~O_NONBLOCK);
+    }
+    return fds.length > 0 ? { fds, names, env: {}, connection: null } : null;
+  }
+
+  private socketsHandedOver(serviceId: string): void {
+    const conn = this.connections.get(serviceId);
+    if (!conn) return;
+    close(conn.fd);
+    this.connections.delete(serviceId);
   }
 
   /** Units that have a runtime (were ever asked for), with their state. */
@@ -343,6 +410,16 @@ export class Manager {
     this.lastState.set(id, now);
     if (before === now) return;
     this.stamp(id, before, now);
+    if (now === 'inactive' || now === 'failed') {
+      for (const other of this.runtimes.values())
+        if (other instanceof SocketRuntime && other.serviceName === id) other.serviceStopped();
+      const socket = this.instanceSocket.get(id);
+      const srt = socket ? this.runtimes.get(socket) : undefined;
+      if (srt instanceof SocketRuntime) {
+        srt.connectionEnded();
+        this.instanceSocket.delete(id);
+      }
+    }
     for (const l of this.listeners)
       l({ unit: id, activeState: now, subState: rt.subState, result: rt.result });
     const wasUp =

@@ -387,6 +387,7 @@ export class ServiceRuntime implements UnitRuntime {
     gen: number,
   ): Promise<{ kind: 'spawned'; exec: Promise<ExecOutcome> } | { kind: 'not-started' }> {
     let pid = 0;
+    const sockets = this.ctx.socketsFor(this.id);
     const prepared = await prepareCommand({
       command: cmd,
       exec: this.config.Exec,
@@ -395,6 +396,7 @@ export class ServiceRuntime implements UnitRuntime {
       managerSet: this.notifyEnv(),
       cgroup: this.cgroup?.path ?? null,
       sink: this.sink(() => pid),
+      ...(sockets ? { sockets } : {}),
     });
     this.check(gen);
     if (!prepared.ok) {
@@ -405,6 +407,7 @@ export class ServiceRuntime implements UnitRuntime {
     for (const w of prepared.warnings) this.log(w, 'warn');
     const r = this.ctx.spawn(prepared.spec);
     prepared.stdio.afterSpawn();
+    if (sockets) this.ctx.socketsHandedOver(this.id);
     if (r.kind === 'failed') {
       this.log(`Failed to spawn ${cmd.path}: ${r.failure.step} ${r.failure.errnoName}`, 'error');
       this.mainEnd = { kind: 'exited', status: r.failure.exitCode ?? 203 };

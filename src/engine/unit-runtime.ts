@@ -3,6 +3,7 @@ import type { ChildExit } from '../exec/reaper';
 import type { SpawnResult, SpawnSpec } from '../exec/spawn';
 import type { ActiveState } from '../graph/job-types';
 import type { Log } from '../log';
+import type { SocketHandover } from './command-spec';
 import type { UnitConfig } from '../unit/table';
 
 /**
@@ -50,4 +51,8 @@ export interface UnitContext {
   requestRestart(id: string): void;
   /** The unit's active state changed on its own (a process exited, a restart began). */
   stateChanged(id: string): void;
+  /** The sockets a service's main process gets (socket activation); null when none. */
+  socketsFor(serviceId: string): SocketHandover | null;
+  /** The main process has its fds now: rsd drops its copy of an accepted connection. */
+  socketsHandedOver(serviceId: string): void;
 }

@@ -69,7 +69,9 @@ async function output(
   stream: 'stdout' | 'stderr',
   res: Resources,
   sink: LineSink,
+  socketFd: number | null,
 ): Promise<StdioSource> {
+  if (o.kind === 'socket' && socketFd !== null) return socketFd;
   switch (o.kind) {
     case 'null':
       return null;
@@ -104,8 +106,15 @@ function dataPipe(res: Resources, data: Buffer): number {
   return p.value.read;
 }
 
-async function input(i: StandardInput, res: Resources, data: Buffer): Promise<StdioSource> {
+async function input(
+  i: StandardInput,
+  res: Resources,
+  data: Buffer,
+  socketFd: number | null,
+): Promise<StdioSource> {
   switch (i.kind) {
+    case 'socket':
+      return socketFd;
     case 'data':
       return dataPipe(res, data);
     case 'file':
@@ -125,14 +134,20 @@ export async function prepareStdio(
   standardError: StandardOutput,
   sink: LineSink,
   inputData: Buffer = Buffer.alloc(0),
+  socketFd: number | null = null,
 ): Promise<PreparedStdio> {
   const res = new Resources();
   try {
-    const stdin = await input(standardInput, res, inputData);
-    const stdout = await output(standardOutput, 'stdout', res, sink);
+    const stdin = await input(standardInput, res, inputData, socketFd);
+    // With StandardInput=socket, output defaults to the connection too (systemd.exec(5), StandardOutput=).
+    const out: StandardOutput =
+      standardInput.kind === 'socket' && standardOutput.kind === 'journal' && socketFd !== null
+        ? { kind: 'socket' }
+        : standardOutput;
+    const stdout = await output(out, 'stdout', res, sink, socketFd);
     // StandardError=inherit means "where stdout goes" (systemd.exec(5)).
     const stderr =
-      standardError.kind === 'inherit' ? stdout : await output(standardError, 'stderr', res, sink);
+      standardError.kind === 'inherit' ? stdout : await output(standardError, 'stderr', res, sink, socketFd);
     return { stdio: [stdin, stdout, stderr], afterSpawn: () => res.release() };
   } catch (e) {
     res.release();

@@ -112,10 +112,16 @@ export class NotifySocket {
       for (const d of parents) S.mkdir(d, 0o755);
       S.unlink(address);
     }
-    const b = S.bind(fd, addr);
-    if (!b.ok) return fail(b.errno, 'bind');
+    // Credentials before bind, so no datagram can arrive without them.
     const pc = S.setsockoptInt(fd, S.SOL_SOCKET, S.SO_PASSCRED, 1);
     if (!pc.ok) return fail(pc.errno, 'SO_PASSCRED');
+    const b = S.bind(fd, addr);
+    if (!b.ok) return fail(b.errno, 'bind');
+    if (!abstract) {
+      // Services running as any user must be able to send; SCM_CREDENTIALS, not the mode, says who they are.
+      const m = S.chmod(address, 0o777);
+      if (!m.ok) return fail(m.errno, 'chmod');
+    }
     try {
       return { ok: true, value: new NotifySocket(fd, address) };
     } catch (e) {

@@ -176,7 +176,7 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
         key: a.key,
         file: a.file,
         line: a.line,
-        support: effectiveSupport(opts.type, row),
+        support: effectiveSupport(opts.type, row, found.block),
       });
       if (row.support === 'ignored') continue;
       if (a.value === '' && !row.emptyIsValue) {

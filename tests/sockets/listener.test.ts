@@ -3,6 +3,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { TmpTree } from '../helpers/tmp';
 import * as S from '../../src/native/socket';
+import { read } from '../../src/native/libc';
 import {
   acceptConnection,
   acceptedServiceName,
@@ -245,7 +246,6 @@ test('FIFO with SocketMode, PipeSize, RemoveOnStop', async () => {
   writeFileSync(path, 'data');
   await woke;
   const buf = Buffer.alloc(16);
-  const { read } = await import('../../src/native/libc');
   const n = read(l.fd, buf);
   expect(n.ok && buf.subarray(0, n.value).toString()).toBe('data');
   closeListener(l, { removeOnStop: true });

@@ -29,11 +29,25 @@ export type SupportedType = (typeof SUPPORTED_TYPES)[number];
 export type UnsupportedType = Exclude<UnitType, SupportedType>;
 
 /** Types the engine can run today; a setting is only enforced for units of these types. */
-export const RUNNABLE_TYPES: readonly UnitType[] = ['service', 'target'];
+export const RUNNABLE_TYPES: readonly UnitType[] = ['service', 'target', 'socket'];
 
-/** A row's support for units of one type: nothing is enforced for a type the engine cannot run yet. */
-export function effectiveSupport(type: UnitType, row: AnyRow): AnyRow['support'] {
-  return row.support === 'enforced' && !RUNNABLE_TYPES.includes(type) ? 'accepted' : row.support;
+/**
+ * A row's support for units of one type: nothing is enforced for a type the engine cannot run yet, and a
+ * socket unit runs no commands of its own yet, so the shared exec, kill and cgroup settings do nothing there.
+ */
+export function effectiveSupport(type: UnitType, row: AnyRow, block?: BlockName): AnyRow['support'] {
+  if (row.support !== 'enforced') return row.support;
+  if (!RUNNABLE_TYPES.includes(type)) return 'accepted';
+  if (
+    type === 'socket' &&
+    block !== undefined &&
+    block !== 'Socket' &&
+    block !== 'Unit' &&
+    block !== 'Install'
+  ) {
+    return 'accepted';
+  }
+  return 'enforced';
 }
 
 export function isSupportedType(t: UnitType): t is SupportedType {

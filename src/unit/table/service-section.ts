@@ -147,7 +147,7 @@ export const serviceSection = {
     doc: 'Takes a list of exit status definitions that, when returned by the main service process, will be considered successful termination, in addition to the...',
   }),
   NonBlocking: scalar(P.bool, false, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Set the O_NONBLOCK flag for all file descriptors passed via socket-based activation.',
   }),
   BusName: scalar(P.word, '', {
@@ -159,11 +159,11 @@ export const serviceSection = {
     doc: 'Configure how many file descriptors may be stored in the service manager for the service using sd_pid_notify_with_fds(3)\'s "FDSTORE=1" messages.',
   }),
   NotifyAccess: scalar(P.oneOf(['none', 'main', 'exec', 'all'] as const), 'none', {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Controls access to the service status notification socket, as accessible via the sd_notify(3) call.',
   }),
   Sockets: list(P.unitNames, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Specifies the name of the socket units this service shall inherit socket file descriptors from when the service is started.',
   }),
   USBFunctionDescriptors: scalar(P.path, '', {
