@@ -70,8 +70,9 @@ export function instanceName(nr: number, c: Pick<Connection, 'local' | 'remote' 
 }
 
 /**
- * The service unit for connection `nr` of socket unit `socketUnit` ("foo.socket" → "foo@INSTANCE.service");
- * `service` overrides the prefix when Service= names a template ("bar@.service").
+ * The service unit for connection `nr` of socket unit `socketUnit`: "foo.socket" (or "foo@x.socket") gives
+ * "foo@INSTANCE.service". `service` (Service=, "bar@.service" or "bar.service") replaces the prefix; note
+ * that systemd 252 refuses Service= on Accept=yes sockets at load time (socket_verify).
  */
 export function acceptedServiceName(
   socketUnit: string,
@@ -79,9 +80,10 @@ export function acceptedServiceName(
   c: Pick<Connection, 'local' | 'remote' | 'peer'>,
   service?: string,
 ): string {
-  const prefix = service
-    ? service.replace(/@?\.service$/, '')
-    : socketUnit.replace(/\.socket$/, '').replace(/@.*$/, '');
+  const prefix = (service ? service.replace(/\.service$/, '') : socketUnit.replace(/\.socket$/, '')).replace(
+    /@.*$/,
+    '',
+  );
   return `${prefix}@${instanceName(nr, c)}.service`;
 }
 

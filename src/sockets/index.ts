@@ -7,6 +7,7 @@ export {
   createSymlinks,
   describeListen,
   openListener,
+  openListeners,
   parseIpTos,
   removeSymlinks,
   symlinkTarget,

@@ -207,6 +207,11 @@ function setBuffer(fd: number, name: number, force: number, size: number): S.Sys
   return r;
 }
 
+/** timestamp_is_set: neither 0 nor infinity. */
+function usecSet(v: number | undefined): v is number {
+  return v !== undefined && v > 0 && Number.isFinite(v);
+}
+
 /** socket_apply_socket_options: every failure is only a warning. */
 function applySocketOptions(
   fd: number,
@@ -221,13 +226,13 @@ function applySocketOptions(
   const int = (what: string, level: number, name: number, v: number): void =>
     check(what, S.setsockoptInt(fd, level, name, v));
   if (o.keepAlive) int('SO_KEEPALIVE', S.SOL_SOCKET, S.SO_KEEPALIVE, 1);
-  if (o.keepAliveTimeUsec)
+  if (usecSet(o.keepAliveTimeUsec))
     int('TCP_KEEPIDLE', S.IPPROTO_TCP, S.TCP_KEEPIDLE, Math.floor(o.keepAliveTimeUsec / 1e6));
-  if (o.keepAliveIntervalUsec) {
+  if (usecSet(o.keepAliveIntervalUsec)) {
     int('TCP_KEEPINTVL', S.IPPROTO_TCP, S.TCP_KEEPINTVL, Math.floor(o.keepAliveIntervalUsec / 1e6));
   }
   if (o.keepAliveProbes) int('TCP_KEEPCNT', S.IPPROTO_TCP, S.TCP_KEEPCNT, o.keepAliveProbes);
-  if (o.deferAcceptUsec) {
+  if (usecSet(o.deferAcceptUsec)) {
     int('TCP_DEFER_ACCEPT', S.IPPROTO_TCP, S.TCP_DEFER_ACCEPT, Math.floor(o.deferAcceptUsec / 1e6));
   }
   if (o.noDelay) {
@@ -536,6 +541,27 @@ export function openListener(listen: Listen, opts: SocketOptions = {}): SocketRe
     case 'usb-function':
       return failure(95 /* EOPNOTSUPP */, `ListenUSBFunction=${listen.path}`);
   }
+}
+
+/**
+ * Opens every Listen*= entry of a socket unit in order; if one fails, those already open are closed (with
+ * `removeOnStop`, their nodes removed) and the failure is returned, as systemd's socket_open_fds does.
+ */
+export function openListeners(
+  listens: readonly Listen[],
+  opts: SocketOptions = {},
+  removeOnStop = false,
+): SocketResult<ListeningFd[]> {
+  const done: ListeningFd[] = [];
+  for (const l of listens) {
+    const r = openListener(l, opts);
+    if (!r.ok) {
+      for (const d of done) closeListener(d, { removeOnStop });
+      return r;
+    }
+    done.push(r.value);
+  }
+  return { ok: true, value: done };
 }
 
 /** socket_close_fds for one listener: close, and with RemoveOnStop= remove its node. */

@@ -12,6 +12,7 @@ import {
   instanceName,
   listenEnv,
   openListener,
+  openListeners,
   remoteEnv,
   removeSymlinks,
   symlinkTarget,
@@ -342,17 +343,35 @@ test('listenEnv', () => {
   expect(listenEnv([5], ['connection'])).toEqual({ LISTEN_FDS: '1', LISTEN_FDNAMES: 'connection' });
 });
 
-test('acceptedServiceName honours Service= and instance socket units', () => {
+test('acceptedServiceName uses the socket unit prefix, also of an instance socket unit', () => {
   const c = {
     local: { family: 'ipv4', address: '10.0.0.1', port: 22 },
     remote: { family: 'ipv4', address: '10.0.0.2', port: 50000 },
     peer: null,
   } as const;
   expect(acceptedServiceName('sshd.socket', 5, c)).toBe('sshd@5-10.0.0.1:22-10.0.0.2:50000.service');
+  expect(acceptedServiceName('sshd@main.socket', 5, c)).toBe('sshd@5-10.0.0.1:22-10.0.0.2:50000.service');
   expect(acceptedServiceName('sshd.socket', 5, c, 'ssh@.service')).toBe(
     'ssh@5-10.0.0.1:22-10.0.0.2:50000.service',
   );
   expect(
     instanceName(0, { ...c, local: { family: 'unix', path: '/x' }, remote: { family: 'unix', path: '' } }),
   ).toBe('0-unknown');
+});
+
+test('openListeners opens all in order, or closes what it opened when one fails', () => {
+  const path = tmp.path('multi/a.sock');
+  const taken = must(stream({ family: 'ipv4', address: '127.0.0.1', port: 0 }));
+  const r = openListeners(
+    [stream({ family: 'unix', path }), stream({ family: 'ipv4', address: '127.0.0.1', port: portOf(taken) })],
+    {},
+    true,
+  );
+  expect(r.ok ? '' : r.message).toMatch(/EADDRINUSE/);
+  expect(existsSync(path)).toBe(false);
+  const ok = openListeners([stream({ family: 'unix', path }), { type: 'fifo', path: tmp.path('multi/f') }]);
+  if (!ok.ok) throw new Error(ok.message);
+  expect(ok.value.map((l) => l.type)).toEqual(['stream', 'fifo']);
+  expect(symlinkTarget(ok.value)).toBeNull();
+  ok.value.forEach((l) => closeListener(l, { removeOnStop: true }));
 });
