@@ -127,8 +127,64 @@ async function statusVerb(o: Common, units: string[]): Promise<Exit> {
   });
 }
 
+/**
+ * `rsdctl run [options] COMMAND [ARGS...]`, like systemd-run: options end at the first word that is not
+ * one, so the command's own options pass through untouched.
+ */
+async function run(argv: string[]): Promise<Exit> {
+  let socket = process.env.RSD_SOCKET ?? DEFAULT_SOCKET;
+  const params: Record<string, unknown> = { environment: [], properties: [] };
+  const env = params.environment as string[];
+  const props = params.properties as string[];
+  let i = 0;
+  const value = (a: string): string => {
+    const eq = a.indexOf('=');
+    if (eq >= 0) return a.slice(eq + 1);
+    const v = argv[++i];
+    if (v === undefined) throw new Error(`${a} needs a value`);
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (!a.startsWith('-')) break;
+    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (name === '--socket') socket = value(a);
+    else if (name === '--unit' || name === '-u') {
+      const u = value(a);
+      params.unit = u.includes('.') ? u : `${u}.service`;
+    } else if (name === '--setenv' || name === '-E') env.push(value(a));
+    else if (name === '--property' || name === '-p') props.push(value(a));
+    else if (name === '--working-directory') params.workingDirectory = value(a);
+    else if (name === '--uid') params.user = value(a);
+    else if (name === '--gid') params.group = value(a);
+    else if (name === '--description') params.description = value(a);
+    else throw new Error(`rsdctl run: unknown option ${a}`);
+  }
+  const command = argv.slice(i);
+  if (command.length === 0) throw new Error('rsdctl run: no command given');
+  params.command = command;
+  return withClient(socket, async (c) => {
+    const r = await c.call<{ unit: string; result: string }>('RunTransient', params);
+    console.error(`Running as unit: ${r.unit}`);
+    return r.result === 'done' ? 0 : 1;
+  });
+}
+
 /** The verbs the fast path serves; anything else goes through the full (yargs) command line. */
 async function fastPath(argv: string[]): Promise<Exit | null> {
+  // `run` takes everything after its command verbatim: find it behind any leading --socket.
+  let k = 0;
+  const lead: string[] = [];
+  while (k < argv.length && argv[k]!.startsWith('--socket')) {
+    lead.push(argv[k]!);
+    if (argv[k] === '--socket') lead.push(argv[++k] ?? '');
+    k++;
+  }
+  if (argv[k] === 'run') return run([...lead, ...argv.slice(k + 1)]);
   const o: Common = { socket: process.env.RSD_SOCKET ?? DEFAULT_SOCKET, quiet: false, legend: true };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {

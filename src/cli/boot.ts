@@ -1,5 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
 import { ControlServer } from '../control/server';
+import { lookupGroup } from '../exec/users';
 import { unitFileState } from '../control/unit-file-state';
 import { Manager } from '../engine/manager';
 import type { Log } from '../log';
@@ -11,6 +12,8 @@ export interface BootOptions {
   readonly cgroupSubtree?: string;
   /** The control socket's path; null for none. */
   readonly controlSocket: string | null;
+  /** rsd.conf AdminGroup=: its members may call every control method. */
+  readonly adminGroup?: string | null;
 }
 
 /** /run/rsd/notify beside the default control socket; elsewhere a path derived from the control socket's. */
@@ -44,15 +47,23 @@ export async function boot(opts: BootOptions): Promise<number> {
   const stop = new Promise<string>((resolve) => {
     for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));
   });
+  const admin = opts.adminGroup ? await lookupGroup(opts.adminGroup) : null;
+  if (opts.adminGroup && !admin)
+    log.warn(`AdminGroup=${opts.adminGroup} does not exist; only root may change units.`);
+  const adminGid = admin?.gid;
   const control =
     opts.controlSocket === null
       ? null
-      : await ControlServer.listen({ path: opts.controlSocket, manager, log, unitFileState }).catch(
-          (e: Error) => {
-            log.error(`Cannot open the control socket ${opts.controlSocket}: ${e.message}`);
-            return null;
-          },
-        );
+      : await ControlServer.listen({
+          path: opts.controlSocket,
+          manager,
+          log,
+          unitFileState,
+          ...(adminGid !== undefined ? { adminGid } : {}),
+        }).catch((e: Error) => {
+          log.error(`Cannot open the control socket ${opts.controlSocket}: ${e.message}`);
+          return null;
+        });
   const t0 = process.hrtime.bigint();
   void manager.request(opts.target, 'start', 'replace').then(async (r) => {
     // As systemd: start-up is finished when the boot transaction's last job is, not just the target's.

@@ -50,13 +50,15 @@ void yargs(hideBin(process.argv))
         unitDirs: dirs.length > 0 ? dirs : undefined,
         builtinDir: builtinUnitDir(),
       });
-      const controlSocket = argv.socket ?? readRsdConfig(argv.config).config.controlSocket;
+      const conf = readRsdConfig(argv.config).config;
+      const controlSocket = argv.socket ?? conf.controlSocket;
       const code = await boot({
         searchPath,
         target: argv.unit,
         log,
         cgroupSubtree: argv['cgroup-subtree'],
         controlSocket,
+        adminGroup: conf.adminGroup,
       });
       // A process that survived its unit's KillMode= (holding an output pipe) must not keep rsd running.
       process.exit(code);

@@ -7,6 +7,8 @@ export interface RsdConfig {
   readonly unitDirs: readonly string[];
   readonly controlSocket: string;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Members of this group may use the control socket fully (others: read-only methods). */
+  readonly adminGroup: string | null;
 }
 
 export const DEFAULT_CONFIG_PATH = '/etc/rsd/rsd.conf';
@@ -15,6 +17,7 @@ export const DEFAULTS: RsdConfig = {
   unitDirs: [],
   controlSocket: '/run/rsd/rsd.sock',
   logLevel: 'info',
+  adminGroup: null,
 };
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -61,6 +64,9 @@ export function parseRsdConfig(text: string, path: string): ConfigResult {
         if ((LOG_LEVELS as readonly string[]).includes(v))
           config = { ...config, logLevel: v as RsdConfig['logLevel'] };
         else warnings.push(`${path}: LogLevel= must be one of ${LOG_LEVELS.join(', ')}, ignoring: ${v}`);
+        break;
+      case 'AdminGroup':
+        config = { ...config, adminGroup: v === '' ? null : v };
         break;
       default:
         warnings.push(`${path}: Unknown key '${key}' in section [Manager], ignoring.`);

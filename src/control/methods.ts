@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { transientUnitText } from './transient';
 import { JSONRPCErrorException } from 'json-rpc-2.0';
 import type { Manager } from '../engine/manager';
 import type { DependencyKind } from '../graph/dependency-kinds';
@@ -203,6 +205,33 @@ export const METHODS: Readonly<Record<string, Method>> = {
   GetDefault: (ctx) => {
     const u = ctx.manager.unit('default.target');
     return { unit: u.id };
+  },
+
+  RunTransient: async (ctx, p) => {
+    const command = strList(p, 'command');
+    if (command.length === 0) throw fail(-32602, "'command' must be a non-empty list of strings");
+    const unit = optStr(p, 'unit') ?? `run-r${randomBytes(8).toString('hex')}.service`;
+    if (!/\.service$/.test(unit)) throw fail(-32602, "'unit' must name a .service");
+    if (ctx.manager.runtime(unit)?.activeState === 'active')
+      throw fail(ErrorCode.Failed, `Unit ${unit} is already running.`);
+    const text = transientUnitText({
+      description: optStr(p, 'description') ?? command.join(' '),
+      command,
+      env: strList(p, 'environment'),
+      cwd: optStr(p, 'workingDirectory'),
+      user: optStr(p, 'user'),
+      group: optStr(p, 'group'),
+      properties: strList(p, 'properties'),
+    });
+    const u = ctx.manager.defineTransient(unit, text);
+    if (u.loadState !== 'loaded')
+      throw fail(
+        ErrorCode.Failed,
+        `Bad transient unit ${unit}: ${u.diagnostics.map((d) => d.message).join('; ')}`,
+      );
+    const r = await ctx.manager.request(unit, 'start', 'replace', true);
+    if (!r.ok) throw fail(ErrorCode.TransactionFailed, r.error);
+    return { unit, result: r.outcome };
   },
 
   Exit: (ctx, p) => {

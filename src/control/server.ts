@@ -1,4 +1,4 @@
-import { chmod, mkdir, unlink } from 'node:fs/promises';
+import { chmod, chown, mkdir, unlink } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { JSONRPCErrorException, JSONRPCServer } from 'json-rpc-2.0';
@@ -79,8 +79,9 @@ export class ControlServer {
       server.once('error', reject);
       server.listen(opts.path, () => resolve());
     });
-    // 0660 root:root, as the issue asks; the group of the file decides who else may connect at all.
+    // 0660, owned by root and the admin group (root's when there is none): who else may connect at all.
     await chmod(opts.path, 0o660);
+    if (opts.adminGid !== undefined) await chown(opts.path, 0, opts.adminGid).catch(() => undefined);
     opts.log.info(`Listening for control requests on ${opts.path}.`);
     return cs;
   }

@@ -530,6 +530,7 @@ export class Manager {
    */
   reload(): void {
     this.loader = new UnitLoader(UnitFileIndex.scan(this.opts.searchPath));
+    for (const [name, text] of this.transients) this.loader.defineTransient(name, text);
     this.graph = DependencyGraph.build([...this.runtimes.keys()], (n) => this.loader.load(n));
     for (const [id, rt] of this.runtimes) {
       const u = this.loader.load(id);
@@ -537,6 +538,17 @@ export class Manager {
     }
     this.limits.clear();
     this.opts.log.info('Reloaded unit files.');
+  }
+
+  /** Transient units (`rsdctl run`) by name, with their text, so a daemon-reload keeps them. */
+  private readonly transients = new Map<string, string>();
+
+  /** Defines a transient unit from its text; the caller starts it. Its load state tells whether it parsed. */
+  defineTransient(name: string, text: string): LoadedUnit {
+    this.transients.set(name, text);
+    const u = this.loader.defineTransient(name, text);
+    this.graph.ensure([name]);
+    return u;
   }
 
   /** `rsdctl exit`/`poweroff`: the boot loop stops everything and exits with `code`. */

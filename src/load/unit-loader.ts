@@ -67,6 +67,21 @@ export class UnitLoader {
     return out;
   }
 
+  /**
+   * A unit that exists only in memory (`rsdctl run`, systemd's transient units): parsed like a file at
+   * /run/systemd/transient/NAME, and found by load() before the search path is consulted.
+   */
+  defineTransient(name: string, text: string): LoadedUnit {
+    const path = `/run/systemd/transient/${name}`;
+    this.transient.set(path, Buffer.from(text));
+    this.transientNames.set(name, path);
+    this.cache.delete(name);
+    return this.load(name);
+  }
+
+  private readonly transient = new Map<string, Buffer>();
+  private readonly transientNames = new Map<string, string>();
+
   private loadUncached(name: string): LoadedUnit {
     const parsedName = parseUnitName(name);
     if (!parsedName.ok) {
@@ -81,7 +96,22 @@ export class UnitLoader {
         ],
       };
     }
-    const source = this.index.resolve(name);
+    const transientPath = this.transientNames.get(name);
+    const source: UnitSource =
+      transientPath !== undefined
+        ? {
+            requestedName: name,
+            id: name,
+            names: [name],
+            state: 'found',
+            fragmentPath: transientPath,
+            dropInPaths: [],
+            wants: [],
+            requires: [],
+            upholds: [],
+            diagnostics: [],
+          }
+        : this.index.resolve(name);
     const diagnostics: Diagnostic[] = [...source.diagnostics];
     const idName = parseUnitName(source.id);
     const type = idName.ok ? idName.value.type : parsedName.value.type;
@@ -106,7 +136,7 @@ export class UnitLoader {
     const files: UnitFileText[] = [];
     for (const path of [source.fragmentPath, ...source.dropInPaths]) {
       try {
-        files.push({ path, content: this.readFile(path) });
+        files.push({ path, content: this.transient.get(path) ?? this.readFile(path) });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? String(e);
         diagnostics.push({ file: path, line: 0, severity: 'error', message: `Failed to read: ${code}` });

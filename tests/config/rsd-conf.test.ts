@@ -8,7 +8,12 @@ describe('rsd.conf', () => {
   it('reads [Manager] settings', () => {
     const r = parseRsdConfig('[Manager]\nUnitPath=/a:/b\nControlSocket=/run/x.sock\nLogLevel=debug\n', 'f');
     expect(r.warnings).toEqual([]);
-    expect(r.config).toEqual({ unitDirs: ['/a', '/b'], controlSocket: '/run/x.sock', logLevel: 'debug' });
+    expect(r.config).toEqual({
+      unitDirs: ['/a', '/b'],
+      controlSocket: '/run/x.sock',
+      logLevel: 'debug',
+      adminGroup: null,
+    });
   });
 
   it('keeps the default for a bad value and says so', () => {

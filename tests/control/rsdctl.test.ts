@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
@@ -145,6 +145,48 @@ describe('rsdctl', () => {
     expect(ctl('list-dependencies', 'test.target').out).toMatch(/^test\.target\n(.*\n)*.*web\.service/);
     expect(ctl('get-default').out).toBe('multi-user.target\n');
     expect(ctl('list-jobs').out).toBe('No jobs running.\n');
+  });
+
+  it('run starts a transient service like systemd-run, keeping its words and environment literal', async () => {
+    const out = tree.path('run.out');
+    const r = ctl(
+      'run',
+      '--unit',
+      'job1',
+      '-E',
+      'FOO=bar baz',
+      '-p',
+      'Type=oneshot',
+      '-p',
+      'RemainAfterExit=yes',
+      '/bin/sh',
+      '-c',
+      `printf '%s|%s' "$FOO" "$1" > ${out}`,
+      'sh',
+      '%n $X',
+    );
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('Running as unit: job1.service\n');
+    expect(readFileSync(out, 'utf8')).toBe('bar baz|%n $X');
+    expect(ctl('is-active', 'job1').out).toBe('active\n');
+    const anon = ctl('run', '/bin/sleep', '1000');
+    expect(anon.err).toMatch(/^Running as unit: run-r[0-9a-f]+\.service\n$/);
+    const name = anon.err.trim().split(' ').pop()!;
+    expect(ctl('is-active', name).code).toBe(0);
+    expect(ctl('stop', name).code).toBe(0);
+  });
+
+  it('serves two clients at once: a slow job does not block a status query', async () => {
+    tree.write('units/slowstart.service', '[Service]\nType=oneshot\nExecStart=/bin/sleep 1\n');
+    expect(ctl('daemon-reload').code).toBe(0);
+    const slow = new Promise<number | null>((resolve) => {
+      const p = spawn('node', [RSDCTL, '--socket', rsd.socket, 'start', 'slowstart'], { stdio: 'ignore' });
+      p.on('exit', (code) => resolve(code));
+    });
+    await rsd.waitFor(/Starting slowstart\.service/);
+    const jobs = ctl('list-jobs');
+    expect(jobs.out).toMatch(/slowstart\.service\s+start\s+running/);
+    expect(await slow).toBe(0);
   });
 
   it('says where it tried when rsd is not there', () => {
