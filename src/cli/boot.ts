@@ -1,6 +1,10 @@
 import { MessageChannel } from 'node:worker_threads';
 import { ControlServer } from '../control/server';
 import { lookupGroup } from '../exec/users';
+import { SignalWatcher } from '../native/uv-signal';
+
+/** Linux's first real-time signal as glibc numbers it for programs (SIGRTMIN). */
+const SIGRTMIN = 34;
 import { unitFileState } from '../control/unit-file-state';
 import { Manager } from '../engine/manager';
 import type { Log } from '../log';
@@ -35,6 +39,7 @@ export async function boot(opts: BootOptions): Promise<number> {
   process.on('unhandledRejection', (e) =>
     log.error(`Internal error (continuing): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   );
+  const watchers: SignalWatcher[] = [];
   const manager = await Manager.create({
     notifySocket: notifySocketPath(opts.controlSocket),
     searchPath: opts.searchPath,
@@ -45,7 +50,21 @@ export async function boot(opts: BootOptions): Promise<number> {
   const keepAlive = new MessageChannel();
   keepAlive.port1.ref();
   const stop = new Promise<string>((resolve) => {
-    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve(sig));
+    for (const sig of ['SIGTERM', 'SIGINT', 'SIGPWR'] as const) process.once(sig, () => resolve(sig));
+    // systemd's real-time signals: SIGRTMIN+3 halt, +4 poweroff, +5 reboot (Node has no names for them).
+    for (const [offset, what] of [
+      [3, 'SIGRTMIN+3 (halt)'],
+      [4, 'SIGRTMIN+4 (poweroff)'],
+      [5, 'SIGRTMIN+5 (reboot)'],
+    ] as const) {
+      watchers.push(new SignalWatcher(SIGRTMIN + offset, () => resolve(what)));
+    }
+  });
+  // SIGHUP re-reads the unit files, SIGUSR1 logs the state of every unit (systemd's daemon-reload and dump).
+  process.on('SIGHUP', () => manager.reload());
+  process.on('SIGUSR1', () => {
+    for (const rt of manager.units())
+      log.info(`${rt.id}: ${rt.activeState} (${rt.subState}) result=${rt.result}`);
   });
   const admin = opts.adminGroup ? await lookupGroup(opts.adminGroup) : null;
   if (opts.adminGroup && !admin)
@@ -75,6 +94,7 @@ export async function boot(opts: BootOptions): Promise<number> {
   if (typeof reason === 'string') log.info(`Received ${reason}, stopping all units.`);
   else log.info('Exit requested, stopping all units.');
   await control?.close();
+  for (const w of watchers) w.close();
   await manager.stopAll();
   await manager.close();
   keepAlive.port1.close();

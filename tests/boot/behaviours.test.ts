@@ -134,6 +134,20 @@ describe('more service behaviour', () => {
     expect(left).toEqual([]);
   });
 
+  it('SIGHUP re-reads the units; SIGRTMIN+4 (poweroff) stops everything in order and exits 0', async () => {
+    rsd = boot({
+      'test.target': '[Unit]\nWants=sig.service\n',
+      'sig.service': '[Service]\nExecStart=/bin/sleep 1000\n',
+    });
+    await rsd.waitFor(/Started sig\.service/);
+    process.kill(rsd.pid(), 'SIGHUP');
+    await rsd.waitFor(/Reloaded unit files/);
+    process.kill(rsd.pid(), 34 + 4);
+    expect(await rsd.exited).toBe(0);
+    expect(rsd.log).toMatch(/Received SIGRTMIN\+4 \(poweroff\), stopping all units/);
+    expect(rsd.log).toMatch(/Stopped sig\.service/);
+  });
+
   it('as PID 1 it reaps orphans that services leave behind', async () => {
     rsd = Rsd.start(tree.path('units'), { unit: 'test.target', pidNamespace: true, logLevel: 'debug' });
     tree.write('units/test.target', '[Unit]\nWants=orphans.service\n');
