@@ -103,6 +103,10 @@ export class ServiceRuntime implements UnitRuntime {
   private ready = false;
   private readyWaiters: Array<() => void> = [];
   private statusText = '';
+  /** WatchdogSec= (or WATCHDOG_USEC= from the service): the keep-alive deadline, armed while running. */
+  private watchdogTimer: NodeJS.Timeout | null = null;
+  private watchdogUsec = 0;
+  private watchdogFired = false;
   private cgroup: UnitCgroup | null = null;
   private credentials: Credentials = { user: null };
   private invocationId = '';
@@ -194,6 +198,8 @@ export class ServiceRuntime implements UnitRuntime {
     this.mainEnd = null;
     this.ready = false;
     this.statusText = '';
+    this.watchdogFired = false;
+    this.watchdogUsec = this.config.Service.WatchdogSec;
     this.invocationId = newInvocationId();
     const s = this.config.Service;
     const timeout = delay(usec(s.TimeoutStartSec));
@@ -270,6 +276,7 @@ export class ServiceRuntime implements UnitRuntime {
       return 'done';
     }
     this.setState('running');
+    this.armWatchdog();
     return 'done';
   }
 
@@ -312,14 +319,18 @@ export class ServiceRuntime implements UnitRuntime {
         );
       } else {
         // READY=1, or the main process ending first (a protocol violation unless it exited cleanly).
+        const prev = this.mainEnded;
+        let waiter: (() => void) | null = null;
         const ended = new Promise<'ended'>((resolve) => {
-          const prev = this.mainEnded;
-          this.mainEnded = () => {
+          waiter = () => {
             prev?.();
             resolve('ended');
           };
+          this.mainEnded = waiter;
         });
         const r = this.ready ? 'ready' : await Promise.race([this.readyPromise(), ended]);
+        // Once ready, a later exit of the main process is handled like any service's (afterMainExit).
+        if (this.mainEnded === waiter) this.mainEnded = prev;
         this.check(gen);
         if (r === 'ended') {
           this.log('Main process exited before sending READY=1.', 'error');
@@ -393,7 +404,12 @@ export class ServiceRuntime implements UnitRuntime {
       exec: this.config.Exec,
       credentials: this.credentials,
       invocationId: this.invocationId,
-      managerSet: this.notifyEnv(),
+      managerSet: {
+        ...this.notifyEnv(),
+        ...(this.watchdogUsec > 0 && Number.isFinite(this.watchdogUsec)
+          ? { WATCHDOG_USEC: String(this.watchdogUsec) }
+          : {}),
+      },
       cgroup: this.cgroup?.path ?? null,
       sink: this.sink(() => pid),
       ...(sockets ? { sockets } : {}),
@@ -471,7 +487,9 @@ export class ServiceRuntime implements UnitRuntime {
   private async afterMainExit(end: ProcessEnd, gen: number): Promise<void> {
     if (gen !== this.generation) return;
     const s = this.config.Service;
-    const result = resultOfEnd(end, s.SuccessExitStatus);
+    this.disarmWatchdog();
+    // Killed by the watchdog: the result says so, whatever signal ended it (Restart=on-watchdog applies).
+    const result = this.watchdogFired ? 'watchdog' : resultOfEnd(end, s.SuccessExitStatus);
     if (result === 'success' && s.RemainAfterExit) {
       this.setState('exited');
       return;
@@ -575,6 +593,7 @@ export class ServiceRuntime implements UnitRuntime {
    */
   private async stopSequence(result: ServiceResult, genIn?: number): Promise<void> {
     const gen = genIn ?? ++this.generation;
+    this.disarmWatchdog();
     if (this.resultValue === 'success') this.resultValue = result;
     const s = this.config.Service;
     const stopTimeout = usec(s.TimeoutStopSec);
@@ -778,6 +797,33 @@ export class ServiceRuntime implements UnitRuntime {
       for (const w of waiters) w();
     }
     if (msg.stopping) this.log('Service is stopping (STOPPING=1).');
+    if (msg.watchdogUsec !== undefined) {
+      this.watchdogUsec = msg.watchdogUsec;
+      this.armWatchdog();
+    }
+    if (msg.watchdog === 'ping') this.armWatchdog();
+    else if (msg.watchdog === 'trigger') this.watchdogExpired();
+  }
+
+  /** (Re)starts the keep-alive deadline; nothing is armed when the service has no watchdog. */
+  private armWatchdog(): void {
+    this.disarmWatchdog();
+    if (this.watchdogUsec <= 0 || !Number.isFinite(this.watchdogUsec) || this.state !== 'running') return;
+    this.watchdogTimer = setTimeout(() => this.watchdogExpired(), Math.ceil(this.watchdogUsec / 1000));
+  }
+
+  private disarmWatchdog(): void {
+    if (this.watchdogTimer) clearTimeout(this.watchdogTimer);
+    this.watchdogTimer = null;
+  }
+
+  /** systemd.service(5), WatchdogSec=: the service is killed with WatchdogSignal= and fails as `watchdog`. */
+  private watchdogExpired(): void {
+    this.disarmWatchdog();
+    if (this.mainPid === 0 || this.watchdogFired) return;
+    this.watchdogFired = true;
+    this.log(`Watchdog timeout (limit ${Math.round(this.watchdogUsec / 1000)}ms)!`, 'error');
+    this.ctx.signal(this.mainPid, this.config.Kill.WatchdogSignal);
   }
 
   get cgroupPath(): string | null {

@@ -40,6 +40,35 @@ describe('Type=notify', () => {
     expect(await rsd.stop()).toBe(0);
   });
 
+  it('WatchdogSec=: keep-alives keep it running; when they stop it is killed with result watchdog and Restart=on-watchdog restarts it', async () => {
+    tree.write(
+      'dog.py',
+      [
+        'import os, socket, time',
+        "assert os.environ['WATCHDOG_USEC'] == '400000'",
+        's = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)',
+        "s.connect(os.environ['NOTIFY_SOCKET'])",
+        "s.send(b'READY=1')",
+        'for _ in range(8):',
+        "    s.send(b'WATCHDOG=1')",
+        '    time.sleep(0.1)',
+        'time.sleep(1000)',
+        '',
+      ].join('\n'),
+    );
+    rsd = boot({
+      'test.target': '[Unit]\nWants=dog.service\n',
+      'dog.service': `[Service]\nType=notify\nWatchdogSec=400ms\nRestart=on-watchdog\nRestartSec=100ms\nExecStart=/usr/bin/python3 ${tree.path('dog.py')}\n`,
+    });
+    await rsd.waitFor(/dog\.service: Watchdog timeout/);
+    await rsd.waitFor(/dog\.service: Failed with result 'watchdog'/);
+    await rsd.waitFor(/dog\.service: Scheduled restart job/);
+    const started = () => rsd!.lines.filter((l) => /Started dog\.service/.test(l)).length;
+    for (let i = 0; i < 200 && started() < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(started()).toBeGreaterThanOrEqual(2);
+    expect(await rsd.stop()).toBe(0);
+  });
+
   it('fails with a timeout when READY=1 never comes', async () => {
     rsd = boot({
       'test.target': '[Unit]\nWants=silent.service\n',

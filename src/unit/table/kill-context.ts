@@ -28,7 +28,7 @@ export const killContext = {
     doc: 'Specifies which signal to send to remaining processes after a timeout if SendSIGKILL= is enabled.',
   }),
   WatchdogSignal: scalar(P.signal, 6, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Specifies which signal to use to terminate the service when the watchdog timeout expires (enabled through WatchdogSec=).',
   }),
 } satisfies Block;

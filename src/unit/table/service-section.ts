@@ -69,7 +69,7 @@ export const serviceSection = {
     doc: 'This option modifies RuntimeMaxSec= by increasing the maximum runtime by an evenly distributed duration between 0 and the specified value (in seconds).',
   }),
   WatchdogSec: scalar(P.timeSpan, 0, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Configures the watchdog timeout for a service.',
   }),
   StartLimitInterval: into(
