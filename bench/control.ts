@@ -59,7 +59,12 @@ class LineClient {
   }
 }
 
-const REQUEST = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'GetUnit', params: { unit: 'keep.service' } });
+const REQUEST = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'GetUnit',
+  params: { unit: 'keep.service' },
+});
 
 async function roundTrips(path: string, n: number): Promise<number[]> {
   const c = await LineClient.open(path);
@@ -89,7 +94,8 @@ async function throughput(path: string, clients: number, ms: number): Promise<nu
   return (done / ms) * 1000;
 }
 
-const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)]!;
+const pct = (xs: number[], p: number): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)]!;
 
 function wallMs(cmd: string, args: string[], runs: number): number {
   const times: number[] = [];
@@ -107,9 +113,23 @@ export async function benchControl(): Promise<BenchRow[]> {
   const echoSock = join(dir, 'echo.sock');
   writeFileSync(join(dir, 'boot.target'), '[Unit]\nWants=keep.service\n');
   writeFileSync(join(dir, 'keep.service'), '[Service]\nExecStart=/bin/sleep 1000\n');
-  const rsd = spawn('node', [RSD, '--unit-dir', dir, '--unit', 'boot.target', '--socket', sock, '--cgroup-subtree', `rsd-bench-ctl-${process.pid}`], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const rsd = spawn(
+    'node',
+    [
+      RSD,
+      '--unit-dir',
+      dir,
+      '--unit',
+      'boot.target',
+      '--socket',
+      sock,
+      '--cgroup-subtree',
+      `rsd-bench-ctl-${process.pid}`,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const echo = spawn('node', ['-e', ECHO_SERVER, echoSock], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     await Promise.all([waitForOutput(rsd, /Startup finished/), waitForOutput(echo, /ready/)]);
@@ -122,10 +142,34 @@ export async function benchControl(): Promise<BenchRow[]> {
     const isActive = wallMs('node', [RSDCTL, '--socket', sock, 'is-active', 'keep'], 15);
     const bare = wallMs('node', ['-e', '0'], 15);
     return [
-      { figure: 'API round trip p50 (GetUnit)', value: pct(api, 0.5), unit: 'ms', baseline: pct(base, 0.5), baselineName: 'Node unix echo' },
-      { figure: 'API round trip p99 (GetUnit)', value: pct(api, 0.99), unit: 'ms', baseline: pct(base, 0.99), baselineName: 'Node unix echo' },
-      { figure: 'API requests/s, 8 parallel clients', value: apiRps, unit: 'req/s', baseline: baseRps, baselineName: 'Node unix echo' },
-      { figure: 'rsdctl is-active, whole process', value: isActive, unit: 'ms', baseline: bare, baselineName: 'node -e 0' },
+      {
+        figure: 'API round trip p50 (GetUnit)',
+        value: pct(api, 0.5),
+        unit: 'ms',
+        baseline: pct(base, 0.5),
+        baselineName: 'Node unix echo',
+      },
+      {
+        figure: 'API round trip p99 (GetUnit)',
+        value: pct(api, 0.99),
+        unit: 'ms',
+        baseline: pct(base, 0.99),
+        baselineName: 'Node unix echo',
+      },
+      {
+        figure: 'API requests/s, 8 parallel clients',
+        value: apiRps,
+        unit: 'req/s',
+        baseline: baseRps,
+        baselineName: 'Node unix echo',
+      },
+      {
+        figure: 'rsdctl is-active, whole process',
+        value: isActive,
+        unit: 'ms',
+        baseline: bare,
+        baselineName: 'node -e 0',
+      },
     ];
   } finally {
     rsd.kill('SIGTERM');
