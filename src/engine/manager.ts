@@ -7,6 +7,7 @@ import type { ActiveState, RequestJobType } from '../graph/job-types';
 import { buildTransaction, type Job, type JobMode } from '../graph/transaction';
 import { UnitFileIndex } from '../load/unit-file-index';
 import { UnitLoader, type LoadedUnit } from '../load/unit-loader';
+import type { UnitConfig } from '../unit/table';
 import type { Log } from '../log';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -436,12 +437,32 @@ export class Manager {
         }
       }
       const u = this.loader.load(id);
+      if (u.loadState === 'loaded') this.emergencyAction(id, u.config.Unit, now === 'failed', rt);
       if (u.loadState === 'loaded') {
         const targets = now === 'failed' ? u.config.Unit.OnFailure : u.config.Unit.OnSuccess;
         const mode = now === 'failed' ? u.config.Unit.OnFailureJobMode : u.config.Unit.OnSuccessJobMode;
         for (const t of targets) void this.request(t, 'start', mode === 'isolate' ? 'isolate' : 'replace');
       }
     }
+  }
+
+  /**
+   * SuccessAction=/FailureAction= (systemd.unit(5)): `exit` ends rsd with the configured exit status (else the
+   * main process's); poweroff, reboot and halt also end rsd until the PID 1 issue gives them their own meaning.
+   */
+  private emergencyAction(id: string, unit: UnitConfig['Unit'], failed: boolean, rt: UnitRuntime): void {
+    const action = failed ? unit.FailureAction : unit.SuccessAction;
+    if (action === 'none') return;
+    const configured = failed ? unit.FailureActionExitStatus : unit.SuccessActionExitStatus;
+    const props = rt.properties();
+    const main =
+      props.ExecMainCode === 1 && typeof props.ExecMainStatus === 'number' ? props.ExecMainStatus : null;
+    const code = configured >= 0 ? configured : (main ?? (failed ? 1 : 0));
+    this.opts.log.info(
+      `${failed ? 'FailureAction' : 'SuccessAction'}=${action} of ${id}: exiting with status ${code}.`,
+      id,
+    );
+    this.requestExit(action.startsWith('exit') ? code : 0);
   }
 
   private stamp(id: string, before: ActiveState | undefined, now: ActiveState): void {

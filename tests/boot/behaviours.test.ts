@@ -148,6 +148,23 @@ describe('more service behaviour', () => {
     expect(rsd.log).toMatch(/Stopped sig\.service/);
   });
 
+  it('SuccessAction=exit ends rsd with SuccessActionExitStatus=; FailureAction=exit passes the main exit status on', async () => {
+    rsd = boot({
+      'test.target': '[Unit]\nWants=done.service\n',
+      'done.service':
+        '[Unit]\nSuccessAction=exit\nSuccessActionExitStatus=7\n[Service]\nType=oneshot\nExecStart=/bin/true\n',
+    });
+    expect(await rsd.exited).toBe(7);
+    rsd.kill();
+    tree.write('units2/test.target', '[Unit]\nWants=bad.service\n');
+    tree.write(
+      'units2/bad.service',
+      "[Unit]\nFailureAction=exit\n[Service]\nExecStart=/bin/sh -c 'exit 3'\n",
+    );
+    rsd = Rsd.start(tree.path('units2'), { unit: 'test.target' });
+    expect(await rsd.exited).toBe(3);
+  });
+
   it('as PID 1 it reaps orphans that services leave behind', async () => {
     rsd = Rsd.start(tree.path('units'), { unit: 'test.target', pidNamespace: true, logLevel: 'debug' });
     tree.write('units/test.target', '[Unit]\nWants=orphans.service\n');

@@ -173,19 +173,19 @@ export const unitSection = {
     doc: 'Configure an additional action to take if the rate limit configured with StartLimitIntervalSec= and StartLimitBurst= is hit.',
   }),
   FailureAction: scalar(P.oneOf(EMERGENCY_ACTIONS), 'none', {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'What to do (none, reboot, poweroff, exit, ...) when the unit stops and enters the failed state.',
   }),
   SuccessAction: scalar(P.oneOf(EMERGENCY_ACTIONS), 'none', {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'What to do (none, reboot, poweroff, exit, ...) when the unit stops and enters the inactive state.',
   }),
   FailureActionExitStatus: scalar(P.integer(-1, 255), -1, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Controls the exit status to propagate back to an invoking container manager (in case of a system service) or service manager (in case of a user manager)...',
   }),
   SuccessActionExitStatus: scalar(P.integer(-1, 255), -1, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Controls the exit status to propagate back to an invoking container manager (in case of a system service) or service manager (in case of a user manager)...',
   }),
   RebootArgument: scalar(P.text, '', {
