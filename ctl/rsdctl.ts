@@ -121,6 +121,8 @@ async function statusVerb(o: Common, units: string[]): Promise<Exit> {
       }
       if (i > 0) console.log('');
       for (const l of await status(p)) console.log(l);
+      const recent = await c.call<{ lines: string[] }>('RecentLines', { unit: p.Id });
+      if (recent.lines.length > 0) console.log(['', ...recent.lines].join('\n'));
       if (p.ActiveState !== 'active' && p.ActiveState !== 'reloading') code = Math.max(code, 3);
     }
     return code;

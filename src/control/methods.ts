@@ -131,6 +131,8 @@ export const METHODS: Readonly<Record<string, Method>> = {
     return out;
   },
 
+  RecentLines: (ctx, p) => ({ lines: ctx.manager.recentLines(str(p, 'unit')) }),
+
   Cat: async (ctx, p) => {
     const u = ctx.manager.unit(str(p, 'unit'));
     if (!u.source?.fragmentPath) throw fail(ErrorCode.NoSuchUnit, `No files found for ${u.id}.`);

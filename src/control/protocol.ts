@@ -25,6 +25,7 @@ export const READ_ONLY_METHODS = new Set([
   'GetUnit',
   'Show',
   'Cat',
+  'RecentLines',
   'IsEnabled',
   'GetDefault',
   'ListJobs',

@@ -21,6 +21,9 @@ import { TargetRuntime, UnsupportedRuntime } from './target';
 import { JobRunner } from './job-runner';
 import { type JobOutcome, type UnitContext, type UnitRuntime } from './unit-runtime';
 
+/** How many lines per unit `status` can show. */
+const RECENT_LINES = 10;
+
 export interface ManagerOptions {
   readonly searchPath: readonly string[];
   readonly log: Log;
@@ -83,8 +86,11 @@ export class Manager {
   private loader: UnitLoader;
   private graph: DependencyGraph;
 
+  private readonly opts: ManagerOptions;
+  private readonly recent = new Map<string, string[]>();
+
   private constructor(
-    private readonly opts: ManagerOptions,
+    opts: ManagerOptions,
     readonly cgroups: CgroupBackend,
     private readonly reaper: Reaper,
     private readonly notify: NotifySocket | null,
@@ -96,8 +102,29 @@ export class Manager {
       (job) => this.runJob(job),
       (job, outcome) => this.jobFinished(job, outcome),
     );
+    // Every message about a unit, and every line it writes, is also kept (the last few) for `status`.
+    const remember = (unit: string | undefined, text: string): void => {
+      if (unit === undefined) return;
+      const lines = this.recent.get(unit) ?? [];
+      lines.push(`${new Date().toISOString().slice(11, 19)} ${text}`);
+      if (lines.length > RECENT_LINES) lines.shift();
+      this.recent.set(unit, lines);
+    };
+    const log = opts.log;
+    const unitLog: Log = {
+      error: (m, u) => (remember(u, m), log.error(m, u)),
+      warn: (m, u) => (remember(u, m), log.warn(m, u)),
+      info: (m, u) => (remember(u, m), log.info(m, u)),
+      debug: (m, u) => log.debug(m, u),
+    };
+    this.opts = { ...opts, log: unitLog };
     this.context = {
-      log: opts.log,
+      outputLine: (id, pid, line) => {
+        const name = `${id.replace(/\.service$/, '')}[${pid}]`;
+        remember(id, `${name}: ${line}`);
+        log.info(line, name);
+      },
+      log: unitLog,
       cgroups,
       notifySocket: notify ? (opts.notifySocket ?? null) : null,
       spawn: (spec) => spawnProcess(spec),
@@ -559,6 +586,11 @@ export class Manager {
     }
     this.limits.clear();
     this.opts.log.info('Reloaded unit files.');
+  }
+
+  /** The last lines logged about a unit or written by it (until the journal keeps them all). */
+  recentLines(id: string): readonly string[] {
+    return this.recent.get(this.loader.load(id).id) ?? [];
   }
 
   /** Transient units (`rsdctl run`) by name, with their text, so a daemon-reload keeps them. */

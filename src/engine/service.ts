@@ -388,8 +388,7 @@ export class ServiceRuntime implements UnitRuntime {
   // ---- processes ----------------------------------------------------------------------------------------
 
   private sink(pid: () => number) {
-    return (line: string): void =>
-      this.ctx.log.info(`${line}`, `${this.id.replace(/\.service$/, '')}[${pid()}]`);
+    return (line: string): void => this.ctx.outputLine(this.id, pid(), line);
   }
 
   /** Spawns the main process; its exit goes to onMainExit. */

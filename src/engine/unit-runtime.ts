@@ -51,6 +51,8 @@ export interface UnitContext {
   requestRestart(id: string): void;
   /** The unit's active state changed on its own (a process exited, a restart began). */
   stateChanged(id: string): void;
+  /** A line a unit's process wrote to a journal-bound stream. */
+  outputLine(unitId: string, pid: number, line: string): void;
   /** The sockets a service's main process gets (socket activation); null when none. */
   socketsFor(serviceId: string): SocketHandover | null;
   /** The main process has its fds now: rsd drops its copy of an accepted connection. */

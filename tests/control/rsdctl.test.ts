@@ -59,6 +59,7 @@ describe('rsdctl', () => {
     expect(s.out).toMatch(/Active: active \(running\) since \w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
     expect(s.out).toMatch(/Main PID: \d+/);
     expect(s.out).toMatch(/CGroup: .*web\.service\n.*sleep 1000/);
+    expect(s.out).toMatch(/\n\n\d\d:\d\d:\d\d Starting Web server\.\.\.\n/);
     expect(ctl('status', 'idle').code).toBe(3);
     const missing = ctl('status', 'no-such-unit.service');
     expect(missing.code).toBe(4);
