@@ -1,5 +1,5 @@
 import type { Manager } from '../engine/manager';
-import type { DependencyKind } from '../graph/dependency-kinds';
+import { DEPENDENCY_KINDS } from '../graph/dependency-kinds';
 import type { LoadedUnit } from '../load/unit-loader';
 import { formatTimeSpan } from '../unit/values/timespan';
 import type { Properties } from './protocol';
@@ -16,29 +16,8 @@ export function formatTimestamp(usec: number): string {
   )}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
 }
 
-const DEPENDENCY_PROPERTIES: readonly DependencyKind[] = [
-  'Requires',
-  'Requisite',
-  'Wants',
-  'BindsTo',
-  'PartOf',
-  'Upholds',
-  'RequiredBy',
-  'RequisiteOf',
-  'WantedBy',
-  'BoundBy',
-  'ConsistsOf',
-  'Conflicts',
-  'ConflictedBy',
-  'Before',
-  'After',
-  'OnFailure',
-  'OnSuccess',
-  'Triggers',
-  'TriggeredBy',
-  'PropagatesReloadTo',
-  'ReloadPropagatedFrom',
-];
+/** systemctl show lists every dependency kind systemd keeps, in the graph's order. */
+const DEPENDENCY_PROPERTIES = DEPENDENCY_KINDS;
 
 const span = (usec: number): string => (usec === Infinity ? 'infinity' : formatTimeSpan(usec));
 
