@@ -4,9 +4,12 @@ import {
   acceptConnection,
   acceptedServiceName,
   closeListener,
+  createSymlinks,
   openListener,
   parseIpTos,
   remoteEnv,
+  removeSymlinks,
+  symlinkTarget,
   watchForActivity,
   type ActivityWatch,
   type ListeningFd,
@@ -140,6 +143,24 @@ export class SocketRuntime implements UnitRuntime {
       this.listeners.push(r.value);
     }
     this.resultValue = 'success';
+    if (s.Symlinks.length > 0) {
+      // systemd.socket(5): only a socket unit with exactly one file-system socket or FIFO gets symlinks.
+      const target = symlinkTarget(this.listeners);
+      if (target === null)
+        this.ctx.log.warn(
+          'Symlinks= needs exactly one socket or FIFO in the file system; ignoring.',
+          this.id,
+        );
+      else {
+        const links = s.Symlinks.map((p) => p.path);
+        for (const w of createSymlinks(target, links, {
+          directoryMode: s.DirectoryMode,
+          removeOnStop: s.RemoveOnStop,
+        })) {
+          this.ctx.log.warn(w, this.id);
+        }
+      }
+    }
     for (const l of this.listeners) this.watches.push(watchForActivity(l.fd, () => this.onActivity(l)));
     this.setState('listening');
     return 'done';
@@ -206,6 +227,9 @@ export class SocketRuntime implements UnitRuntime {
     for (const w of this.watches) w.close();
     this.watches = [];
     for (const l of this.listeners) closeListener(l, { removeOnStop: this.config.Socket.RemoveOnStop });
+    if (this.config.Socket.RemoveOnStop && this.listeners.length > 0) {
+      removeSymlinks(this.config.Socket.Symlinks.map((p) => p.path));
+    }
     this.listeners = [];
   }
 

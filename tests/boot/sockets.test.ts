@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, readlinkSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
@@ -76,6 +77,24 @@ describe('socket activation', () => {
     const answers = await Promise.all(Array.from({ length: 200 }, () => ask(port)));
     expect(answers.filter((a) => /^\d+ 1 web\.socket\n$/.test(a))).toHaveLength(200);
     expect(await rsd.stop()).toBe(0);
+  });
+
+  it('Symlinks= points at the socket while it listens; RemoveOnStop= removes both at stop', async () => {
+    const sock = tree.path('run/app.sock');
+    const link = tree.path('links/app-link.sock');
+    tree.write('units/test.target', '[Unit]\nWants=app.socket\n');
+    tree.write(
+      'units/app.socket',
+      `[Socket]\nListenStream=${sock}\nSymlinks=${link}\nRemoveOnStop=yes\nSocketMode=0600\n`,
+    );
+    tree.write('units/app.service', `[Service]\nExecStart=/usr/bin/python3 ${tree.path('server.py')}\n`);
+    rsd = Rsd.start(tree.path('units'), { unit: 'test.target' });
+    await rsd.waitFor(/Startup finished/);
+    expect(readlinkSync(link)).toBe(sock);
+    expect(statSync(sock).mode & 0o777).toBe(0o600);
+    expect(await rsd.stop()).toBe(0);
+    expect(existsSync(sock)).toBe(false);
+    expect(existsSync(link)).toBe(false);
   });
 
   it('a service started directly (not by traffic) gets its sockets too', async () => {

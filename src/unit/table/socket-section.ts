@@ -233,7 +233,7 @@ export const socketSection = {
     doc: 'Takes a boolean argument. If enabled, any file nodes created by this socket unit are removed when it is stopped.',
   }),
   Symlinks: list(P.prefixedPaths, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a list of file system paths. The specified paths will be created as symlinks to the AF_UNIX socket path or FIFO path of this socket unit.',
   }),
   FileDescriptorName: scalar(P.text, '', {
