@@ -137,13 +137,30 @@ export class Manager {
       socketsFor: (id) => this.socketsFor(id),
       socketsHandedOver: (id) => this.socketsHandedOver(id),
     };
-    notify?.onMessage((msg, sender) => void this.routeNotification(msg, sender.pid));
+    notify?.onMessage((msg, sender, fds) => {
+      // FDSTORE=1 must be decided now, before the notify socket closes the fds nobody kept.
+      const kept =
+        msg.fdStore && fds.length > 0 ? this.storeFds(sender.pid, fds, msg.fdName ?? 'stored') : [];
+      void this.routeNotification(msg, sender.pid);
+      return kept;
+    });
   }
 
   /**
    * Gives a notification to the service it comes from: by main or control pid, else by the sender's cgroup;
    * NotifyAccess= decides whether it counts (systemd logs and drops the rest).
    */
+  /** The fd store (FDSTORE=1) of the service whose main or control process sent `fds`; the fds it keeps. */
+  private storeFds(pid: number, fds: number[], name: string): number[] {
+    for (const rt of this.runtimes.values()) {
+      if (!(rt instanceof ServiceRuntime)) continue;
+      const p = rt.properties();
+      if ((p.MainPID === pid || p.ControlPID === pid) && rt.acceptsNotification(pid, false))
+        return rt.storeFds(fds, name);
+    }
+    return [];
+  }
+
   private async routeNotification(msg: NotifyMessage, pid: number): Promise<void> {
     let target: ServiceRuntime | null = null;
     let inCgroup = false;
@@ -278,6 +295,14 @@ export class Manager {
     for (const fd of fds) {
       const flags = fcntlGet(fd, F_GETFL);
       if (flags.ok) fcntlSet(fd, F_SETFL, nonBlocking ? flags.value | O_NONBLOCK : flags.value & ~O_NONBLOCK);
+    }
+    // Stored fds (FDSTORE=1) come after the sockets, with their names (sd_listen_fds(3)).
+    const rt = this.runtimes.get(u.id);
+    if (rt instanceof ServiceRuntime) {
+      for (const f of rt.storedFds()) {
+        fds.push(f.fd);
+        names.push(f.name);
+      }
     }
     return fds.length > 0 ? { fds, names, env: {}, connection: null } : null;
   }

@@ -10,6 +10,7 @@ import type { ExecCommand } from '../unit/values/command-line';
 import { signalName } from '../unit/values/signal';
 import { prepareCommand, resolveCredentials, type Credentials } from './command-spec';
 import { isCleanEnd, resultOfEnd, shouldRestart } from './restart-policy';
+import { close } from '../native/libc';
 import type { NotifyMessage } from '../notify';
 import { exitVariables, type ProcessEnd, type ServiceResult } from './service-result';
 import type { JobOutcome, UnitContext, UnitRuntime } from './unit-runtime';
@@ -570,6 +571,7 @@ export class ServiceRuntime implements UnitRuntime {
 
   async stop(): Promise<JobOutcome> {
     this.stopRequested = true;
+    this.flushFdStore();
     if (this.restartTimer) {
       clearTimeout(this.restartTimer);
       this.restartTimer = null;
@@ -760,6 +762,37 @@ export class ServiceRuntime implements UnitRuntime {
     }, ms);
   }
 
+  // ---- the fd store ----------------------------------------------------------------------------------
+
+  /** Fds the service asked rsd to keep (FDSTORE=1): handed back at each start, kept across restarts. */
+  private fdStore: Array<{ fd: number; name: string }> = [];
+
+  storeFds(fds: readonly number[], name: string): number[] {
+    const room = this.config.Service.FileDescriptorStoreMax - this.fdStore.length;
+    if (room <= 0) {
+      this.log(
+        `Attempted to store ${fds.length} fds, but FileDescriptorStoreMax=${this.config.Service.FileDescriptorStoreMax} is reached; closing them.`,
+        'warn',
+      );
+      return [];
+    }
+    const kept = fds.slice(0, room);
+    for (const fd of kept) this.fdStore.push({ fd, name });
+    if (kept.length < fds.length)
+      this.log(`FileDescriptorStoreMax= reached: ${fds.length - kept.length} fds closed.`, 'warn');
+    return kept;
+  }
+
+  storedFds(): ReadonlyArray<{ fd: number; name: string }> {
+    return this.fdStore;
+  }
+
+  /** A stop someone asked for ends the service for good: its stored fds are closed (a restart keeps them). */
+  private flushFdStore(): void {
+    for (const f of this.fdStore) close(f.fd);
+    this.fdStore = [];
+  }
+
   // ---- sd_notify ----------------------------------------------------------------------------------------
 
   private readyPromise(): Promise<'ready'> {
@@ -796,6 +829,10 @@ export class ServiceRuntime implements UnitRuntime {
       for (const w of waiters) w();
     }
     if (msg.stopping) this.log('Service is stopping (STOPPING=1).');
+    if (msg.fdStoreRemove && msg.fdName !== undefined) {
+      for (const f of this.fdStore.filter((x) => x.name === msg.fdName)) close(f.fd);
+      this.fdStore = this.fdStore.filter((x) => x.name !== msg.fdName);
+    }
     if (msg.watchdogUsec !== undefined) {
       this.watchdogUsec = msg.watchdogUsec;
       this.armWatchdog();

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { TmpTree } from '../helpers/tmp';
 import { Rsd } from './harness';
 
@@ -66,6 +67,39 @@ describe('Type=notify', () => {
     const started = () => rsd!.lines.filter((l) => /Started dog\.service/.test(l)).length;
     for (let i = 0; i < 200 && started() < 2; i++) await new Promise((r) => setTimeout(r, 50));
     expect(started()).toBeGreaterThanOrEqual(2);
+    expect(await rsd.stop()).toBe(0);
+  });
+
+  it('keeps FDSTORE=1 fds across a restart and hands them back, named, after the sockets', async () => {
+    const out = tree.path('fdstore.out');
+    tree.write(
+      'store.py',
+      [
+        'import array, os, socket, sys, time',
+        "n = int(os.environ.get('LISTEN_FDS', '0'))",
+        'if n == 0:',
+        '    r, w = os.pipe()',
+        "    os.write(w, b'kept across restarts')",
+        '    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)',
+        "    s.connect(os.environ['NOTIFY_SOCKET'])",
+        "    s.sendmsg([b'FDSTORE=1\\nFDNAME=mystate'], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array('i', [r]))])",
+        '    time.sleep(0.2)',
+        '    sys.exit(1)',
+        `with open('${out}', 'w') as f:`,
+        "    f.write(os.environ['LISTEN_FDNAMES'] + ':' + os.read(3, 100).decode())",
+        'time.sleep(1000)',
+        '',
+      ].join('\n'),
+    );
+    rsd = boot({
+      'test.target': '[Unit]\nWants=store.service\n',
+      'store.service': `[Service]\nFileDescriptorStoreMax=4\nNotifyAccess=main\nRestart=on-failure\nRestartSec=100ms\nExecStart=/usr/bin/python3 ${tree.path('store.py')}\n`,
+    });
+    for (let i = 0; i < 200; i++) {
+      if (existsSync(out) && readFileSync(out, 'utf8') !== '') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(readFileSync(out, 'utf8')).toBe('mystate:kept across restarts');
     expect(await rsd.stop()).toBe(0);
   });
 

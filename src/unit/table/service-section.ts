@@ -155,7 +155,7 @@ export const serviceSection = {
     doc: 'Takes a D-Bus destination name that this service shall use. This option is mandatory for services where Type= is set to dbus.',
   }),
   FileDescriptorStoreMax: scalar(P.unsigned, 0, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Configure how many file descriptors may be stored in the service manager for the service using sd_pid_notify_with_fds(3)\'s "FDSTORE=1" messages.',
   }),
   NotifyAccess: scalar(P.oneOf(['none', 'main', 'exec', 'all'] as const), 'none', {
