@@ -81,13 +81,29 @@ class Superseded extends Error {}
 const usec = (n: number): number | null => (Number.isFinite(n) ? Math.max(0, Math.round(n / 1000)) : null);
 
 /** Resolves after `ms`, or never for null; the timer is cleared by `cancel`. */
-function delay(ms: number | null): { promise: Promise<'timeout'>; cancel(): void } {
-  if (ms === null) return { promise: new Promise(() => {}), cancel: () => {} };
+/**
+ * Resolves after `ms`, or never for null; `cancel` clears the timer; `extend` makes the deadline at least
+ * `ms` from now (EXTEND_TIMEOUT_USEC=).
+ */
+function delay(ms: number | null): { promise: Promise<'timeout'>; cancel(): void; extend(ms: number): void } {
+  if (ms === null) return { promise: new Promise(() => {}), cancel: () => {}, extend: () => {} };
   let t: NodeJS.Timeout | undefined;
+  let fire: () => void = () => {};
+  let due = Date.now() + ms;
   const promise = new Promise<'timeout'>((resolve) => {
-    t = setTimeout(() => resolve('timeout'), ms);
+    fire = () => resolve('timeout');
+    t = setTimeout(fire, ms);
   });
-  return { promise, cancel: () => clearTimeout(t) };
+  return {
+    promise,
+    cancel: () => clearTimeout(t),
+    extend: (more: number) => {
+      if (Date.now() + more <= due) return;
+      due = Date.now() + more;
+      clearTimeout(t);
+      t = setTimeout(fire, more);
+    },
+  };
 }
 
 export class ServiceRuntime implements UnitRuntime {
@@ -204,6 +220,7 @@ export class ServiceRuntime implements UnitRuntime {
     this.invocationId = newInvocationId();
     const s = this.config.Service;
     const timeout = delay(usec(s.TimeoutStartSec));
+    this.extendStart = (us) => timeout.extend(Math.ceil(us / 1000));
     try {
       const outcome = await Promise.race([this.startSequence(gen), timeout.promise]);
       if (outcome === 'timeout') {
@@ -220,8 +237,12 @@ export class ServiceRuntime implements UnitRuntime {
       return 'failed';
     } finally {
       timeout.cancel();
+      this.extendStart = null;
     }
   }
+
+  /** While starting: EXTEND_TIMEOUT_USEC= from the service moves the start deadline. */
+  private extendStart: ((usec: number) => void) | null = null;
 
   private async startSequence(gen: number): Promise<JobOutcome> {
     const s = this.config.Service;
@@ -829,6 +850,7 @@ export class ServiceRuntime implements UnitRuntime {
       for (const w of waiters) w();
     }
     if (msg.stopping) this.log('Service is stopping (STOPPING=1).');
+    if (msg.extendTimeoutUsec !== undefined && this.extendStart) this.extendStart(msg.extendTimeoutUsec);
     if (msg.fdStoreRemove && msg.fdName !== undefined) {
       for (const f of this.fdStore.filter((x) => x.name === msg.fdName)) close(f.fd);
       this.fdStore = this.fdStore.filter((x) => x.name !== msg.fdName);

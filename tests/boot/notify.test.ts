@@ -103,6 +103,30 @@ describe('Type=notify', () => {
     expect(await rsd.stop()).toBe(0);
   });
 
+  it('EXTEND_TIMEOUT_USEC= moves the start deadline', async () => {
+    tree.write(
+      'slow.py',
+      [
+        'import os, socket, time',
+        's = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)',
+        "s.connect(os.environ['NOTIFY_SOCKET'])",
+        'for _ in range(6):',
+        "    s.send(b'EXTEND_TIMEOUT_USEC=500000')",
+        '    time.sleep(0.25)',
+        "s.send(b'READY=1')",
+        'time.sleep(1000)',
+        '',
+      ].join('\n'),
+    );
+    rsd = boot({
+      'test.target': '[Unit]\nWants=slow.service\n',
+      'slow.service': `[Service]\nType=notify\nTimeoutStartSec=600ms\nExecStart=/usr/bin/python3 ${tree.path('slow.py')}\n`,
+    });
+    await rsd.waitFor(/Started slow\.service/);
+    expect(rsd.log).not.toMatch(/slow\.service: Start operation timed out/);
+    expect(await rsd.stop()).toBe(0);
+  });
+
   it('fails with a timeout when READY=1 never comes', async () => {
     rsd = boot({
       'test.target': '[Unit]\nWants=silent.service\n',
