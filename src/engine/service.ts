@@ -890,9 +890,32 @@ export class ServiceRuntime implements UnitRuntime {
 
   // ---- reload -------------------------------------------------------------------------------------------
 
+  /**
+   * Type=notify-reload (systemd.service(5)): SIGHUP to the main process, then the service says RELOADING=1
+   * and READY=1 when done; the reload fails if that takes longer than TimeoutStartSec=.
+   */
+  private async reloadByNotify(): Promise<JobOutcome> {
+    const previous = this.state;
+    this.ready = false;
+    this.setState('reload');
+    const done = this.readyPromise();
+    this.ctx.signal(this.mainPid, 1);
+    const t = delay(usec(this.config.Service.TimeoutStartSec));
+    const r = await Promise.race([done, t.promise]);
+    t.cancel();
+    if (this.state === 'reload') this.setState(previous);
+    if (r === 'timeout') {
+      this.log('Reload operation timed out.', 'warn');
+      return 'timeout';
+    }
+    return 'done';
+  }
+
   async reload(): Promise<JobOutcome> {
     const s = this.config.Service;
     if (this.state !== 'running' && this.state !== 'exited') return 'failed';
+    if (s.Type === 'notify-reload' && s.ExecReload.length === 0 && this.mainPid !== 0)
+      return this.reloadByNotify();
     if (s.ExecReload.length === 0) return 'unsupported';
     const gen = this.generation;
     const previous = this.state;

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
 import { Rsd } from './harness';
 
@@ -124,6 +126,39 @@ describe('Type=notify', () => {
     });
     await rsd.waitFor(/Started slow\.service/);
     expect(rsd.log).not.toMatch(/slow\.service: Start operation timed out/);
+    expect(await rsd.stop()).toBe(0);
+  });
+
+  it('Type=notify-reload: a reload sends SIGHUP and completes on RELOADING=1 then READY=1', async () => {
+    const out = tree.path('reloads');
+    tree.write(
+      'reloader.py',
+      [
+        'import os, signal, socket, time',
+        's = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)',
+        "s.connect(os.environ['NOTIFY_SOCKET'])",
+        'def hup(*_):',
+        `    open('${out}', 'a').write('hup\\n')`,
+        "    s.send(b'RELOADING=1')",
+        "    s.send(b'READY=1')",
+        'signal.signal(signal.SIGHUP, hup)',
+        "s.send(b'READY=1')",
+        'while True: time.sleep(1000)',
+        '',
+      ].join('\n'),
+    );
+    rsd = boot({
+      'test.target': '[Unit]\nWants=rl.service\n',
+      'rl.service': `[Service]\nType=notify-reload\nExecStart=/usr/bin/python3 ${tree.path('reloader.py')}\n`,
+    });
+    await rsd.waitFor(/Started rl\.service/);
+    const r = spawnSync(
+      'node',
+      [join(__dirname, '..', '..', 'dist', 'ctl', 'rsdctl.js'), '--socket', rsd.socket, 'reload', 'rl'],
+      { encoding: 'utf8' },
+    );
+    expect(r.status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('hup\n');
     expect(await rsd.stop()).toBe(0);
   });
 
