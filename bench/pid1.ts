@@ -56,6 +56,7 @@ int main(int argc, char **argv) {
   int n = atoi(argv[2]);
   if (strcmp(argv[1], "storm") == 0) {
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) { perror("prctl"); return 1; }
+    int reaped = 0;
     double t0 = now_ms();
     for (int i = 0; i < n; i++) {
       pid_t c = fork();
@@ -66,8 +67,36 @@ int main(int argc, char **argv) {
         _exit(0);
       }
       waitpid(c, NULL, 0);
+      /* reap orphans as they come, as a manager does on SIGCHLD (a pile of zombie children makes every
+         waitpid(pid) walk it: quadratic) */
+      while (waitpid(-1, NULL, WNOHANG) > 0) reaped++;
     }
-    int reaped = reap_all();
+    reaped += reap_all();
+    double t1 = now_ms();
+    if (reaped != n) { fprintf(stderr, "reaped %d of %d orphans\n", reaped, n); return 1; }
+    printf("%.3f\n", t1 - t0);
+    return 0;
+  }
+  if (strcmp(argv[1], "orphans") == 0) {
+    /* the storm alone, for a service under rsd: the grandchildren are orphaned to rsd, not reaped here */
+    for (int i = 0; i < n; i++) {
+      pid_t c = fork();
+      if (c < 0) { perror("fork"); return 1; }
+      if (c == 0) {
+        if (fork() == 0) _exit(0);
+        _exit(0);
+      }
+      waitpid(c, NULL, 0);
+    }
+    return 0;
+  }
+  if (strcmp(argv[1], "sh") == 0) {
+    /* as a child subreaper: run /bin/sh -c argv[3], reap it and every orphan it leaves until ECHILD */
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) { perror("prctl"); return 1; }
+    double t0 = now_ms();
+    pid_t c = fork();
+    if (c == 0) { execl("/bin/sh", "sh", "-c", argv[3], (char *)NULL); _exit(127); }
+    int reaped = reap_all() - 1;
     double t1 = now_ms();
     if (reaped != n) { fprintf(stderr, "reaped %d of %d orphans\n", reaped, n); return 1; }
     printf("%.3f\n", t1 - t0);
@@ -102,8 +131,11 @@ function buildFloor(dir: string): string {
   return bin;
 }
 
-const floor = (bin: string, mode: string, n: number): number =>
-  Number(execFileSync(bin, [mode, String(n)], { encoding: 'utf8', timeout: 60_000 }).trim());
+const floor = (bin: string, mode: string, n: number, ...rest: string[]): number =>
+  Number(execFileSync(bin, [mode, String(n), ...rest], { encoding: 'utf8', timeout: 60_000 }).trim());
+
+/** The shell storm the tests use: each (true &) subshell forks `true` and exits, orphaning it. */
+const shellStorm = (n: number): string => `for i in $(seq ${n}); do (true &) ; done`;
 
 const nowMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
@@ -185,7 +217,7 @@ class Pid1 {
     let all = 0;
     let zombies = 0;
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      let kids: string[] = [];
+      let kids: string[];
       try {
         kids = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
       } catch {
@@ -261,13 +293,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * One orphan storm under rsd as PID 1: from the arrival of "storm.service: Starting" to the arrival of the
  * last "Reaped orphan" line once the storm is over and rsd has no zombie child left.
  */
-async function stormOnce(dir: string, n: number): Promise<{ ms: number; reaped: number; storm: number }> {
+async function stormOnce(dir: string, cmd: string): Promise<{ ms: number; reaped: number; storm: number }> {
   const done = join(dir, 'storm.done');
   rmSync(done, { force: true });
   writeFileSync(join(dir, 'test.target'), '[Unit]\nWants=storm.service\n');
   writeFileSync(
     join(dir, 'storm.service'),
-    `[Service]\nExecStart=/bin/sh -c 'for i in $$(seq ${n}); do (true &) ; done; echo done > ${done}; exec sleep 1000'\n`,
+    `[Service]\nExecStart=/bin/sh -c '${cmd.replace(/\$/g, '$$$$')}; echo done > ${done}; exec sleep 1000'\n`,
   );
   const r = new Pid1(dir, 'test.target', 'debug');
   try {
@@ -300,7 +332,7 @@ async function stormOnce(dir: string, n: number): Promise<{ ms: number; reaped: 
 }
 
 /** Boot N sleep services under rsd as PID 1, then time SIGTERM to rsd's exit. */
-async function shutdownOnce(dir: string, n: number): Promise<number> {
+async function shutdownOnce(dir: string): Promise<number> {
   const r = new Pid1(dir, 'boot.target', 'info');
   try {
     await r.waitFor(/Startup finished/, 60_000);
@@ -316,18 +348,28 @@ export async function benchPid1(storm = 10_000, services = 1_000): Promise<Bench
     const bin = buildFloor(base);
     const rows: BenchRow[] = [];
 
-    // (a) orphan storm
+    // (a) orphan storm: the same C fork storm reaped by rsd (as PID 1) and by a C subreaper; then the
+    // tests' shell loop under rsd and under a C subreaper
     const stormDir = join(base, 'storm');
     mkdirSync(stormDir, { recursive: true });
     const floors: number[] = [];
     for (let i = 0; i < 3; i++) floors.push(floor(bin, 'storm', storm));
-    const s = await stormOnce(stormDir, storm);
+    const c = await stormOnce(stormDir, `${bin} orphans ${storm}`);
     rows.push({
-      figure: `reap ${storm} double-forked orphans as PID 1 ("Starting" to last "Reaped orphan", ${s.reaped} logged)`,
-      value: s.ms,
+      figure: `reap ${storm} double-forked orphans (C forker) as PID 1, "Starting" to last "Reaped orphan" (${c.reaped} logged)`,
+      value: c.ms,
       unit: 'ms',
       baseline: median(floors),
       baselineName: `${storm} double forks + waitpid loop as C subreaper`,
+    });
+    const shFloor = floor(bin, 'sh', storm, shellStorm(storm));
+    const sh = await stormOnce(stormDir, shellStorm(storm));
+    rows.push({
+      figure: `reap ${storm} orphans of a shell loop ((true &)) as PID 1 (${sh.reaped} logged)`,
+      value: sh.ms,
+      unit: 'ms',
+      baseline: shFloor,
+      baselineName: 'the same loop under a C subreaper',
     });
 
     // (b) shutdown of N running sleep services
@@ -341,7 +383,7 @@ export async function benchPid1(storm = 10_000, services = 1_000): Promise<Bench
     writeFileSync(join(svcDir, 'boot.target'), `[Unit]\nWants=${names.join(' ')}\n`);
     const killFloors: number[] = [];
     for (let i = 0; i < 3; i++) killFloors.push(floor(bin, 'kill', services));
-    const shut = await shutdownOnce(svcDir, services);
+    const shut = await shutdownOnce(svcDir);
     rows.push({
       figure: `shutdown of ${services} running sleep services as PID 1 (SIGTERM to exit)`,
       value: shut,

@@ -1,6 +1,7 @@
 import { benchBoot } from './boot';
 import { benchControl } from './control';
 import { benchLoadTree } from './load-tree';
+import { benchPid1 } from './pid1';
 import { renderTable, type BenchRow } from './table';
 
 async function main(): Promise<void> {
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   if (!only || only === 'load') rows.push(...benchLoadTree());
   if (!only || only === 'boot') rows.push(...(await benchBoot()));
   if (!only || only === 'control') rows.push(...(await benchControl()));
+  if (!only || only === 'pid1') rows.push(...(await benchPid1()));
   console.log(renderTable(rows));
 }
 

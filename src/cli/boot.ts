@@ -84,13 +84,17 @@ export async function boot(opts: BootOptions): Promise<number> {
           return null;
         });
   const t0 = process.hrtime.bigint();
+  // Set once shutdown begins: a boot cut short is not reported as finished.
+  let stopping = false;
   void manager.request(opts.target, 'start', 'replace').then(async (r) => {
     // As systemd: start-up is finished when the boot transaction's last job is, not just the target's.
     await manager.idle();
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (r.ok) log.info(`Startup finished in ${ms.toFixed(1)} ms (${opts.target}: ${r.outcome}).`);
+    if (r.ok && !stopping)
+      log.info(`Startup finished in ${ms.toFixed(1)} ms (${opts.target}: ${r.outcome}).`);
   });
   const reason = await Promise.race([stop, manager.exitRequested.then((code) => code)]);
+  stopping = true;
   if (typeof reason === 'string') log.info(`Received ${reason}, stopping all units.`);
   else log.info('Exit requested, stopping all units.');
   await control?.close();
