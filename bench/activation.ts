@@ -167,6 +167,9 @@ os.wait()
 print(int(statistics.median(ts[200:])))
 `;
 
+/** Each figure restarts its service many times within StartLimitIntervalSec=. */
+const NO_LIMIT = '[Unit]\nStartLimitBurst=0\n';
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const now = (): bigint => process.hrtime.bigint();
 const msBetween = (a: bigint, b: bigint): number => Number(b - a) / 1e6;
@@ -236,7 +239,14 @@ class RsdProc {
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    this.exited = new Promise((r) => this.p.on('exit', (code) => r(code)));
+    const killOnExit = (): void => void this.p.kill('SIGTERM');
+    process.on('exit', killOnExit);
+    this.exited = new Promise((r) =>
+      this.p.on('exit', (code) => {
+        process.off('exit', killOnExit);
+        r(code);
+      }),
+    );
     let buf = '';
     const onData = (c: Buffer): void => {
       const t = now();
@@ -310,6 +320,10 @@ function activateOnce(port: number): Promise<[bigint, bigint]> {
       else reject(new Error(`activated service answered ${JSON.stringify(data)}`));
     });
     s.on('error', reject);
+    s.setTimeout(10_000, () => {
+      s.destroy();
+      reject(new Error('the socket-activated service did not answer within 10 s'));
+    });
   });
 }
 
@@ -335,18 +349,22 @@ async function benchSocketActivation(
 ): Promise<BenchRow[]> {
   const viaRsd: number[] = [];
   const direct: number[] = [];
+  const toStarting: number[] = [];
   for (let i = 0; i < runs + 1; i++) {
     // Cold: the service is inactive and the socket listening (rsd polls its fd).
     await until(
       async () => {
         const u = await ctl.call('GetUnit', { unit: 'act.service' });
         const s = await ctl.call('GetUnit', { unit: 'act.socket' });
+        if (u.active === 'failed') throw new Error(`act.service failed (${JSON.stringify(u)})`);
         return u.active === 'inactive' && s.sub === 'listening' ? true : undefined;
       },
       10_000,
       'act.service inactive and act.socket listening',
     );
+    const starting = rsd.next(/Starting act\.service/);
     const [t0, started] = await activateOnce(port);
+    toStarting.push(msBetween(t0, await starting));
     const d = await spawnOnce(bin);
     if (i > 0) {
       // the first of each is a warm-up (page cache, rsd's JIT)
@@ -358,6 +376,13 @@ async function benchSocketActivation(
   }
   const v = median(viaRsd);
   const b = median(direct);
+  if (process.env.RSD_BENCH_VERBOSE) {
+    console.error(
+      `activation: connect() to "Starting act.service" read: ${median(toStarting.slice(1)).toFixed(2)} ms`,
+    );
+    console.error(`activation via rsd (ms): ${viaRsd.map((x) => x.toFixed(2)).join(' ')}`);
+    console.error(`spawn from Node (ms): ${direct.map((x) => x.toFixed(2)).join(' ')}`);
+  }
   return [
     {
       figure: `socket activation, client connect() to service start (Accept=no, median of ${runs})`,
@@ -395,13 +420,7 @@ async function benchReady(rsd: RsdProc, ctl: Control, dir: string, runs: number)
       'ready.service active',
     );
     const logAt = await logged;
-    const readyAt = BigInt(
-      await until(
-        async () => readIfThere(readyFile),
-        5_000,
-        'the READY=1 time',
-      ),
-    );
+    const readyAt = BigInt(await until(async () => readIfThere(readyFile), 5_000, 'the READY=1 time'));
     if (rsd.ctl('is-active', 'ready.service') !== 'active\n') throw new Error('rsdctl is-active disagrees');
     if (i > 0) {
       toLog.push(msBetween(readyAt, logAt));
@@ -445,7 +464,10 @@ async function benchNotifyRate(
     await ctl.call('Start', { unit: 'blast.service', noBlock: true });
     const doneAt = await until(
       async () => {
-        const r = await ctl.call('Show', { unit: 'blast.service', properties: ['StatusText', 'ActiveState'] });
+        const r = await ctl.call('Show', {
+          unit: 'blast.service',
+          properties: ['StatusText', 'ActiveState'],
+        });
         const props = (r.properties ?? r) as Record<string, string>;
         if (props.ActiveState === 'failed') throw new Error('blast.service failed');
         if (props.StatusText === 'done') return now();
@@ -455,18 +477,14 @@ async function benchNotifyRate(
       120_000,
       'StatusText=done',
     );
-    const [t0, t1, retries] = (
-      await until(
-        async () => readIfThere(timesFile),
-        5_000,
-        'the sender times',
-      )
-    )
+    const [t0, t1, retries] = (await until(async () => readIfThere(timesFile), 5_000, 'the sender times'))
       .trim()
       .split(' ')
       .map(BigInt) as [bigint, bigint, bigint];
     viaRsd.push(n / (msBetween(t0, doneAt) / 1000));
-    notes.push(`rsd run ${i}: sender done after ${msBetween(t0, t1).toFixed(1)} ms, ${retries} EAGAIN retries`);
+    notes.push(
+      `rsd run ${i}: sender done after ${msBetween(t0, t1).toFixed(1)} ms, ${retries} EAGAIN retries`,
+    );
     await ctl.call('Stop', { unit: 'blast.service' });
 
     // Baseline: the same sender, spawned by the bench, against a plain Python receiver.
@@ -494,7 +512,9 @@ async function benchNotifyRate(
       bigint,
     ];
     direct.push(n / (msBetween(b0, BigInt(recvAt!)) / 1000));
-    notes.push(`baseline run ${i}: sender done after ${msBetween(b0, b1).toFixed(1)} ms, ${bRetries} retries`);
+    notes.push(
+      `baseline run ${i}: sender done after ${msBetween(b0, b1).toFixed(1)} ms, ${bRetries} retries`,
+    );
   }
   if (process.env.RSD_BENCH_VERBOSE) console.error(notes.join('\n'));
   return [
@@ -532,14 +552,14 @@ export async function benchActivation(runs = 10, notifyN = 50_000): Promise<Benc
     mkdirSync(units);
     const port = 20000 + Math.floor(Math.random() * 20000);
     writeFileSync(join(units, 'act.socket'), `[Socket]\nListenStream=127.0.0.1:${port}\nAccept=no\n`);
-    writeFileSync(join(units, 'act.service'), `[Service]\nExecStart=${act}\n`);
+    writeFileSync(join(units, 'act.service'), `${NO_LIMIT}[Service]\nExecStart=${act}\n`);
     writeFileSync(
       join(units, 'ready.service'),
-      `[Service]\nType=notify\nExecStart=${PYTHON} ${join(base, 'ready.py')} ${join(base, 'ready-at')}\n`,
+      `${NO_LIMIT}[Service]\nType=notify\nExecStart=${PYTHON} ${join(base, 'ready.py')} ${join(base, 'ready-at')}\n`,
     );
     writeFileSync(
       join(units, 'blast.service'),
-      `[Service]\nType=notify\nExecStart=${blast} ${notifyN} ${join(base, 'blast-times')} stay\n`,
+      `${NO_LIMIT}[Service]\nType=notify\nExecStart=${blast} ${notifyN} ${join(base, 'blast-times')} stay\n`,
     );
     writeFileSync(join(units, 'boot.target'), '[Unit]\nWants=act.socket\n');
 

@@ -1,3 +1,4 @@
+import { benchActivation } from './activation';
 import { benchBoot } from './boot';
 import { benchControl } from './control';
 import { benchLoadTree } from './load-tree';
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   if (!only || only === 'boot') rows.push(...(await benchBoot()));
   if (!only || only === 'control') rows.push(...(await benchControl()));
   if (!only || only === 'pid1') rows.push(...(await benchPid1()));
+  if (!only || only === 'activation') rows.push(...(await benchActivation()));
   console.log(renderTable(rows));
 }
 

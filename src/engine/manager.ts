@@ -410,6 +410,10 @@ export class Manager {
       if (!limit.tryStart(Number(process.hrtime.bigint() / 1000n))) {
         this.opts.log.error('Start request repeated too quickly.', id);
         rt.fail('start-limit-hit');
+        // systemd.socket(5): its sockets go down too, so clients are refused instead of left waiting.
+        for (const other of this.runtimes.values()) {
+          if (other instanceof SocketRuntime && other.serviceName === id) other.serviceGaveUp();
+        }
         this.opts.log.error(`Failed to start ${this.description(id)}.`, id);
         return 'failed';
       }
@@ -464,8 +468,9 @@ export class Manager {
     if (before === now) return;
     this.stamp(id, before, now);
     if (now === 'inactive' || now === 'failed') {
-      for (const other of this.runtimes.values())
+      for (const other of this.runtimes.values()) {
         if (other instanceof SocketRuntime && other.serviceName === id) other.serviceStopped();
+      }
       const socket = this.instanceSocket.get(id);
       const srt = socket ? this.runtimes.get(socket) : undefined;
       if (srt instanceof SocketRuntime) {

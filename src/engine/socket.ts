@@ -210,6 +210,15 @@ export class SocketRuntime implements UnitRuntime {
     this.setState('running');
   }
 
+  /** The service cannot be started any more (start limit): close the listeners and fail. */
+  serviceGaveUp(): void {
+    if (this.state === 'dead' || this.state === 'failed') return;
+    this.closeAll();
+    this.resultValue = 'service-start-limit-hit';
+    this.ctx.log.warn('Service hit its start limit; closing the socket.', this.id);
+    this.setState('failed');
+  }
+
   /** The service that held the fds stopped: listen for the next activity. */
   serviceStopped(): void {
     if (this.state !== 'running') return;

@@ -97,6 +97,35 @@ describe('socket activation', () => {
     expect(existsSync(link)).toBe(false);
   });
 
+  it('a service that hits its start limit takes its socket down: later clients are refused, not left waiting', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    tree.write('units/test.target', '[Unit]\nWants=crashy.socket\n');
+    tree.write('units/crashy.socket', `[Socket]\nListenStream=127.0.0.1:${port}\n`);
+    tree.write(
+      'units/crashy.service',
+      '[Unit]\nStartLimitBurst=2\nStartLimitIntervalSec=60\n[Service]\nExecStart=/bin/false\n',
+    );
+    rsd = Rsd.start(tree.path('units'), { unit: 'test.target' });
+    await rsd.waitFor(/Startup finished/);
+    const attempt = () =>
+      new Promise<string>((resolve) => {
+        const s = connect(port, '127.0.0.1');
+        s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+        s.on('close', () => resolve('closed'));
+        s.setTimeout(500, () => {
+          s.destroy();
+          resolve('timeout');
+        });
+      });
+    for (let i = 0; i < 3; i++) await attempt();
+    await rsd.waitFor(/crashy\.socket: Service hit its start limit; closing the socket/);
+    expect(await attempt()).toBe('ECONNREFUSED');
+    expect(ctl('show', 'crashy.socket', '-p', 'ActiveState,Result').stdout).toBe(
+      'ActiveState=failed\nResult=service-start-limit-hit\n',
+    );
+    expect(await rsd.stop()).toBe(0);
+  });
+
   it('a service started directly (not by traffic) gets its sockets too', async () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
     tree.write('units/test.target', '[Unit]\nWants=web.socket web.service\n');
