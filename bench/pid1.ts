@@ -5,12 +5,12 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  rmdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { killCgroupTree } from './rsd-cgroups';
 import { median, type BenchRow } from './table';
 
 const ROOT = join(__dirname, '..', '..');
@@ -250,41 +250,8 @@ class Pid1 {
   /** Whatever happened, nothing of this rsd survives: SIGKILL ends the namespace; its cgroups go. */
   dispose(): void {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
-    const root = cgroupRoot(this.subtree);
-    if (root === null || !existsSync(root)) return;
-    try {
-      writeFileSync(join(root, 'cgroup.kill'), '1');
-    } catch {
-      // no cgroup.kill: the namespace's end killed everything anyway
-    }
-    const dirs = (d: string): string[] => [
-      ...readdirSync(d, { withFileTypes: true })
-        .filter((e) => e.isDirectory())
-        .flatMap((e) => dirs(join(d, e.name))),
-      d,
-    ];
-    for (const d of dirs(root)) {
-      try {
-        rmdirSync(d);
-      } catch {
-        // still busy; the kernel frees it once empty
-      }
-    }
+    killCgroupTree(this.subtree);
   }
-}
-
-function cgroupRoot(subtree: string): string | null {
-  const mount = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' - '))
-    .find(([, after]) => after?.startsWith('cgroup2 '))?.[0]
-    ?.split(' ')[4];
-  if (!mount) return null;
-  const own = readFileSync('/proc/self/cgroup', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('0::'))
-    ?.slice(3);
-  return join(mount, own ?? '/', subtree);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

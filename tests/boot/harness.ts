@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { killCgroupTree } from '../../bench/rsd-cgroups';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -125,26 +126,7 @@ export class Rsd {
   /** For afterEach: whatever state the test left it in, nothing of it survives (its cgroup is killed). */
   kill(): void {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
-    const root = cgroupRoot(this.subtree);
-    if (root === null || !existsSync(root)) return;
-    try {
-      writeFileSync(join(root, 'cgroup.kill'), '1');
-    } catch {
-      // an old kernel without cgroup.kill: the test's own assertions already failed
-    }
-    const dirs = (d: string): string[] => [
-      ...readdirSync(d, { withFileTypes: true })
-        .filter((e) => e.isDirectory())
-        .flatMap((e) => dirs(join(d, e.name))),
-      d,
-    ];
-    for (const d of dirs(root)) {
-      try {
-        rmdirSync(d);
-      } catch {
-        // still busy for a moment after cgroup.kill; the kernel cleans up once it is empty
-      }
-    }
+    killCgroupTree(this.subtree);
   }
 }
 
@@ -171,19 +153,4 @@ export async function fileContent(path: string, timeoutMs = 20_000): Promise<str
     if (Date.now() > end) throw new Error(`${path} did not appear within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
-}
-
-/** Where rsd (a child of this process) puts its units' cgroups, as src/exec/unit-cgroup.ts computes it. */
-function cgroupRoot(subtree: string): string | null {
-  const mount = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' - '))
-    .find(([, after]) => after?.startsWith('cgroup2 '))?.[0]
-    ?.split(' ')[4];
-  if (!mount) return null;
-  const own = readFileSync('/proc/self/cgroup', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('0::'))
-    ?.slice(3);
-  return join(mount, own ?? '/', subtree);
 }
