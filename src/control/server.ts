@@ -1,4 +1,4 @@
-import { chmod, chown, mkdir, unlink } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, unlink } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { JSONRPCErrorException, JSONRPCServer } from 'json-rpc-2.0';
@@ -13,6 +13,8 @@ import { ErrorCode, MAX_FRAME_BYTES, READ_ONLY_METHODS } from './protocol';
 interface Connection {
   readonly uid: number;
   readonly gid: number;
+  /** Root, or a member (primary or supplementary) of AdminGroup=; settled once per connection. */
+  readonly privileged: Promise<boolean>;
   readonly socket: Socket;
   unsubscribe: (() => void) | null;
 }
@@ -44,8 +46,8 @@ export class ControlServer {
   ) {
     const ctx: MethodContext = { manager: opts.manager, unitFileState: opts.unitFileState };
     for (const name of Object.keys(METHODS)) {
-      this.rpc.addMethod(name, (params, conn) => {
-        this.authorize(name, conn);
+      this.rpc.addMethod(name, async (params, conn) => {
+        await this.authorize(name, conn);
         return callMethod(name, ctx, params);
       });
     }
@@ -86,22 +88,36 @@ export class ControlServer {
     return cs;
   }
 
-  private authorize(method: string, conn: Connection): void {
-    if (READ_ONLY_METHODS.has(method) || conn.uid === 0) return;
-    if (this.opts.adminGid !== undefined && conn.gid === this.opts.adminGid) return;
+  private async authorize(method: string, conn: Connection): Promise<void> {
+    if (READ_ONLY_METHODS.has(method) || (await conn.privileged)) return;
     throw new JSONRPCErrorException(
       `Access denied: ${method} needs root (uid ${conn.uid} asked)`,
       ErrorCode.AccessDenied,
     );
   }
 
+  /** Root, or in AdminGroup= by its primary group or, from /proc/PID/status, a supplementary one. */
+  private async privileged(uid: number, gid: number, pid: number): Promise<boolean> {
+    if (uid === 0) return true;
+    const admin = this.opts.adminGid;
+    if (admin === undefined) return false;
+    if (gid === admin) return true;
+    if (pid <= 0) return false;
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    const groups = /^Groups:\s*(.*)$/m.exec(status)?.[1]?.split(/\s+/).filter(Boolean).map(Number) ?? [];
+    return groups.includes(admin);
+  }
+
   private accept(socket: Socket): void {
     const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
     const cred = typeof fd === 'number' ? peerCredentials(fd) : null;
     // Without credentials the peer is treated as an unprivileged user.
+    const uid = cred?.ok ? cred.value.uid : 65534;
+    const gid = cred?.ok ? cred.value.gid : 65534;
     const conn: Connection = {
-      uid: cred?.ok ? cred.value.uid : 65534,
-      gid: cred?.ok ? cred.value.gid : 65534,
+      uid,
+      gid,
+      privileged: this.privileged(uid, gid, cred?.ok ? cred.value.pid : 0),
       socket,
       unsubscribe: null,
     };

@@ -39,7 +39,7 @@ export class Rsd {
 
   static start(
     unitDir: string,
-    opts: { unit?: string; pidNamespace?: boolean; logLevel?: string } = {},
+    opts: { unit?: string; pidNamespace?: boolean; logLevel?: string; config?: string } = {},
   ): Rsd {
     const socket = join(tmpdir(), `rsd-test-${randomBytes(6).toString('hex')}.sock`);
     const rsd = [
@@ -55,6 +55,7 @@ export class Rsd {
       opts.logLevel ?? 'info',
       '--socket',
       socket,
+      ...(opts.config ? ['--config', opts.config] : []),
     ];
     const r = new Rsd(opts.pidNamespace ? ['unshare', '--pid', '--fork', '--mount-proc', ...rsd] : rsd);
     r.subtree = rsd[rsd.indexOf('--cgroup-subtree') + 1]!;

@@ -140,6 +140,37 @@ describe('the control socket under bad input', () => {
     stillRunning();
   });
 
+  it('lets members of rsd.conf AdminGroup= call every method', async () => {
+    const user = 'rsdadmintest';
+    const group = 'rsdadmins';
+    execFileSync('sh', ['-c', `getent group ${group} >/dev/null || groupadd --system ${group}`]);
+    execFileSync('sh', [
+      '-c',
+      `id ${user} >/dev/null 2>&1 || useradd --system --no-create-home -G ${group} ${user}`,
+    ]);
+    const conf = tree.write('admin/rsd.conf', `[Manager]\nAdminGroup=${group}\n`);
+    tree.write('admin/units/test.target', '[Unit]\nWants=adm.service\n');
+    tree.write('admin/units/adm.service', '[Service]\nExecStart=/bin/sleep 1000\n');
+    const admin = Rsd.start(tree.path('admin/units'), { unit: 'test.target', config: conf });
+    try {
+      await admin.waitFor(/Startup finished/);
+      // The admin group is a supplementary group of the user: rsd finds it in /proc/PID/status.
+      const r = spawnSync(
+        'runuser',
+        ['-u', user, '--', 'node', RSDCTL, '--socket', admin.socket, 'stop', 'adm'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect({ status: r.status, err: r.stderr }).toEqual({ status: 0, err: '' });
+      await admin.waitFor(/Stopped adm\.service/);
+      expect(await admin.stop()).toBe(0);
+    } finally {
+      admin.kill();
+      execFileSync('sh', ['-c', `userdel ${user} 2>/dev/null; groupdel ${group} 2>/dev/null; true`]);
+    }
+  });
+
   it('gives a user who is not root the read-only methods only', () => {
     const user = 'rsdctltest';
     execFileSync('sh', [
