@@ -9,6 +9,15 @@ const ROOT = join(__dirname, '..', '..');
 export const RSD = join(ROOT, 'dist', 'src', 'cli', 'rsd.js');
 
 /**
+ * Every rsd not yet killed. Each test file importing this module gets this hook, which runs even when the
+ * file's own afterAll timed out or forgot, so no rsd (nor its services) outlives its test file.
+ */
+const running = new Set<Rsd>();
+afterAll(() => {
+  for (const r of running) r.kill();
+});
+
+/**
  * rsd booted as a real process on a directory of units: as a child subreaper by default (its services' pids
  * are visible to the test), or as PID 1 of a new PID namespace. Its log is collected line by line.
  */
@@ -35,6 +44,7 @@ export class Rsd {
     this.proc.stdout!.on('data', onData);
     this.proc.stderr!.on('data', onData);
     this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
+    running.add(this);
   }
 
   static start(
@@ -128,6 +138,7 @@ export class Rsd {
   kill(): void {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
     killCgroupTree(this.subtree);
+    running.delete(this);
   }
 }
 
