@@ -21,9 +21,7 @@ export function enable(root: string, names: readonly string[], opts: InstallOpti
     opts,
     changes,
   );
-  return typeof r === 'number'
-    ? operationResult('enable', changes.items, null, r)
-    : operationResult('enable', changes.items, r);
+  return enableResult('enable', changes, r);
 }
 
 /** `systemctl [--root=ROOT] disable NAME...` */
@@ -46,9 +44,18 @@ export function reenable(root: string, names: readonly string[], opts: InstallOp
   const d = doDisable(lp, mangled, opts, changes);
   if (d !== null) return operationResult('reenable', changes.items, d);
   const r = doEnable(lp, mangled, opts, changes);
+  return enableResult('reenable', changes, r);
+}
+
+/** doEnable()'s outcome, a link count or an errno, as the verb's result. */
+function enableResult(
+  verb: 'enable' | 'reenable',
+  changes: ChangeList,
+  r: number | InstallErrno,
+): OperationResult {
   return typeof r === 'number'
-    ? operationResult('reenable', changes.items, null, r)
-    : operationResult('reenable', changes.items, r);
+    ? operationResult(verb, changes.items, null, r)
+    : operationResult(verb, changes.items, r);
 }
 
 /** unit_file_enable(): the number of links [Install] asked for (0: nothing to enable), or why it failed. */
