@@ -79,7 +79,9 @@ export class ControlServer {
     server.on('error', (e) => opts.log.error(`Control socket error: ${e.message}`));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(opts.path, () => resolve());
+      // systemd's SOMAXCONN (the kernel caps it at net.core.somaxconn): Node's 511 refuses a burst of
+      // clients with EAGAIN while the loop is busy, where a blocking connect would simply have waited.
+      server.listen({ path: opts.path, backlog: 4096 }, () => resolve());
     });
     // 0660, owned by root and the admin group (root's when there is none): who else may connect at all.
     await chmod(opts.path, 0o660);
