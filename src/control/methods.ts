@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { transientUnitText } from './transient';
+import { DEPENDENCY_DIRECTIONS, dependencyTree } from './dependency-tree';
 import { JSONRPCErrorException } from 'json-rpc-2.0';
 import type { Manager } from '../engine/manager';
-import type { DependencyKind } from '../graph/dependency-kinds';
 import type { RequestJobType } from '../graph/job-types';
+import type { JobMode } from '../graph/transaction';
 import type { LoadedUnit } from '../load/unit-loader';
 import { parseSignal } from '../unit/values/signal';
 import { asParams, oneOf, optBool, optStr, str, strList, type Params } from './params';
@@ -27,8 +28,27 @@ const JOB_TYPES: Record<JobVerb, RequestJobType> = {
   'try-restart': 'try-restart',
   reload: 'reload',
   'reload-or-restart': 'reload-or-start',
+  'try-reload-or-restart': 'try-reload',
   isolate: 'start',
 };
+
+/** systemd's job modes a client may ask for (systemctl --job-mode=). */
+const JOB_MODES: readonly JobMode[] = [
+  'replace',
+  'fail',
+  'isolate',
+  'ignore-dependencies',
+  'ignore-requirements',
+  'flush',
+  'replace-irreversibly',
+];
+
+/** ReloadOrRestartUnit(): a unit that cannot reload is restarted instead (try-: only when running). */
+function jobType(ctx: MethodContext, unit: string, verb: JobVerb): RequestJobType {
+  if (verb === 'reload-or-restart' && !ctx.manager.canReload(unit)) return 'restart';
+  if (verb === 'try-reload-or-restart' && !ctx.manager.canReload(unit)) return 'try-restart';
+  return JOB_TYPES[verb];
+}
 
 function fail(code: number, message: string): JSONRPCErrorException {
   return new JSONRPCErrorException(message, code);
@@ -61,8 +81,8 @@ function summary(m: Manager, id: string): UnitSummary {
 
 async function runJob(ctx: MethodContext, p: Params, verb: JobVerb): Promise<JobResult | { queued: true }> {
   const unit = str(p, 'unit');
-  const mode = verb === 'isolate' ? 'isolate' : 'replace';
-  const pending = ctx.manager.request(unit, JOB_TYPES[verb], mode, true);
+  const mode = verb === 'isolate' ? 'isolate' : oneOf(p, 'mode', JOB_MODES, 'replace');
+  const pending = ctx.manager.request(unit, jobType(ctx, unit, verb), mode, true);
   if (optBool(p, 'noBlock')) {
     void pending;
     return { queued: true };
@@ -71,23 +91,6 @@ async function runJob(ctx: MethodContext, p: Params, verb: JobVerb): Promise<Job
   if (!r.ok) throw fail(ErrorCode.TransactionFailed, r.error);
   return { unit: ctx.manager.unit(unit).id, job: verb, result: r.outcome };
 }
-
-const DEPENDENCY_KINDS_FORWARD: readonly DependencyKind[] = [
-  'Requires',
-  'Requisite',
-  'Wants',
-  'BindsTo',
-  'PartOf',
-  'Upholds',
-];
-const DEPENDENCY_KINDS_REVERSE: readonly DependencyKind[] = [
-  'RequiredBy',
-  'RequisiteOf',
-  'WantedBy',
-  'BoundBy',
-  'ConsistsOf',
-  'UpheldBy',
-];
 
 /** Every method of the API, by name (docs/ControlInterface.md). */
 export const METHODS: Readonly<Record<string, Method>> = {
@@ -152,6 +155,7 @@ export const METHODS: Readonly<Record<string, Method>> = {
   TryRestart: (ctx, p) => runJob(ctx, p, 'try-restart'),
   Reload: (ctx, p) => runJob(ctx, p, 'reload'),
   ReloadOrRestart: (ctx, p) => runJob(ctx, p, 'reload-or-restart'),
+  TryReloadOrRestart: (ctx, p) => runJob(ctx, p, 'try-reload-or-restart'),
   Isolate: (ctx, p) => runJob(ctx, p, 'isolate'),
 
   Kill: async (ctx, p) => {
@@ -185,23 +189,13 @@ export const METHODS: Readonly<Record<string, Method>> = {
 
   ListDependencies: (ctx, p) => {
     const unit = ctx.manager.unit(str(p, 'unit')).id;
-    const kinds = optBool(p, 'reverse') ? DEPENDENCY_KINDS_REVERSE : DEPENDENCY_KINDS_FORWARD;
-    const depth = typeof p.depth === 'number' ? p.depth : 8;
-    type Node = { unit: string; active: string; children: Node[] };
-    const seen = new Set<string>([unit]);
-    const walk = (id: string, level: number): Node => {
-      const children: Node[] = [];
-      if (level < depth) {
-        const deps = [...new Set(kinds.flatMap((k) => ctx.manager.dependencies(id, k)))].sort();
-        for (const d of deps) {
-          if (seen.has(d)) continue;
-          seen.add(d);
-          children.push(walk(d, level + 1));
-        }
-      }
-      return { unit: id, active: ctx.manager.runtime(id)?.activeState ?? 'inactive', children };
-    };
-    return walk(unit, 0);
+    const fallback = optBool(p, 'reverse') ? 'reverse' : 'forward';
+    return dependencyTree(
+      ctx.manager,
+      unit,
+      oneOf(p, 'direction', DEPENDENCY_DIRECTIONS, fallback),
+      optBool(p, 'all'),
+    );
   },
 
   GetDefault: (ctx) => {

@@ -5,6 +5,7 @@ import { detectCgroupBackend, removeCgroupRoot, type CgroupBackend } from '../ex
 import { DependencyGraph } from '../graph/dependencies';
 import type { ActiveState, RequestJobType } from '../graph/job-types';
 import { buildTransaction, type Job, type JobMode } from '../graph/transaction';
+import { canReload } from '../graph/transaction-add';
 import { UnitFileIndex } from '../load/unit-file-index';
 import { UnitLoader, type LoadedUnit } from '../load/unit-loader';
 import type { UnitConfig } from '../unit/table';
@@ -322,6 +323,13 @@ export class Manager {
   /** Resolves once every queued job has finished. */
   idle(): Promise<void> {
     return this.jobs.whenIdle();
+  }
+
+  /** unit_can_reload(): whether a reload job applies to the unit (reload-or-restart picks by it). */
+  canReload(name: string): boolean {
+    this.graph.ensure([name]);
+    const unit = this.graph.unit(this.graph.resolve(name));
+    return unit !== undefined && canReload(this.graph, unit);
   }
 
   /** Queues a job and its transaction; resolves when the requested job finishes. */
