@@ -16,7 +16,7 @@ import { ErrorCode, type JobResult, type JobVerb, type Properties, type UnitSumm
 export interface MethodContext {
   readonly manager: Manager;
   /** systemctl's UnitFileState for a loaded unit. */
-  readonly unitFileState: (unit: LoadedUnit) => string;
+  readonly unitFileState: (unit: LoadedUnit) => Promise<string>;
 }
 
 export type Method = (ctx: MethodContext, params: Params) => Promise<unknown> | unknown;
@@ -125,8 +125,9 @@ export const METHODS: Readonly<Record<string, Method>> = {
 
   GetUnit: (ctx, p) => summary(ctx.manager, str(p, 'unit')),
 
-  Show: (ctx, p): Properties => {
-    const props = unitProperties(ctx.manager, str(p, 'unit'), ctx.unitFileState);
+  Show: async (ctx, p): Promise<Properties> => {
+    const name = str(p, 'unit');
+    const props = unitProperties(ctx.manager, name, await ctx.unitFileState(ctx.manager.unit(name)));
     const wanted = strList(p, 'properties');
     if (wanted.length === 0) return props;
     const out: Properties = {};

@@ -3,10 +3,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { JSONRPCErrorException, JSONRPCServer } from 'json-rpc-2.0';
 import type { Manager } from '../engine/manager';
-import type { LoadedUnit } from '../load/unit-loader';
 import type { Log } from '../log';
 import { peerCredentials } from '../native/peercred';
 import { callMethod, METHODS, type MethodContext } from './methods';
+import { UnitFileStates } from './unit-file-state';
 import { ErrorCode, MAX_FRAME_BYTES, READ_ONLY_METHODS } from './protocol';
 
 /** Who is on the other end of a connection, as SO_PEERCRED says. */
@@ -25,7 +25,8 @@ export interface ControlServerOptions {
   readonly log: Log;
   /** Members of this group (by gid) may call every method, not only the read-only ones. */
   readonly adminGid?: number;
-  readonly unitFileState: (unit: LoadedUnit) => string;
+  /** The directories units are loaded from: UnitFileState is judged against them. */
+  readonly searchPath: readonly string[];
 }
 
 /** A client that stops reading is cut off once this much output waits for it. */
@@ -39,12 +40,14 @@ const MAX_PENDING_OUTPUT = 16 * 1024 * 1024;
 export class ControlServer {
   private readonly rpc = new JSONRPCServer<Connection>();
   private readonly connections = new Set<Socket>();
+  private readonly fileStates: UnitFileStates;
 
   private constructor(
     private readonly opts: ControlServerOptions,
     private readonly server: Server,
   ) {
-    const ctx: MethodContext = { manager: opts.manager, unitFileState: opts.unitFileState };
+    this.fileStates = new UnitFileStates(opts.searchPath);
+    const ctx: MethodContext = { manager: opts.manager, unitFileState: (u) => this.fileStates.of(u) };
     for (const name of Object.keys(METHODS)) {
       this.rpc.addMethod(name, async (params, conn) => {
         await this.authorize(name, conn);
@@ -180,6 +183,7 @@ export class ControlServer {
   }
 
   async close(): Promise<void> {
+    await this.fileStates.close();
     for (const s of this.connections) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await unlink(this.opts.path).catch(() => undefined);

@@ -40,6 +40,10 @@ beforeAll(async () => {
   u('dep.service', '[Service]\nExecStart=/bin/sleep 1000\n');
   u('broken.service', '[Service]\nType=oneshot\nExecStart=/bin/false\n');
   u('idle.service', '[Service]\nExecStart=/bin/sleep 1000\n');
+  u('linked.service', '[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=compat.target\n');
+  u('unlinked.service', '[Service]\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n');
+  tree.write('units/compat.target.wants/.keep', '');
+  symlinkSync('../linked.service', tree.path('units/compat.target.wants/linked.service'));
   rsd = Rsd.start(tree.path('units'), { unit: 'compat.target' });
   await rsd.waitFor(/Startup finished/);
   await rsd.waitFor(/Listening for control requests/);
@@ -139,5 +143,22 @@ describe('listing formats', () => {
     const failed = ctl('list-units', '--failed', '--no-legend').out.trim().split('\n');
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatch(/^● broken\.service\s+loaded\s+failed\s+failed/);
+  });
+});
+
+describe('UnitFileState', () => {
+  it('is judged against the unit directories rsd was given, as is-enabled would judge them', () => {
+    const state = (unit: string) => ctl('show', unit, '-p', 'UnitFileState', '--value').out.trim();
+    expect(state('linked.service')).toBe('enabled');
+    expect(state('unlinked.service')).toBe('disabled');
+    expect(state('idle.service')).toBe('static');
+    expect(ctl('status', 'linked').out).toMatch(/Loaded: loaded \(.*linked\.service; enabled\)/);
+  });
+
+  it('is "transient" for a unit made by run', () => {
+    const r = ctl('run', '-u', 'made-here', '/bin/sleep', '1000');
+    expect(r.code).toBe(0);
+    expect(ctl('show', 'made-here', '-p', 'UnitFileState', '--value').out).toBe('transient\n');
+    expect(ctl('stop', 'made-here').code).toBe(0);
   });
 });
