@@ -153,6 +153,8 @@ async function run(argv: string[]): Promise<Exit> {
   const env = params.environment as string[];
   const props = params.properties as string[];
   let i = 0;
+  let pipe = false;
+  let quiet = false;
   const value = (a: string): string => {
     const eq = a.indexOf('=');
     if (eq >= 0) return a.slice(eq + 1);
@@ -178,16 +180,41 @@ async function run(argv: string[]): Promise<Exit> {
     else if (name === '--uid') params.user = value(a);
     else if (name === '--gid') params.group = value(a);
     else if (name === '--description') params.description = value(a);
+    else if (a === '--pipe' || a === '-P') pipe = true;
+    else if (a === '--wait') params.wait = true;
+    else if (a === '--quiet' || a === '-q') quiet = true;
     else throw new Error(`${PROGRAM} run: unknown option ${a}`);
   }
   const command = argv.slice(i);
   if (command.length === 0) throw new Error(`${PROGRAM} run: no command given`);
   params.command = command;
-  return withClient(socket, async (c) => {
-    const r = await c.call<{ unit: string; result: string }>('RunTransient', params);
-    console.error(`Running as unit: ${r.unit}`);
-    return r.result === 'done' ? 0 : 1;
-  });
+  let r: TransientResult;
+  if (pipe) {
+    // Like systemd-run --pipe: the service gets our stdin, stdout and stderr, and we wait for its end.
+    const { callWithFds } = await import('./fd-client');
+    r = callWithFds<TransientResult>(
+      socket,
+      'RunTransient',
+      { ...params, stdin: 0, stdout: 1, stderr: 2, wait: true },
+      [0, 1, 2],
+    );
+  } else r = await withClient(socket, (c) => c.call<TransientResult>('RunTransient', params));
+  if (!quiet && !pipe) console.error(`Running as unit: ${r.unit}`);
+  if (r.exitCode === undefined) return r.result === 'done' ? 0 : 1;
+  if (!quiet) {
+    console.error(`Finished with result: ${r.serviceResult ?? 'success'}`);
+    console.error(`Main processes terminated with: code=${r.exitCode}/status=${r.exitStatus ?? 0}`);
+  }
+  // systemd-run --wait: the main process's exit status, or failure when it did not exit on its own.
+  return r.exitCode === 'exited' ? (r.exitStatus ?? 0) : 1;
+}
+
+interface TransientResult {
+  unit: string;
+  result: string;
+  serviceResult?: string;
+  exitCode?: string;
+  exitStatus?: number;
 }
 
 /** The verbs the fast path serves; anything else goes through the full (yargs) command line. */

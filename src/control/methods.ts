@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { transientUnitText } from './transient';
+import type { RequestFds } from './request-fds';
+import type { StdioFds } from '../engine/command-spec';
 import { DEPENDENCY_DIRECTIONS, dependencyTree } from './dependency-tree';
 import { JSONRPCErrorException } from 'json-rpc-2.0';
 import type { Manager } from '../engine/manager';
@@ -8,7 +10,7 @@ import type { RequestJobType } from '../graph/job-types';
 import type { JobMode } from '../graph/transaction';
 import type { LoadedUnit } from '../load/unit-loader';
 import { parseSignal } from '../unit/values/signal';
-import { asParams, oneOf, optBool, optStr, str, strList, type Params } from './params';
+import { asParams, oneOf, optBool, optNum, optStr, str, strList, type Params } from './params';
 import { unitProperties } from './properties';
 import { ErrorCode, type JobResult, type JobVerb, type Properties, type UnitSummary } from './protocol';
 
@@ -19,7 +21,7 @@ export interface MethodContext {
   readonly unitFileState: (unit: LoadedUnit) => Promise<string>;
 }
 
-export type Method = (ctx: MethodContext, params: Params) => Promise<unknown> | unknown;
+export type Method = (ctx: MethodContext, params: Params, fds: RequestFds) => Promise<unknown> | unknown;
 
 const JOB_TYPES: Record<JobVerb, RequestJobType> = {
   start: 'start',
@@ -90,6 +92,43 @@ async function runJob(ctx: MethodContext, p: Params, verb: JobVerb): Promise<Job
   const r = await pending;
   if (!r.ok) throw fail(ErrorCode.TransactionFailed, r.error);
   return { unit: ctx.manager.unit(unit).id, job: verb, result: r.outcome };
+}
+
+const STDIO_KEYS = ['StandardInput', 'StandardOutput', 'StandardError'] as const;
+
+/** systemd's CLD_* names for ExecMainCode (1 exited, 2 killed, 3 dumped). */
+const EXEC_MAIN_CODES: Readonly<Record<number, string>> = { 1: 'exited', 2: 'killed', 3: 'dumped' };
+
+/** `stdin`/`stdout`/`stderr`: indexes into the fds sent with the request (the fd transport). */
+function passedStdio(p: Params, fds: RequestFds): StdioFds | null {
+  const keys = ['stdin', 'stdout', 'stderr'] as const;
+  if (keys.every((k) => p[k] === undefined)) return null;
+  const picked = keys.map((k) => {
+    const i = optNum(p, k);
+    if (i === undefined) return null;
+    const fd = fds.take(i);
+    if (fd === undefined)
+      throw fail(-32602, `'${k}' names fd ${i}, but the request brought ${fds.count} (use the .fds socket)`);
+    return fd;
+  });
+  return [picked[0] ?? null, picked[1] ?? null, picked[2] ?? null];
+}
+
+/** Resolves once the unit has been up and is inactive or failed again; `cancel` stops watching. */
+function untilDown(m: Manager, unit: string): { done: Promise<void>; cancel: () => void } {
+  let off = (): void => undefined;
+  const done = new Promise<void>((resolve) => {
+    let seenUp = false;
+    off = m.subscribe((c) => {
+      if (c.unit !== unit) return;
+      if (c.activeState !== 'inactive' && c.activeState !== 'failed') seenUp = true;
+      else if (seenUp) {
+        off();
+        resolve();
+      }
+    });
+  });
+  return { done, cancel: () => off() };
 }
 
 /** Every method of the API, by name (docs/ControlInterface.md). */
@@ -204,13 +243,14 @@ export const METHODS: Readonly<Record<string, Method>> = {
     return { unit: u.id };
   },
 
-  RunTransient: async (ctx, p) => {
+  RunTransient: async (ctx, p, fds) => {
     const command = strList(p, 'command');
     if (command.length === 0) throw fail(-32602, "'command' must be a non-empty list of strings");
     const unit = optStr(p, 'unit') ?? `run-r${randomBytes(8).toString('hex')}.service`;
     if (!/\.service$/.test(unit)) throw fail(-32602, "'unit' must name a .service");
     if (ctx.manager.runtime(unit)?.activeState === 'active')
       throw fail(ErrorCode.Failed, `Unit ${unit} is already running.`);
+    const stdio = passedStdio(p, fds);
     const text = transientUnitText({
       description: optStr(p, 'description') ?? command.join(' '),
       command,
@@ -218,17 +258,38 @@ export const METHODS: Readonly<Record<string, Method>> = {
       cwd: optStr(p, 'workingDirectory'),
       user: optStr(p, 'user'),
       group: optStr(p, 'group'),
-      properties: strList(p, 'properties'),
+      // What the passed fds replace opens nothing of its own.
+      properties: [
+        ...strList(p, 'properties'),
+        ...STDIO_KEYS.filter((_, k) => stdio?.[k] != null).map((key) => `${key}=null`),
+      ],
     });
-    const u = ctx.manager.defineTransient(unit, text);
-    if (u.loadState !== 'loaded')
+    const u = ctx.manager.defineTransient(unit, text, stdio);
+    if (u.loadState !== 'loaded') {
+      ctx.manager.releaseTransientStdio(unit);
       throw fail(
         ErrorCode.Failed,
         `Bad transient unit ${unit}: ${u.diagnostics.map((d) => d.message).join('; ')}`,
       );
+    }
+    const finished = optBool(p, 'wait') ? untilDown(ctx.manager, unit) : null;
     const r = await ctx.manager.request(unit, 'start', 'replace', true);
-    if (!r.ok) throw fail(ErrorCode.TransactionFailed, r.error);
-    return { unit, result: r.outcome };
+    if (!r.ok || r.outcome !== 'done') {
+      finished?.cancel();
+      ctx.manager.releaseTransientStdio(unit);
+      if (!r.ok) throw fail(ErrorCode.TransactionFailed, r.error);
+    }
+    if (finished === null || !r.ok || r.outcome !== 'done')
+      return { unit, result: r.ok ? r.outcome : 'failed' };
+    await finished.done;
+    const props = ctx.manager.runtime(unit)?.properties() ?? {};
+    return {
+      unit,
+      result: r.outcome,
+      serviceResult: ctx.manager.runtime(unit)?.result ?? 'success',
+      exitCode: EXEC_MAIN_CODES[Number(props.ExecMainCode ?? 0)] ?? 'exited',
+      exitStatus: Number(props.ExecMainStatus ?? 0),
+    };
   },
 
   Exit: (ctx, p) => {
@@ -239,8 +300,13 @@ export const METHODS: Readonly<Record<string, Method>> = {
   },
 };
 
-export function callMethod(name: string, ctx: MethodContext, params: unknown): Promise<unknown> | unknown {
+export function callMethod(
+  name: string,
+  ctx: MethodContext,
+  params: unknown,
+  fds: RequestFds,
+): Promise<unknown> | unknown {
   const m = METHODS[name];
   if (!m) throw fail(-32601, `Method not found: ${name}`);
-  return m(ctx, asParams(params));
+  return m(ctx, asParams(params), fds);
 }

@@ -14,7 +14,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { NotifySocket, type NotifyMessage } from '../notify';
 import { close, F_GETFL, F_SETFL, fcntlGet, fcntlSet, kill, O_NONBLOCK } from '../native/libc';
-import type { SocketHandover } from './command-spec';
+import type { SocketHandover, StdioFds } from './command-spec';
 import { ServiceRuntime } from './service';
 import { SocketRuntime } from './socket';
 import { StartLimit } from './start-limit';
@@ -137,6 +137,7 @@ export class Manager {
       stateChanged: (id) => this.unitChanged(id),
       socketsFor: (id) => this.socketsFor(id),
       socketsHandedOver: (id) => this.socketsHandedOver(id),
+      stdioFdsFor: (id) => this.transientStdio.get(id) ?? null,
     };
     notify?.onMessage((msg, sender, fds) => {
       // FDSTORE=1 must be decided now, before the notify socket closes the fds nobody kept.
@@ -476,6 +477,7 @@ export class Manager {
     if (before === now) return;
     this.stamp(id, before, now);
     if (now === 'inactive' || now === 'failed') {
+      this.releaseTransientStdio(id);
       for (const other of this.runtimes.values()) {
         if (other instanceof SocketRuntime && other.serviceName === id) other.serviceStopped();
       }
@@ -633,13 +635,28 @@ export class Manager {
 
   /** Transient units (`rsdctl run`) by name, with their text, so a daemon-reload keeps them. */
   private readonly transients = new Map<string, string>();
+  /** Stdio fds clients passed for transient units, kept until the unit is down again. */
+  private readonly transientStdio = new Map<string, StdioFds>();
 
-  /** Defines a transient unit from its text; the caller starts it. Its load state tells whether it parsed. */
-  defineTransient(name: string, text: string): LoadedUnit {
+  /**
+   * Defines a transient unit from its text, with the stdio fds a client passed (now the manager's to close);
+   * the caller starts it. Its load state tells whether it parsed.
+   */
+  defineTransient(name: string, text: string, stdio: StdioFds | null = null): LoadedUnit {
+    this.releaseTransientStdio(name);
+    if (stdio !== null) this.transientStdio.set(name, stdio);
     this.transients.set(name, text);
     const u = this.loader.defineTransient(name, text);
     this.graph.ensure([name]);
     return u;
+  }
+
+  /** Closes the passed stdio of a transient unit that is down (or never came up). */
+  releaseTransientStdio(name: string): void {
+    const fds = this.transientStdio.get(name);
+    if (!fds) return;
+    this.transientStdio.delete(name);
+    for (const fd of new Set(fds)) if (fd !== null) close(fd);
   }
 
   /** `rsdctl exit`/`poweroff`: the boot loop stops everything and exits with `code`. */
