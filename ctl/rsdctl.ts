@@ -396,6 +396,23 @@ async function full(argv: string[]): Promise<Exit> {
         ),
     )
     .command(
+      'is-system-running',
+      'starting, running, degraded or stopping; exit 0 only when running',
+      () => {},
+      (a) =>
+        set(
+          withClient(common(a).socket, async (c) => {
+            const { state } = await c.call<{ state: string }>('GetSystemState');
+            if (a.quiet !== true) console.log(state);
+            return state === 'running' ? 0 : 1;
+          }).catch(() => {
+            // As systemctl where no manager runs.
+            if (a.quiet !== true) console.log('offline');
+            return 1;
+          }),
+        ),
+    )
+    .command(
       'list-jobs',
       'Jobs waiting or running',
       () => {},

@@ -88,6 +88,7 @@ export async function boot(opts: BootOptions): Promise<number> {
   void manager.request(opts.target, 'start', 'replace').then(async (r) => {
     // As systemd: start-up is finished when the boot transaction's last job is, not just the target's.
     await manager.idle();
+    manager.startupFinished();
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.ok && !stopping)
       log.info(`Startup finished in ${ms.toFixed(1)} ms (${opts.target}: ${r.outcome}).`);

@@ -162,6 +162,8 @@ export const METHODS: Readonly<Record<string, Method>> = {
       .sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
   },
 
+  GetSystemState: (ctx) => ({ state: ctx.manager.systemState() }),
+
   GetUnit: (ctx, p) => summary(ctx.manager, str(p, 'unit')),
 
   Show: async (ctx, p): Promise<Properties> => {

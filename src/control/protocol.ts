@@ -28,6 +28,7 @@ export const READ_ONLY_METHODS = new Set([
   'RecentLines',
   'IsEnabled',
   'GetDefault',
+  'GetSystemState',
   'ListJobs',
   'ListDependencies',
   'Subscribe',

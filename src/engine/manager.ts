@@ -651,6 +651,20 @@ export class Manager {
     return u;
   }
 
+  private phase: 'starting' | 'up' | 'stopping' = 'starting';
+
+  /** The boot transaction has finished (every job it queued is done). */
+  startupFinished(): void {
+    if (this.phase === 'starting') this.phase = 'up';
+  }
+
+  /** systemd's SystemState, as `systemctl is-system-running` prints it. */
+  systemState(): 'starting' | 'running' | 'degraded' | 'stopping' {
+    if (this.phase !== 'up') return this.phase;
+    for (const rt of this.runtimes.values()) if (rt.activeState === 'failed') return 'degraded';
+    return 'running';
+  }
+
   /** Closes the passed stdio of a transient unit that is down (or never came up). */
   releaseTransientStdio(name: string): void {
     const fds = this.transientStdio.get(name);
@@ -669,6 +683,7 @@ export class Manager {
    * and waits for all of them.
    */
   async stopAll(): Promise<void> {
+    this.phase = 'stopping';
     const up = [...this.runtimes.values()].filter(
       (rt) => rt.activeState !== 'inactive' && rt.activeState !== 'failed',
     );

@@ -162,3 +162,16 @@ describe('UnitFileState', () => {
     expect(ctl('stop', 'made-here').code).toBe(0);
   });
 });
+
+describe('is-system-running', () => {
+  it('says degraded while a unit is failed, running once reset-failed clears it; offline without rsd', () => {
+    expect(ctl('is-system-running')).toMatchObject({ code: 1, out: 'degraded\n' });
+    expect(ctl('reset-failed').code).toBe(0);
+    expect(ctl('is-system-running')).toMatchObject({ code: 0, out: 'running\n' });
+    const r = spawnSync(RSDCTL, ['--socket', '/nonexistent/rsd.sock', 'is-system-running'], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('offline\n');
+  });
+});
