@@ -175,3 +175,9 @@ describe('is-system-running', () => {
     expect(r.stdout).toBe('offline\n');
   });
 });
+
+describe('status', () => {
+  it("names the main process's command, as systemctl does", () => {
+    expect(ctl('status', 'reloadable').out).toMatch(/Main PID: \d+ \(sleep\)\n/);
+  });
+});
