@@ -6,6 +6,7 @@ import { DependencyGraph } from '../graph/dependencies';
 import type { ActiveState, RequestJobType } from '../graph/job-types';
 import { buildTransaction, type Job, type JobMode } from '../graph/transaction';
 import { canReload } from '../graph/transaction-add';
+import { Upkeep } from './upkeep';
 import { UnitFileIndex } from '../load/unit-file-index';
 import { UnitLoader, type LoadedUnit } from '../load/unit-loader';
 import type { UnitConfig } from '../unit/table';
@@ -86,6 +87,7 @@ export class Manager {
   private readonly context: UnitContext;
   private loader: UnitLoader;
   private graph: DependencyGraph;
+  private readonly upkeep: Upkeep;
 
   private readonly opts: ManagerOptions;
   private readonly recent = new Map<string, string[]>();
@@ -139,6 +141,23 @@ export class Manager {
       socketsHandedOver: (id) => this.socketsHandedOver(id),
       stdioFdsFor: (id) => this.transientStdio.get(id) ?? null,
     };
+    this.upkeep = new Upkeep({
+      deps: (id, kind) => this.graph.deps(id, kind),
+      stateOf: (id) => this.stateOf(id),
+      hasJob: (id) => this.jobs.jobOf(id) !== undefined,
+      stopWhenUnneeded: (id) => {
+        const u = this.loader.load(id);
+        return u.loadState === 'loaded' && u.config.Unit.StopWhenUnneeded;
+      },
+      start: (id, upholder) => {
+        this.opts.log.info(`Upheld by ${upholder} but not active, starting.`, id);
+        void this.request(id, 'start', 'replace');
+      },
+      stop: (id) => {
+        this.opts.log.info('Unit not needed anymore. Stopping.', id);
+        void this.request(id, 'stop', 'replace');
+      },
+    });
     notify?.onMessage((msg, sender, fds) => {
       // FDSTORE=1 must be decided now, before the notify socket closes the fds nobody kept.
       const kept =
@@ -476,6 +495,7 @@ export class Manager {
     this.lastState.set(id, now);
     if (before === now) return;
     this.stamp(id, before, now);
+    this.upkeep.changed(id);
     if (now === 'inactive' || now === 'failed') {
       this.releaseTransientStdio(id);
       for (const other of this.runtimes.values()) {
