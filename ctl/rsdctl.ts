@@ -600,6 +600,10 @@ async function full(argv: string[]): Promise<Exit> {
 }
 
 async function main(): Promise<void> {
+  // `rsdctl status | head`: a reader that goes away ends the output, not with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   const argv = process.argv.slice(2);
   if (argv.includes('--user')) {
     console.error(`${PROGRAM}: rsd is a system manager; --user is not supported.`);
