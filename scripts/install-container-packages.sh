@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the real-container tests (tests/container/) need from Debian: runc (the OCI runtime),
-# busybox-static (the container's userland), jq (edits runc's config.json). Idempotent: returns at once
+# busybox-static (the container's userland), jq (edits runc's config.json), musl-tools (builds the exec
+# helper with musl as the Alpine image does: native/build.sh --musl). Idempotent: returns at once
 # when everything is there. Exits non-zero with the reason on stderr when something cannot be installed
 # (not root, no apt-get, no network); the tests then skip and print that reason.
 set -euo pipefail
 
-packages=(runc busybox-static jq)
+packages=(runc busybox-static jq musl-tools)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -9,7 +9,9 @@
 # (dist/, node_modules/, units/, native/build/ with the glibc-built exec helper) and UNITS_DIR are
 # bind-mounted read-only, so a bundle costs a few MB and a second to make. RSD_ARGs replace the default
 # arguments after `rsd` (`--unit-dir /etc/rsd/units`). The cgroup path is /rsd-ct-<basename of BUNDLE>:
-# give each run its own bundle name. Needs: busybox-static, runc, jq (scripts/install-container-packages.sh).
+# give each run its own bundle name. RSD_HELPER_DIR (default native/build) is the directory mounted as
+# /opt/rsd/native/build: native/build/musl holds the musl-built helper of the Alpine image.
+# Needs: busybox-static, runc, jq (scripts/install-container-packages.sh).
 set -euo pipefail
 
 die() {
@@ -29,7 +31,8 @@ for tool in runc jq; do command -v "$tool" >/dev/null || die "$tool is not insta
 [ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 || die "$busybox is missing or not static (busybox-static)"
 [ -d "$units" ] || die "$units is not a directory"
 [ -f "$repo/dist/src/cli/rsd.js" ] || die "rsd is not built ($repo/dist): run ./build_all.sh"
-[ -x "$repo/native/build/rsd-exec-helper" ] || die "the exec helper is not built: run native/build.sh"
+helper_dir="$(realpath "${RSD_HELPER_DIR:-$repo/native/build}")"
+[ -x "$helper_dir/rsd-exec-helper" ] || die "no exec helper in $helper_dir: run native/build.sh"
 modules="$(realpath "$repo/node_modules")"
 [ -d "$modules/koffi" ] || die "node_modules is not installed: npm ci"
 
@@ -84,7 +87,7 @@ echo rsd-container >"$rootfs/etc/hostname"
 (cd "$bundle" && runc spec)
 args_json="$(jq -cn '$ARGS.positional' --args -- "$@")"
 jq \
-  --arg repo "$repo" --arg modules "$modules" --arg units "$units" \
+  --arg repo "$repo" --arg helper "$helper_dir" --arg modules "$modules" --arg units "$units" \
   --arg cgroup "/rsd-ct-$(basename "$bundle")" --argjson args "$args_json" '
   def bind($src; $dst): {destination: $dst, type: "bind", source: $src, options: ["rbind", "ro"]};
   .process.terminal = false
@@ -106,7 +109,7 @@ jq \
       bind($repo + "/dist"; "/opt/rsd/dist"),
       bind($modules; "/opt/rsd/node_modules"),
       bind($repo + "/units"; "/opt/rsd/units"),
-      bind($repo + "/native/build"; "/opt/rsd/native/build"),
+      bind($helper; "/opt/rsd/native/build"),
       bind($units; "/etc/rsd/units")
     ]
   | .linux.namespaces = [{type: "pid"}, {type: "mount"}, {type: "ipc"}, {type: "uts"}, {type: "network"}]

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Container, containerTestsUnavailable, stopEvents } from './runc';
+import { buildMuslHelper, Container, containerTestsUnavailable, stopEvents } from './runc';
 
 /*
  * rsd as PID 1 of a real OCI container (runc, the runtime under Docker and containerd), in a rootfs made by
@@ -9,6 +11,9 @@ import { Container, containerTestsUnavailable, stopEvents } from './runc';
 const unavailable = containerTestsUnavailable();
 if (unavailable) console.warn(`SKIPPED tests/container: ${unavailable}`);
 const describeRunc = unavailable ? describe.skip : describe;
+const musl = unavailable ? { skip: unavailable } : buildMuslHelper();
+if ('skip' in musl) console.warn(`SKIPPED the musl helper test: ${musl.skip}`);
+const itMusl = 'skip' in musl ? it.skip : it;
 
 const TEST_UNITS = join(__dirname, '..', '..', 'test_units');
 
@@ -178,4 +183,31 @@ describeRunc('rsd as PID 1 in a runc container', () => {
     expect(ct.log).toMatch(/Received SIGRTMIN\+3 \(halt\), stopping all units\./);
     expect(ct.log).toMatch(/svc\.service: Stopped/);
   }, 60_000);
+
+  itMusl(
+    "the musl-built exec helper (the Alpine image's) applies User=, LimitNOFILE=, UMask=",
+    async () => {
+      const dir = 'dir' in musl ? musl.dir : '';
+      ct = new Container(
+        {
+          'default.target': '[Unit]\nWants=creds.service\n',
+          'creds.service':
+            '[Service]\nType=oneshot\nRemainAfterExit=yes\nUser=nobody\nLimitNOFILE=512\nUMask=0027\n' +
+            "ExecStart=/bin/sh -c 'echo CREDS $$(id -u) $$(ulimit -n) $$(umask)'\n",
+        },
+        { helperDir: dir },
+      ).start();
+      await ct.waitFor(/Startup finished/);
+      expect(ct.log).toMatch(/CREDS 65534 512 0027/);
+      // The helper rsd ran is the musl build.
+      const inside = await ct.exec(['sha256sum', '/opt/rsd/native/build/rsd-exec-helper']);
+      const host = createHash('sha256')
+        .update(readFileSync(join(dir, 'rsd-exec-helper')))
+        .digest('hex');
+      expect(inside.stdout.split(' ')[0]).toBe(host);
+      ct.kill('TERM');
+      expect(await ct.exited(20_000)).toBe(0);
+    },
+    60_000,
+  );
 });

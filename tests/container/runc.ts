@@ -29,6 +29,17 @@ export function containerTestsUnavailable(): string | null {
   return null;
 }
 
+/** Builds the musl exec helper (native/build.sh --musl) and returns its directory, or why it cannot. */
+export function buildMuslHelper(): { dir: string } | { skip: string } {
+  try {
+    execFileSync(join(ROOT, 'native', 'build.sh'), ['--musl'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return { dir: join(ROOT, 'native', 'build', 'musl') };
+  } catch (e) {
+    const err = e as { stderr?: Buffer; message: string };
+    return { skip: `native/build.sh --musl failed: ${err.stderr?.toString().trim() || err.message}` };
+  }
+}
+
 export interface ExecResult {
   readonly code: number;
   readonly stdout: string;
@@ -52,9 +63,9 @@ export class Container {
   /**
    * Writes `units` (name -> text; a text starting with '@' is a symlink target instead) into the units
    * directory the container sees at /etc/rsd/units, and makes the bundle. `rsdArgs` replace rsd's default
-   * arguments (`--unit-dir /etc/rsd/units`).
+   * arguments (`--unit-dir /etc/rsd/units`); `helperDir` is mounted as /opt/rsd/native/build.
    */
-  constructor(units: Record<string, string> | string, rsdArgs: string[] = []) {
+  constructor(units: Record<string, string> | string, opts: { rsdArgs?: string[]; helperDir?: string } = {}) {
     let unitDir: string;
     if (typeof units === 'string') unitDir = units;
     else {
@@ -67,7 +78,10 @@ export class Container {
         else writeFileSync(p, text);
       }
     }
-    execFileSync(MAKE_ROOTFS, [this.bundle, unitDir, ...rsdArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(MAKE_ROOTFS, [this.bundle, unitDir, ...(opts.rsdArgs ?? [])], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: opts.helperDir ? { ...process.env, RSD_HELPER_DIR: opts.helperDir } : process.env,
+    });
   }
 
   /** `runc run`: rsd starts as the container's PID 1. */
