@@ -10,7 +10,10 @@
 # bind-mounted read-only, so a bundle costs a few MB and a second to make. RSD_ARGs replace the default
 # arguments after `rsd` (`--unit-dir /etc/rsd/units`). The cgroup path is /rsd-ct-<basename of BUNDLE>:
 # give each run its own bundle name. RSD_HELPER_DIR (default native/build) is the directory mounted as
-# /opt/rsd/native/build: native/build/musl holds the musl-built helper of the Alpine image.
+# /opt/rsd/native/build: native/build/musl holds the musl-built helper of the Alpine image. RSD_CGROUP2=1
+# gives the container its own cgroup namespace and a writable cgroup2 mount at /sys/fs/cgroup (as
+# `podman run --systemd=always` or a privileged `docker run --cgroupns=private` do), so rsd makes a cgroup
+# per unit; otherwise /sys/fs/cgroup is runc's default read-only mount and rsd tracks process groups.
 # Needs: busybox-static, runc, jq (scripts/install-container-packages.sh).
 set -euo pipefail
 
@@ -88,7 +91,8 @@ echo rsd-container >"$rootfs/etc/hostname"
 args_json="$(jq -cn '$ARGS.positional' --args -- "$@")"
 jq \
   --arg repo "$repo" --arg helper "$helper_dir" --arg modules "$modules" --arg units "$units" \
-  --arg cgroup "/rsd-ct-$(basename "$bundle")" --argjson args "$args_json" '
+  --arg cgroup "/rsd-ct-$(basename "$bundle")" --argjson args "$args_json" \
+  --argjson cgroup2 "$([ "${RSD_CGROUP2:-0}" = 1 ] && echo true || echo false)" '
   def bind($src; $dst): {destination: $dst, type: "bind", source: $src, options: ["rbind", "ro"]};
   .process.terminal = false
   | .process.args = ["rsd"] + (if ($args | length) > 0 then $args else ["--unit-dir", "/etc/rsd/units"] end)
@@ -114,5 +118,12 @@ jq \
     ]
   | .linux.namespaces = [{type: "pid"}, {type: "mount"}, {type: "ipc"}, {type: "uts"}, {type: "network"}]
   | .linux.cgroupsPath = $cgroup
+  | if $cgroup2 then
+      .linux.namespaces += [{type: "cgroup"}]
+      | .mounts = [.mounts[] | if .destination == "/sys/fs/cgroup" then
+          {destination: "/sys/fs/cgroup", type: "cgroup2", source: "cgroup2",
+           options: ["nosuid", "noexec", "nodev", "rw"]}
+        else . end]
+    else . end
   ' "$bundle/config.json" >"$bundle/config.json.new"
 mv "$bundle/config.json.new" "$bundle/config.json"

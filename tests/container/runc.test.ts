@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildMuslHelper, Container, containerTestsUnavailable, stopEvents } from './runc';
 
@@ -182,6 +182,41 @@ describeRunc('rsd as PID 1 in a runc container', () => {
     expect(await ct.exited(20_000)).toBe(0);
     expect(ct.log).toMatch(/Received SIGRTMIN\+3 \(halt\), stopping all units\./);
     expect(ct.log).toMatch(/svc\.service: Stopped/);
+  }, 60_000);
+
+  it('with its own cgroup namespace and a writable cgroup2, rsd gives each unit a cgroup and removes them all on exit', async () => {
+    // A subtree name of its own: on a hybrid host the namespace's root is the host's unified root.
+    const subtree = `rsd-ct-units-${Date.now()}`;
+    ct = new Container(TEST_UNITS, {
+      cgroup2: true,
+      rsdArgs: ['--unit-dir', '/etc/rsd/units', '--cgroup-subtree', subtree],
+    }).start();
+    await ct.waitFor(/Startup finished/);
+    expect(ct.log).toMatch(new RegExp(`Using cgroup v2 at /sys/fs/cgroup/${subtree} `));
+    // The forking daemon's double-forked sleep (its PIDFile= pid) is in daemon.service's cgroup.
+    const mainPid = (await ct.exec(['cat', '/run/rsd-demo/daemon.pid'])).stdout.trim();
+    const procs = await ct.exec(['cat', `/sys/fs/cgroup/${subtree}/daemon.service/cgroup.procs`]);
+    expect(procs.stdout.split('\n')).toContain(mainPid);
+    const status = await ct.exec(['rsdctl', 'status', 'worker@1.service']);
+    expect(status.stdout).toContain(`CGroup: /sys/fs/cgroup/${subtree}/worker@1.service`);
+
+    // Where that cgroup is on the host: the host's cgroup2 mount + the container init's cgroup.
+    const hostMount = readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' - '))
+      .find(([, after]) => after?.startsWith('cgroup2 '))?.[0]
+      ?.split(' ')[4];
+    const initCgroup = readFileSync(`/proc/${ct.initPid()}/cgroup`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('0::'))
+      ?.slice(3);
+    expect(hostMount && initCgroup).toBeTruthy();
+    const onHost = join(hostMount!, initCgroup!, subtree);
+    expect(existsSync(join(onHost, 'daemon.service'))).toBe(true);
+
+    ct.kill('TERM');
+    expect(await ct.exited(30_000)).toBe(0);
+    expect(existsSync(onHost)).toBe(false);
   }, 60_000);
 
   itMusl(

@@ -63,9 +63,13 @@ export class Container {
   /**
    * Writes `units` (name -> text; a text starting with '@' is a symlink target instead) into the units
    * directory the container sees at /etc/rsd/units, and makes the bundle. `rsdArgs` replace rsd's default
-   * arguments (`--unit-dir /etc/rsd/units`); `helperDir` is mounted as /opt/rsd/native/build.
+   * arguments (`--unit-dir /etc/rsd/units`); `helperDir` is mounted as /opt/rsd/native/build; `cgroup2`
+   * gives the container a cgroup namespace and a writable cgroup2 mount (make-rootfs.sh's RSD_CGROUP2).
    */
-  constructor(units: Record<string, string> | string, opts: { rsdArgs?: string[]; helperDir?: string } = {}) {
+  constructor(
+    units: Record<string, string> | string,
+    opts: { rsdArgs?: string[]; helperDir?: string; cgroup2?: boolean } = {},
+  ) {
     let unitDir: string;
     if (typeof units === 'string') unitDir = units;
     else {
@@ -80,7 +84,11 @@ export class Container {
     }
     execFileSync(MAKE_ROOTFS, [this.bundle, unitDir, ...(opts.rsdArgs ?? [])], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: opts.helperDir ? { ...process.env, RSD_HELPER_DIR: opts.helperDir } : process.env,
+      env: {
+        ...process.env,
+        ...(opts.helperDir ? { RSD_HELPER_DIR: opts.helperDir } : {}),
+        ...(opts.cgroup2 ? { RSD_CGROUP2: '1' } : {}),
+      },
     });
   }
 
@@ -153,6 +161,14 @@ export class Container {
         },
       );
     });
+  }
+
+  /** The host pid of the container's init (rsd), from `runc state`. */
+  initPid(): number {
+    const state = JSON.parse(execFileSync('runc', ['state', this.id], { encoding: 'utf8' })) as {
+      pid: number;
+    };
+    return state.pid;
   }
 
   /** `runc kill ID SIGNAL` (a name runc knows, or a number such as '37' for SIGRTMIN+3). */
