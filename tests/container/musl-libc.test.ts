@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { containerTestsUnavailable } from './runc';
 
 /*
  * The Alpine image (dockerfiles/Dockerfile) runs rsd on musl. rsd binds libc functions by name through
@@ -12,6 +13,9 @@ const MUSL_LIBC = '/usr/lib/x86_64-linux-musl/libc.so';
 const NATIVE = join(__dirname, '..', '..', 'src', 'native');
 
 function muslExports(): Set<string> | string {
+  // Installs musl-tools on a machine that lacks it (and says why not, when it cannot).
+  const unavailable = containerTestsUnavailable();
+  if (!existsSync(MUSL_LIBC) && unavailable) return unavailable;
   if (!existsSync(MUSL_LIBC)) return `${MUSL_LIBC} is missing (musl-tools)`;
   try {
     const out = execFileSync('nm', ['-D', '--defined-only', MUSL_LIBC], { encoding: 'utf8' });
