@@ -149,11 +149,9 @@ describeRunc('rsd as PID 1 in a runc container', () => {
         '[Service]\nExecStart=/bin/sh -c \'trap "" TERM; exec sleep 1000\'\nTimeoutStopSec=2\n',
     }).start();
     await ct.waitFor(/Startup finished/);
-    const t0 = Date.now();
     ct.kill('TERM');
     expect(await ct.exited(30_000)).toBe(0);
-    // The SIGKILL came from the stop timeout, not from runc: at least TimeoutStopSec= passed.
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(1_900);
+    // The SIGKILL came from rsd's stop timeout (runc sent only the one SIGTERM).
     expect(ct.log).toMatch(/stubborn\.service: State 'stop-sigterm' timed out\. Killing\./);
     expect(ct.log).toMatch(/stubborn\.service: Stopped/);
     expect(ct.lines[ct.lines.length - 1]).toMatch(/All units stopped\. Exiting\./);
