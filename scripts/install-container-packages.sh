@@ -21,6 +21,14 @@ command -v apt-get >/dev/null || {
   echo "install-container-packages: no apt-get, install ${missing[*]} by hand" >&2
   exit 1
 }
+# Two test files may call this at once on a fresh machine: the second waits for the first, then finds all.
+exec 9>/tmp/rsd-install-container-packages.lock
+flock -w 300 9 || true
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
 export DEBIAN_FRONTEND=noninteractive
 # Another session or test may hold the dpkg lock for a while: wait for it rather than fail.
 apt=(apt-get -o DPkg::Lock::Timeout=120 -o Acquire::Retries=2 -q)
