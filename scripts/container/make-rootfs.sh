@@ -64,7 +64,7 @@ copy_with_libs() { # copy_with_libs FILE...: the libraries each FILE needs (ldd)
 cp "$node" "$rootfs/usr/bin/node"
 koffi_node="$(find "$modules" -path '*linux_x64/koffi.node' -print -quit)"
 copy_with_libs "$node" ${koffi_node:+"$koffi_node"}
-# koffi.load('libc.so.6') asks the loader by soname, which needs the loader's cache or the path.
+# The rootfs's own loader cache, so a dlopen by soname (koffi.load('libc.so.6')) resolves as on the host.
 printf '/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu\n' >"$rootfs/etc/ld.so.conf"
 ldconfig -r "$rootfs" 2>/dev/null || true
 
