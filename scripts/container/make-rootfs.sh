@@ -7,8 +7,8 @@
 # BUNDLE must not exist or be empty. The rootfs holds busybox-static (with a link for each applet), the
 # node binary and the shared libraries it and koffi need (from ldd), /etc/passwd and /etc/group. rsd itself
 # (dist/, node_modules/, units/, native/build/ with the glibc-built exec helper) and UNITS_DIR are
-# bind-mounted read-only, so a bundle costs a few MB and a second to make. RSD_ARGs replace the default
-# arguments after `rsd` (`--unit-dir /etc/rsd/units`). The cgroup path is /rsd-ct-<basename of BUNDLE>:
+# bind-mounted read-only, so a bundle costs a few MB and a second to make. The process is the image's:
+# dockerfiles/Dockerfile's ENTRYPOINT, then its CMD or the RSD_ARGs given instead. The cgroup path is /rsd-ct-<basename of BUNDLE>:
 # give each run its own bundle name. RSD_HELPER_DIR (default native/build) is the directory mounted as
 # /opt/rsd/native/build: native/build/musl holds the musl-built helper of the Alpine image. RSD_CGROUP2=1
 # gives the container its own cgroup namespace and a writable cgroup2 mount at /sys/fs/cgroup (as
@@ -43,7 +43,7 @@ mkdir -p "$bundle"
 bundle="$(realpath "$bundle")"
 [ -z "$(ls -A "$bundle")" ] || die "$bundle is not empty"
 rootfs="$bundle/rootfs"
-mkdir -p "$rootfs"/{bin,sbin,usr/bin,usr/sbin,etc/rsd/units,opt/rsd,proc,sys,dev,run,tmp,var/tmp,root}
+mkdir -p "$rootfs"/{bin,sbin,etc,usr/bin,usr/sbin,opt/rsd,proc,sys,dev,run,tmp,var/tmp,root}
 chmod 1777 "$rootfs/tmp" "$rootfs/var/tmp"
 
 # busybox and its applets (sh, sleep, ps, cat, env, ...), as links at their usual paths.
@@ -68,9 +68,10 @@ copy_with_libs "$node" ${koffi_node:+"$koffi_node"}
 printf '/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu\n' >"$rootfs/etc/ld.so.conf"
 ldconfig -r "$rootfs" 2>/dev/null || true
 
-# rsd is reached as /usr/bin/rsd and /usr/bin/rsdctl, like npm's bin links (node follows the links).
-ln -s /opt/rsd/dist/src/cli/rsd.js "$rootfs/usr/bin/rsd"
-ln -s /opt/rsd/dist/ctl/rsdctl.js "$rootfs/usr/bin/rsdctl"
+# rsd and rsdctl are links in /usr/local/bin, as in the image (node follows the links to /opt/rsd).
+mkdir -p "$rootfs/usr/local/bin"
+ln -s /opt/rsd/dist/src/cli/rsd.js "$rootfs/usr/local/bin/rsd"
+ln -s /opt/rsd/dist/ctl/rsdctl.js "$rootfs/usr/local/bin/rsdctl"
 mkdir -p "$rootfs/opt/rsd"/{dist,node_modules,units,native/build}
 cp "$repo/package.json" "$rootfs/opt/rsd/package.json"
 
@@ -85,18 +86,29 @@ daemon:x:1:
 nogroup:x:65534:
 EOF
 echo rsd-container >"$rootfs/etc/hostname"
+: >"$rootfs/.dockerenv"
 
 # config.json: runc's own template, then what a `docker run` of dockerfiles/Dockerfile's image would set.
 (cd "$bundle" && runc spec)
 args_json="$(jq -cn '$ARGS.positional' --args -- "$@")"
+# The image's ENTRYPOINT and CMD (exec form, JSON arrays, one line each).
+dockerfile="$repo/dockerfiles/Dockerfile"
+entrypoint="$(sed -n 's/^ENTRYPOINT //p' "$dockerfile")"
+cmd="$(sed -n 's/^CMD //p' "$dockerfile")"
+volume="$(sed -n 's/^VOLUME //p' "$dockerfile")"
+for a in "$entrypoint" "$cmd" "$volume"; do
+  jq -e 'type == "array"' <<<"$a" >/dev/null 2>&1 || die "no ENTRYPOINT [...], CMD [...] and VOLUME [...] in $dockerfile"
+done
 jq \
   --arg repo "$repo" --arg helper "$helper_dir" --arg modules "$modules" --arg units "$units" \
   --arg cgroup "/rsd-ct-$(basename "$bundle")" --argjson args "$args_json" \
+  --argjson entrypoint "$entrypoint" --argjson cmd "$cmd" --argjson volume "$volume" \
   --argjson cgroup2 "$([ "${RSD_CGROUP2:-0}" = 1 ] && echo true || echo false)" '
   def bind($src; $dst): {destination: $dst, type: "bind", source: $src, options: ["rbind", "ro"]};
   .process.terminal = false
-  | .process.args = ["rsd"] + (if ($args | length) > 0 then $args else ["--unit-dir", "/etc/rsd/units"] end)
-  | .process.env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "container=oci"]
+  | .process.args = $entrypoint + (if ($args | length) > 0 then $args else $cmd end)
+  # As docker run: the image'"'"'s PATH (Alpine'"'"'s), no container= variable, a /.dockerenv file.
+  | .process.env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
   # Docker'"'"'s default capability set: what rsd gets in `docker run` without --privileged.
   | .process.capabilities = ([
       "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
@@ -114,7 +126,7 @@ jq \
       bind($modules; "/opt/rsd/node_modules"),
       bind($repo + "/units"; "/opt/rsd/units"),
       bind($helper; "/opt/rsd/native/build"),
-      bind($units; "/etc/rsd/units")
+      bind($units; $volume[0])
     ]
   | .linux.namespaces = [{type: "pid"}, {type: "mount"}, {type: "ipc"}, {type: "uts"}, {type: "network"}]
   | .linux.cgroupsPath = $cgroup
