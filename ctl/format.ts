@@ -22,6 +22,13 @@ export function dot(active: string): string {
   return '○';
 }
 
+/** list-dependencies' dot: always a black circle, green when up, red when failed (systemctl 252). */
+export function depDot(active: string): string {
+  if (active === 'active' || active === 'reloading' || active === 'activating') return color('0;1;32', '●');
+  if (active === 'inactive' || active === 'deactivating') return '●';
+  return color('0;1;31', '●');
+}
+
 export function table(rows: string[][], header: string[] | null): string[] {
   const all = header ? [header, ...rows] : rows;
   const widths = all[0]?.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length))) ?? [];
@@ -33,15 +40,19 @@ export function table(rows: string[][], header: string[] | null): string[] {
   );
 }
 
-export function listUnits(units: UnitSummary[], legend: boolean): string[] {
+export function listUnits(units: UnitSummary[], legend: boolean, plain = false): string[] {
+  // --plain drops the column of failure dots, header included.
   const rows = units.map((u) => [
-    `${u.active === 'failed' ? '●' : ' '} ${u.unit}`,
+    plain ? u.unit : `${u.active === 'failed' ? '●' : ' '} ${u.unit}`,
     u.load,
     u.active,
     u.sub,
     u.description,
   ]);
-  const out = table(rows, legend ? ['  UNIT', 'LOAD', 'ACTIVE', 'SUB', 'DESCRIPTION'] : null);
+  const out = table(
+    rows,
+    legend ? [plain ? 'UNIT' : '  UNIT', 'LOAD', 'ACTIVE', 'SUB', 'DESCRIPTION'] : null,
+  );
   if (legend) {
     out.push(
       '',

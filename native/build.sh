@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
 # Builds rsd's native programs into native/build/: rsd-exec-helper (runs between posix_spawn and the
-# service's execve) and spawn-floor (the C-speed floor for boot benchmarks). Rebuilds only what is older
-# than its source or this script; silent on success. CC overrides the compiler.
+# service's execve), librsd-spawn.so (spawns into a cgroup) and spawn-floor (the C-speed floor for boot
+# benchmarks). Rebuilds only what is older than its source or this script; silent on success. CC overrides
+# the compiler.
 #
-# `native/build.sh --musl` builds only the helper, with musl (musl-gcc, Debian's musl-tools, unless CC
-# says otherwise), into native/build/musl/: the helper of the Alpine image (dockerfiles/), built and tested
-# on a glibc machine. On Alpine the default build is already a musl build.
+# `native/build.sh --musl` builds what the Alpine image ships (the helper and librsd-spawn.so) with musl
+# (musl-gcc, Debian's musl-tools, unless CC says otherwise) into native/build/musl/, so they are built and
+# checked on a glibc machine. On Alpine the default build is already a musl build.
 set -euo pipefail
 cd "$(dirname "$0")"
 out_dir=build
+CFLAGS=(-O2 -Wall -Wextra -Werror -std=gnu11 -D_FORTIFY_SOURCE=2)
 if [ "${1:-}" = --musl ]; then
   CC="${CC:-musl-gcc}"
   out_dir=build/musl
+  # musl-gcc sees no kernel headers: give it the system's linux/, asm/ and asm-generic/, and nothing else.
+  kernel="$out_dir/kernel-include"
+  mkdir -p "$kernel"
+  for d in linux asm-generic "$(uname -m)-linux-gnu/asm"; do
+    [ -d "/usr/include/$d" ] && ln -sfn "/usr/include/$d" "$kernel/$(basename "$d")"
+  done
+  CFLAGS+=(-idirafter "$kernel")
 fi
 CC="${CC:-cc}"
-CFLAGS=(-O2 -Wall -Wextra -Werror -std=gnu11 -D_FORTIFY_SOURCE=2)
 mkdir -p "$out_dir"
 
 build() { # build OUTPUT SOURCE [EXTRA CFLAGS...]
@@ -29,5 +37,7 @@ build() { # build OUTPUT SOURCE [EXTRA CFLAGS...]
 # The helper runs once per service start: linked statically it skips the dynamic loader, about 0.1 ms a
 # start here. Where no static libc is installed, the dynamic build is the same program.
 build rsd-exec-helper exec-helper.c -static 2>/dev/null || build rsd-exec-helper exec-helper.c
+# posix_spawn straight into a unit's cgroup (clone3 CLONE_INTO_CGROUP), loaded by rsd through koffi.
+build librsd-spawn.so spawn-into-cgroup.c -shared -fPIC
 [ "$out_dir" = build ] || exit 0
 build spawn-floor spawn-floor.c

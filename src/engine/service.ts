@@ -433,6 +433,7 @@ export class ServiceRuntime implements UnitRuntime {
       },
       cgroup: this.cgroup?.path ?? null,
       sink: this.sink(() => pid),
+      stdioFds: this.ctx.stdioFdsFor(this.id),
       ...(sockets ? { sockets } : {}),
     });
     this.check(gen);
@@ -533,6 +534,7 @@ export class ServiceRuntime implements UnitRuntime {
       managerSet: { ...this.notifyEnv(), ...extra },
       cgroup: this.cgroup?.path ?? null,
       sink: this.sink(() => pid),
+      stdioFds: this.ctx.stdioFdsFor(this.id),
     });
     this.check(gen);
     if (!prepared.ok) {
