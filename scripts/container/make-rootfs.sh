@@ -9,8 +9,9 @@
 # (dist/, node_modules/, units/, native/build/ with the glibc-built exec helper) and UNITS_DIR are
 # bind-mounted read-only, so a bundle costs a few MB and a second to make. The process is the image's:
 # dockerfiles/Dockerfile's ENTRYPOINT, then its CMD or the RSD_ARGs given instead. The cgroup path is /rsd-ct-<basename of BUNDLE>:
-# give each run its own bundle name. RSD_HELPER_DIR (default native/build) is the directory mounted as
-# /opt/rsd/native/build: native/build/musl holds the musl-built helper of the Alpine image. RSD_CGROUP2=1
+# give each run its own bundle name. RSD_EXEC_HELPER=FILE (e.g. native/build/musl/rsd-exec-helper, the
+# Alpine image's) is mounted in the container and named there by rsd's own RSD_EXEC_HELPER variable.
+# RSD_CGROUP2=1
 # gives the container its own cgroup namespace and a writable cgroup2 mount at /sys/fs/cgroup (as
 # `podman run --systemd=always` or a privileged `docker run --cgroupns=private` do), so rsd makes a cgroup
 # per unit; otherwise /sys/fs/cgroup is runc's default read-only mount and rsd tracks process groups.
@@ -34,8 +35,9 @@ for tool in runc jq; do command -v "$tool" >/dev/null || die "$tool is not insta
 [ -x "$busybox" ] && ! ldd "$busybox" >/dev/null 2>&1 || die "$busybox is missing or not static (busybox-static)"
 [ -d "$units" ] || die "$units is not a directory"
 [ -f "$repo/dist/src/cli/rsd.js" ] || die "rsd is not built ($repo/dist): run ./build_all.sh"
-helper_dir="$(realpath "${RSD_HELPER_DIR:-$repo/native/build}")"
-[ -x "$helper_dir/rsd-exec-helper" ] || die "no exec helper in $helper_dir: run native/build.sh"
+[ -x "$repo/native/build/rsd-exec-helper" ] || die "the exec helper is not built: run native/build.sh"
+alt_helper="${RSD_EXEC_HELPER:+$(realpath "$RSD_EXEC_HELPER")}"
+[ -z "$alt_helper" ] || [ -x "$alt_helper" ] || die "RSD_EXEC_HELPER=$alt_helper is not an executable file"
 modules="$(realpath "$repo/node_modules")"
 [ -d "$modules/koffi" ] || die "node_modules is not installed: npm ci"
 
@@ -100,7 +102,7 @@ for a in "$entrypoint" "$cmd" "$volume"; do
   jq -e 'type == "array"' <<<"$a" >/dev/null 2>&1 || die "no ENTRYPOINT [...], CMD [...] and VOLUME [...] in $dockerfile"
 done
 jq \
-  --arg repo "$repo" --arg helper "$helper_dir" --arg modules "$modules" --arg units "$units" \
+  --arg repo "$repo" --arg alt_helper "$alt_helper" --arg modules "$modules" --arg units "$units" \
   --arg cgroup "/rsd-ct-$(basename "$bundle")" --argjson args "$args_json" \
   --argjson entrypoint "$entrypoint" --argjson cmd "$cmd" --argjson volume "$volume" \
   --argjson cgroup2 "$([ "${RSD_CGROUP2:-0}" = 1 ] && echo true || echo false)" '
@@ -125,9 +127,13 @@ jq \
       bind($repo + "/dist"; "/opt/rsd/dist"),
       bind($modules; "/opt/rsd/node_modules"),
       bind($repo + "/units"; "/opt/rsd/units"),
-      bind($helper; "/opt/rsd/native/build"),
+      bind($repo + "/native/build"; "/opt/rsd/native/build"),
       bind($units; $volume[0])
     ]
+  | if $alt_helper != "" then
+      .mounts += [bind($alt_helper; "/opt/rsd/alt-helper/rsd-exec-helper")]
+      | .process.env += ["RSD_EXEC_HELPER=/opt/rsd/alt-helper/rsd-exec-helper"]
+    else . end
   | .linux.namespaces = [{type: "pid"}, {type: "mount"}, {type: "ipc"}, {type: "uts"}, {type: "network"}]
   | .linux.cgroupsPath = $cgroup
   | if $cgroup2 then

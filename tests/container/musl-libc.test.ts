@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { containerTestsUnavailable } from './runc';
+import { buildMuslHelper, containerTestsUnavailable } from './runc';
 
 /*
  * The Alpine image (dockerfiles/Dockerfile) runs rsd on musl. rsd binds libc functions by name through
@@ -49,5 +49,20 @@ describe("rsd's libc bindings on musl (the Alpine image)", () => {
     // binds it with the others, so on Alpine the first spawn throws. When that binding becomes optional,
     // this list becomes [] (and this test must be updated with it).
     expect(bound.filter((n) => !exported.has(n))).toEqual(['posix_spawn_file_actions_addclosefrom_np']);
+  });
+
+  itMusl('librsd-spawn.so built with musl (as in the image) needs only functions musl exports', () => {
+    const exported = exportsOrWhy as Set<string>;
+    const built = buildMuslHelper();
+    if ('skip' in built) throw new Error(built.skip);
+    const undefinedSyms = execFileSync('nm', ['-D', '--undefined-only', join(built.dir, 'librsd-spawn.so')], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter(([kind]) => kind === 'U') // weak ('w') ones may stay unresolved
+      .map(([, name]) => name!);
+    expect(undefinedSyms).toEqual(expect.arrayContaining(['execve']));
+    expect(undefinedSyms.filter((n) => !exported.has(n))).toEqual([]);
   });
 });

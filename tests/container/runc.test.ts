@@ -237,23 +237,24 @@ describeRunc('rsd as PID 1 in a runc container', () => {
   itMusl(
     "the musl-built exec helper (the Alpine image's) applies User=, LimitNOFILE=, UMask=",
     async () => {
-      const dir = 'dir' in musl ? musl.dir : '';
+      const helper = join('dir' in musl ? musl.dir : '', 'rsd-exec-helper');
       ct = new Container(
         {
           'default.target': '[Unit]\nWants=creds.service\n',
+          // LimitNOFILE= stays under the container's hard limit (1024): raising it needs CAP_SYS_RESOURCE.
           'creds.service':
             '[Service]\nType=oneshot\nRemainAfterExit=yes\nUser=nobody\nLimitNOFILE=512\nUMask=0027\n' +
             "ExecStart=/bin/sh -c 'echo CREDS $$(id -u) $$(ulimit -n) $$(umask)'\n",
         },
-        { helperDir: dir },
+        { execHelper: helper },
       ).start();
       await ct.waitFor(/Startup finished/);
       expect(ct.log).toMatch(/CREDS 65534 512 0027/);
-      // The helper rsd ran is the musl build.
-      const inside = await ct.exec(['sha256sum', '/opt/rsd/native/build/rsd-exec-helper']);
-      const host = createHash('sha256')
-        .update(readFileSync(join(dir, 'rsd-exec-helper')))
-        .digest('hex');
+      // rsd was told to use the musl build (RSD_EXEC_HELPER), and that file is the one the test built.
+      const environ = await ct.exec(['cat', '/proc/1/environ']);
+      expect(environ.stdout.split('\0')).toContain('RSD_EXEC_HELPER=/opt/rsd/alt-helper/rsd-exec-helper');
+      const inside = await ct.exec(['sha256sum', '/opt/rsd/alt-helper/rsd-exec-helper']);
+      const host = createHash('sha256').update(readFileSync(helper)).digest('hex');
       expect(inside.stdout.split(' ')[0]).toBe(host);
       ct.kill('TERM');
       expect(await ct.exited(20_000)).toBe(0);

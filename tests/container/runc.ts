@@ -63,12 +63,12 @@ export class Container {
   /**
    * Writes `units` (name -> text; a text starting with '@' is a symlink target instead) into the units
    * directory the container sees at /etc/rsd/units, and makes the bundle. `rsdArgs` replace rsd's default
-   * arguments (`--unit-dir /etc/rsd/units`); `helperDir` is mounted as /opt/rsd/native/build; `cgroup2`
+   * arguments (`--unit-dir /etc/rsd/units`); `execHelper` is a helper file rsd uses instead of its own (RSD_EXEC_HELPER); `cgroup2`
    * gives the container a cgroup namespace and a writable cgroup2 mount (make-rootfs.sh's RSD_CGROUP2).
    */
   constructor(
     units: Record<string, string> | string,
-    opts: { rsdArgs?: string[]; helperDir?: string; cgroup2?: boolean } = {},
+    opts: { rsdArgs?: string[]; execHelper?: string; cgroup2?: boolean } = {},
   ) {
     let unitDir: string;
     if (typeof units === 'string') unitDir = units;
@@ -86,7 +86,7 @@ export class Container {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: {
         ...process.env,
-        ...(opts.helperDir ? { RSD_HELPER_DIR: opts.helperDir } : {}),
+        RSD_EXEC_HELPER: opts.execHelper ?? '', // make-rootfs.sh's, not rsd's: empty for rsd's own
         ...(opts.cgroup2 ? { RSD_CGROUP2: '1' } : {}),
       },
     });
