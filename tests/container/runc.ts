@@ -46,6 +46,12 @@ export interface ExecResult {
   readonly stderr: string;
 }
 
+export interface ContainerOptions {
+  readonly rsdArgs?: readonly string[];
+  readonly execHelper?: string;
+  readonly cgroup2?: boolean;
+}
+
 /**
  * One rsd-as-PID-1 container under runc: a bundle made by scripts/container/make-rootfs.sh in its own temp
  * directory, run in the foreground (`runc run`), so runc's exit status is the container's. The container's
@@ -63,13 +69,20 @@ export class Container {
   /**
    * Writes `units` (name -> text; a text starting with '@' is a symlink target instead) into the units
    * directory the container sees at /etc/rsd/units, and makes the bundle. `rsdArgs` replace rsd's default
-   * arguments (`--unit-dir /etc/rsd/units`); `execHelper` is a helper file rsd uses instead of its own (RSD_EXEC_HELPER); `cgroup2`
-   * gives the container a cgroup namespace and a writable cgroup2 mount (make-rootfs.sh's RSD_CGROUP2).
+   * arguments (`--unit-dir /etc/rsd/units`); `execHelper` is a helper file rsd uses instead of its own
+   * (RSD_EXEC_HELPER); `cgroup2` gives the container a cgroup namespace and a writable cgroup2 mount.
    */
-  constructor(
-    units: Record<string, string> | string,
-    opts: { rsdArgs?: string[]; execHelper?: string; cgroup2?: boolean } = {},
-  ) {
+  constructor(units: Record<string, string> | string, opts: ContainerOptions = {}) {
+    try {
+      this.make(units, opts);
+    } catch (e) {
+      // No container exists yet, so no cleanup() will come: remove the files here.
+      rmSync(this.dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  private make(units: Record<string, string> | string, opts: ContainerOptions): void {
     let unitDir: string;
     if (typeof units === 'string') unitDir = units;
     else {
