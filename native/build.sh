@@ -8,16 +8,19 @@ CC="${CC:-cc}"
 CFLAGS=(-O2 -Wall -Wextra -Werror -std=gnu11 -D_FORTIFY_SOURCE=2)
 mkdir -p build
 
-build() { # build OUTPUT SOURCE [EXTRA CFLAGS...]
-  local out="build/$1" src="$2"
+build() { # build OUTPUT "SOURCE [SOURCE...]" [EXTRA CFLAGS...]
+  local out="build/$1" srcs fresh=1
+  read -r -a srcs <<<"$2"
   shift 2
-  if [ -x "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt build.sh ]; then return 0; fi
+  for f in "${srcs[@]}" build.sh *.h; do [ "$out" -nt "$f" ] || fresh=0; done
+  if [ -x "$out" ] && [ "$fresh" = 1 ]; then return 0; fi
   # Compile to a temporary name, then rename: a concurrent build or a running test never sees half a file.
-  "$CC" "${CFLAGS[@]}" "$@" -o "$out.tmp.$$" "$src"
+  "$CC" "${CFLAGS[@]}" "$@" -o "$out.tmp.$$" "${srcs[@]}"
   mv -f "$out.tmp.$$" "$out"
 }
 
 # The helper runs once per service start: linked statically it skips the dynamic loader, about 0.1 ms a
 # start here. Where no static libc is installed, the dynamic build is the same program.
-build rsd-exec-helper exec-helper.c -static 2>/dev/null || build rsd-exec-helper exec-helper.c
+HELPER_SOURCES="exec-helper.c exec-helper-sandbox.c"
+build rsd-exec-helper "$HELPER_SOURCES" -static 2>/dev/null || build rsd-exec-helper "$HELPER_SOURCES"
 build spawn-floor spawn-floor.c
