@@ -269,7 +269,15 @@ int sandbox_drop_bounding_set(uint64_t keep) {
     return 0;
 }
 
+/* The capabilities this kernel knows: "~" in AmbientCapabilities= means all of them, not all 64 bits. */
+static uint64_t known_capabilities(void) {
+    uint64_t known = 0;
+    for (int cap = 0; cap < 64 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) known |= (uint64_t)1 << cap;
+    return known;
+}
+
 static int raise_ambient(uint64_t set) {
+    set &= known_capabilities();
     for (int cap = 0; cap < 64; cap++) {
         if (!(set & ((uint64_t)1 << cap))) continue;
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) return -1;
@@ -280,6 +288,7 @@ static int raise_ambient(uint64_t set) {
 int sandbox_ambient_before_user(uint64_t set) {
     struct __user_cap_header_struct header = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
     struct __user_cap_data_struct data[2];
+    set &= known_capabilities();
     if (syscall(SYS_capget, &header, data) < 0) return -1;
     data[0].inheritable |= (uint32_t)set;
     data[1].inheritable |= (uint32_t)(set >> 32);

@@ -2,6 +2,8 @@ import { readFile, rm, mkdir, chown } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildExit } from '../exec/reaper';
 import type { ExecOutcome } from '../exec/spawn';
+import { createPrivateTmp, removePrivateTmp } from '../exec/private-tmp';
+import type { PrivateTmpDirs } from '../exec/sandbox-mounts';
 import { UnitCgroup } from '../exec/unit-cgroup';
 import { newInvocationId } from '../exec/unit-environment';
 import type { ActiveState } from '../graph/job-types';
@@ -126,6 +128,8 @@ export class ServiceRuntime implements UnitRuntime {
   private watchdogFired = false;
   private cgroup: UnitCgroup | null = null;
   private credentials: Credentials = { user: null };
+  /** PrivateTmp='s directories, from start until the unit is dead again. */
+  private privateTmp: PrivateTmpDirs | null = null;
   private invocationId = '';
   private restartTimer: NodeJS.Timeout | null = null;
   private nRestarts = 0;
@@ -432,6 +436,7 @@ export class ServiceRuntime implements UnitRuntime {
           : {}),
       },
       cgroup: this.cgroup?.path ?? null,
+      privateTmp: this.privateTmp,
       sink: this.sink(() => pid),
       ...(sockets ? { sockets } : {}),
     });
@@ -532,6 +537,7 @@ export class ServiceRuntime implements UnitRuntime {
       invocationId: this.invocationId,
       managerSet: { ...this.notifyEnv(), ...extra },
       cgroup: this.cgroup?.path ?? null,
+      privateTmp: this.privateTmp,
       sink: this.sink(() => pid),
     });
     this.check(gen);
@@ -740,6 +746,8 @@ export class ServiceRuntime implements UnitRuntime {
       await this.cgroup.remove();
       this.cgroup = null;
     }
+    if (this.privateTmp) await removePrivateTmp(this.privateTmp);
+    this.privateTmp = null;
     const e = this.config.Exec;
     if (e.RuntimeDirectoryPreserve === 'no') {
       for (const d of e.RuntimeDirectory)
@@ -750,6 +758,7 @@ export class ServiceRuntime implements UnitRuntime {
   /** RuntimeDirectory= and friends: created at start, owned by the unit's user (systemd.exec(5)). */
   private async makeDirectories(): Promise<void> {
     const e = this.config.Exec;
+    if (e.PrivateTmp && !this.privateTmp) this.privateTmp = await createPrivateTmp(this.id);
     const sets: Array<[readonly string[], string, number]> = [
       [e.RuntimeDirectory, '/run', e.RuntimeDirectoryMode],
       [e.StateDirectory, '/var/lib', e.StateDirectoryMode],
