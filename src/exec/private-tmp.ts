@@ -28,6 +28,8 @@ export async function createPrivateTmp(unit: string): Promise<PrivateTmpDirs> {
 
 export async function removePrivateTmp(dirs: PrivateTmpDirs): Promise<void> {
   await Promise.all(
-    [dirs.tmp, dirs.varTmp].map((d) => rm(dirname(d), { recursive: true, force: true }).catch(() => undefined)),
+    [dirs.tmp, dirs.varTmp].map((d) =>
+      rm(dirname(d), { recursive: true, force: true }).catch(() => undefined),
+    ),
   );
 }

@@ -14,7 +14,12 @@ export type MountOp =
       readonly path: string;
       readonly ignoreMissing: boolean;
     }
-  | { readonly kind: 'bind'; readonly source: string; readonly path: string; readonly ignoreMissing: boolean };
+  | {
+      readonly kind: 'bind';
+      readonly source: string;
+      readonly path: string;
+      readonly ignoreMissing: boolean;
+    };
 
 /** The unit's settings the plan reads (ExecContext's fields). */
 export interface SandboxSettings {
@@ -148,7 +153,8 @@ export function mountPlan(s: SandboxSettings, privateTmp: PrivateTmpDirs | null)
     [s.ConfigurationDirectory, '/etc'],
   ];
   for (const [names, base] of dirs)
-    for (const n of names) entries.push({ path: posix.join(base, n), mode: 'read-write', ignoreMissing: true });
+    for (const n of names)
+      entries.push({ path: posix.join(base, n), mode: 'read-write', ignoreMissing: true });
   if (privateTmp) {
     entries.push({ path: '/tmp', mode: 'bind', source: privateTmp.tmp, ignoreMissing: false });
     entries.push({ path: '/var/tmp', mode: 'bind', source: privateTmp.varTmp, ignoreMissing: false });
@@ -170,9 +176,10 @@ export function mountPlan(s: SandboxSettings, privateTmp: PrivateTmpDirs | null)
   placed.sort((a, b) => comparePaths(a.path, b.path) || PRIORITY[a.mode] - PRIORITY[b.mode]);
   const kept: Entry[] = [];
   let clear: string | null = null;
+  let previous: string | null = null;
   for (const e of placed) {
-    const prev = kept[kept.length - 1];
-    if (prev && prev.path === e.path) continue; // the stronger mode came first
+    if (e.path === previous) continue; // the stronger mode came first
+    previous = e.path;
     if (clear !== null && isUnder(e.path, clear) && e.path !== clear) continue;
     clear = e.mode === 'inaccessible' ? e.path : null;
     if (e.mode === 'read-only' || e.mode === 'read-write' || e.mode === 'read-write-implicit') {
@@ -182,7 +189,8 @@ export function mountPlan(s: SandboxSettings, privateTmp: PrivateTmpDirs | null)
     kept.push(e);
   }
   return kept.map((e): MountOp => {
-    if (e.mode === 'bind') return { kind: 'bind', source: e.source!, path: e.path, ignoreMissing: e.ignoreMissing };
+    if (e.mode === 'bind')
+      return { kind: 'bind', source: e.source!, path: e.path, ignoreMissing: e.ignoreMissing };
     const kind = e.mode === 'read-write-implicit' ? 'read-write' : e.mode;
     return { kind, path: e.path, ignoreMissing: e.ignoreMissing };
   });
