@@ -397,6 +397,27 @@ static int write_file(const char *path, const char *text) {
     return 0;
 }
 
+/*
+ * systemd's setrlimit_closest(): without CAP_SYS_RESOURCE (a container, say) a hard limit cannot be raised,
+ * so the limit gets as close as the current hard limit allows instead of failing the service.
+ */
+static int setrlimit_closest(int resource, const struct rlimit *want) {
+    if (setrlimit(resource, want) == 0) return 0;
+    if (errno != EPERM) return -1;
+    struct rlimit have;
+    if (getrlimit(resource, &have) < 0) return -1;
+    if (have.rlim_max == RLIM_INFINITY) {
+        errno = EPERM;
+        return -1;
+    }
+    struct rlimit fixed = {
+        .rlim_cur = want->rlim_cur < have.rlim_max ? want->rlim_cur : have.rlim_max,
+        .rlim_max = want->rlim_max < have.rlim_max ? want->rlim_max : have.rlim_max,
+    };
+    if (fixed.rlim_cur == have.rlim_cur && fixed.rlim_max == have.rlim_max) return 0;
+    return setrlimit(resource, &fixed);
+}
+
 static void join_cgroup(const char *dir) {
     char path[PATH_MAX];
     char pid[32];
@@ -449,7 +470,7 @@ int main(int argc, char **argv) {
 
     /* Before dropping privileges: raising a hard limit needs CAP_SYS_RESOURCE. */
     for (int i = 0; i < p.n_rlimits; i++)
-        if (setrlimit(p.rlimits[i].resource, &p.rlimits[i].value) < 0) fail("rlimit", errno, EXIT_LIMITS);
+        if (setrlimit_closest(p.rlimits[i].resource, &p.rlimits[i].value) < 0) fail("rlimit", errno, EXIT_LIMITS);
 
     if (p.has_umask) umask(p.umask);
 

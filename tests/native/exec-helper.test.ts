@@ -83,3 +83,16 @@ test('bounding set, ambient set and no_new_privs as the program sees them', () =
     'CapBnd: 0000000000000401\nCapAmb: 0000000000000400\nNoNewPrivs: 1\n',
   );
 });
+
+test('a hard limit that cannot be raised (no CAP_SYS_RESOURCE) gets as close as it can, as systemd does', () => {
+  // The outer helper drops CAP_SYS_RESOURCE from the bounding set, so the inner one (root) runs without it.
+  const inner = nativeBin('rsd-exec-helper');
+  const r = helper([
+    '--rlimit', 'NOFILE=4096:4096',
+    '--capability-bounding-set', 'fffffffffeffffff',
+    '--', inner, 'rsd-exec-helper', '--rlimit', 'NOFILE=2048:8192',
+    '--', '/bin/sh', 'sh', '-c', 'ulimit -Sn; ulimit -Hn',
+  ]); // prettier-ignore
+  expect(r.status).toBe(0);
+  expect(r.stdout).toBe('2048\n4096\n');
+});
