@@ -108,6 +108,62 @@ int sandbox_private_network(void) {
     return r;
 }
 
+static int receive_fd(int sock) {
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    char byte;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+    if (recvmsg(sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) < 0) return -1;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) {
+        errno = EBADMSG;
+        return -1;
+    }
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return fd;
+}
+
+static int send_fd(int sock, int fd) {
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    memset(cbuf, 0, sizeof cbuf);
+    char byte = 'x';
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    return sendmsg(sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+int sandbox_shared_network(int storage) {
+    int r = -1, ns = -1;
+    /* A lock on the pair: two processes of the unit starting at once must not make two namespaces. */
+    struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    if (fcntl(storage, F_SETLKW, &lock) < 0) goto out;
+    ns = receive_fd(storage);
+    if (ns >= 0) {
+        if (setns(ns, CLONE_NEWNET) < 0) goto out;
+    } else {
+        if (errno != EAGAIN && errno != EWOULDBLOCK) goto out;
+        if (sandbox_private_network() < 0) goto out;
+        ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (ns < 0) goto out;
+    }
+    /* Put it back (or store it the first time) for the unit's next process. */
+    if (send_fd(storage + 1, ns) < 0) goto out;
+    r = 0;
+out:;
+    int saved = errno;
+    if (ns >= 0) close(ns);
+    close(storage); /* also releases the lock */
+    close(storage + 1);
+    errno = saved;
+    return r;
+}
+
 /* systemd's /run/systemd/inaccessible/: one empty, mode 000 node per file type. */
 static const struct {
     const char *name;

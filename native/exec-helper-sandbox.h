@@ -31,6 +31,13 @@ struct sandbox_mount {
 int sandbox_private_network(void);
 
 /*
+ * The same, shared by every process of a unit, as systemd shares it: `storage` and `storage + 1` are the two
+ * ends of a datagram socket pair the manager keeps per unit, holding the namespace's fd. The first process
+ * creates the namespace and stores it; later ones join it. Both fds are closed before returning.
+ */
+int sandbox_shared_network(int storage);
+
+/*
  * unshare(CLONE_NEWNS), make every mount a slave of the host's (host mounts still appear, ours never leak),
  * then apply `m` in order: the caller sorts it by path, parents first, with duplicates and no-ops removed.
  * On failure *failed_path names the path involved.

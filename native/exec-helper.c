@@ -8,7 +8,7 @@
  *                   [--rlimit NAME=SOFT:HARD]... [--umask OOO] [--chroot DIR]
  *                   [--uid N] [--gid N] [--groups G1,G2,...] [--chdir DIR] [--chdir-optional]
  *                   [--listen-fds N] [--listen-fdnames A:B:...]
- *                   [--private-network] [--mount-read-only P] [--mount-read-write P]
+ *                   [--private-network] [--private-network-storage N] [--mount-read-only P] [--mount-read-write P]
  *                   [--mount-inaccessible P] [--mount-tmpfs P] [--mount-bind SOURCE P]...
  *                   [--capability-bounding-set HEX] [--ambient-capabilities HEX] [--no-new-privileges]
  *                   -- EXECUTABLE ARGV0 [ARGS...]
@@ -19,6 +19,8 @@
  *   set to exactly --groups (empty if absent), so a service never keeps the manager's groups.
  *   --chdir-optional ignores a --chdir directory that does not exist (WorkingDirectory=-DIR).
  *   The environment is the helper's own (posix_spawn's envp) plus LISTEN_PID/LISTEN_FDS/LISTEN_FDNAMES.
+ *   --private-network-storage N: fds N and N+1 are a unit's socket pair holding its network namespace
+ *   (made by the first process that gets it, joined by the others); the helper closes both.
  *   --mount-* options may repeat; any of them gives the process its own mount namespace, where they apply
  *   in the order given (the caller sorts them, parents first: see src/exec/sandbox-mounts.ts). A path
  *   written "-/x" is skipped when missing. HEX is a capability mask (bit N = capability N): the bounding
@@ -108,6 +110,7 @@ struct plan {
     long listen_fds;
     const char *listen_fdnames;
     int private_network;
+    int network_storage; /* -1: none */
     struct sandbox_mount *mounts; /* room for argc entries */
     int n_mounts;
     int has_bounding;
@@ -336,6 +339,9 @@ static int parse_args(int argc, char **argv, struct plan *p) {
             else return -1;
             if (parse_mount_path(val, m) < 0) return -1;
             p->n_mounts++;
+        } else if (strcmp(opt, "--private-network-storage") == 0) {
+            if (parse_long(val, 10, 0, INT_MAX - 1, &v) < 0) return -1;
+            p->network_storage = (int)v;
         } else if (strcmp(opt, "--capability-bounding-set") == 0) {
             if (parse_mask(val, &p->bounding) < 0) return -1;
             p->has_bounding = 1;
@@ -443,6 +449,7 @@ static void set_listen_env(const struct plan *p) {
 int main(int argc, char **argv) {
     static struct plan p; /* static: zero-initialised and off the (small) stack */
     p.status_fd = -1;
+    p.network_storage = -1;
     p.mounts = calloc((size_t)argc, sizeof *p.mounts);
     if (!p.mounts) fail("args", errno, EXIT_EXCEPTION);
     if (parse_args(argc, argv, &p) < 0) fail("args", EINVAL, EXIT_EXCEPTION);
@@ -474,7 +481,12 @@ int main(int argc, char **argv) {
 
     if (p.has_umask) umask(p.umask);
 
-    if (p.private_network && sandbox_private_network() < 0) {
+    if (p.network_storage >= 0) {
+        if (sandbox_shared_network(p.network_storage) < 0) {
+            say("Failed to set up network namespacing", NULL);
+            fail("network", errno, EXIT_NETWORK);
+        }
+    } else if (p.private_network && sandbox_private_network() < 0) {
         say("Failed to set up network namespacing", NULL);
         fail("network", errno, EXIT_NETWORK);
     }

@@ -2,8 +2,7 @@ import { readFile, rm, mkdir, chown } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildExit } from '../exec/reaper';
 import type { ExecOutcome } from '../exec/spawn';
-import { createPrivateTmp, removePrivateTmp } from '../exec/private-tmp';
-import type { PrivateTmpDirs } from '../exec/sandbox-mounts';
+import { createUnitSandbox, releaseUnitSandbox, type UnitSandbox } from '../exec/sandbox';
 import { UnitCgroup } from '../exec/unit-cgroup';
 import { newInvocationId } from '../exec/unit-environment';
 import type { ActiveState } from '../graph/job-types';
@@ -128,8 +127,8 @@ export class ServiceRuntime implements UnitRuntime {
   private watchdogFired = false;
   private cgroup: UnitCgroup | null = null;
   private credentials: Credentials = { user: null };
-  /** PrivateTmp='s directories, from start until the unit is dead again. */
-  private privateTmp: PrivateTmpDirs | null = null;
+  /** PrivateTmp='s directories and PrivateNetwork='s namespace, from start until the unit is dead again. */
+  private sandbox: UnitSandbox | null = null;
   private invocationId = '';
   private restartTimer: NodeJS.Timeout | null = null;
   private nRestarts = 0;
@@ -436,7 +435,7 @@ export class ServiceRuntime implements UnitRuntime {
           : {}),
       },
       cgroup: this.cgroup?.path ?? null,
-      privateTmp: this.privateTmp,
+      sandbox: this.sandbox,
       sink: this.sink(() => pid),
       ...(sockets ? { sockets } : {}),
     });
@@ -537,7 +536,7 @@ export class ServiceRuntime implements UnitRuntime {
       invocationId: this.invocationId,
       managerSet: { ...this.notifyEnv(), ...extra },
       cgroup: this.cgroup?.path ?? null,
-      privateTmp: this.privateTmp,
+      sandbox: this.sandbox,
       sink: this.sink(() => pid),
     });
     this.check(gen);
@@ -746,8 +745,8 @@ export class ServiceRuntime implements UnitRuntime {
       await this.cgroup.remove();
       this.cgroup = null;
     }
-    if (this.privateTmp) await removePrivateTmp(this.privateTmp);
-    this.privateTmp = null;
+    if (this.sandbox) await releaseUnitSandbox(this.sandbox);
+    this.sandbox = null;
     const e = this.config.Exec;
     if (e.RuntimeDirectoryPreserve === 'no') {
       for (const d of e.RuntimeDirectory)
@@ -758,7 +757,7 @@ export class ServiceRuntime implements UnitRuntime {
   /** RuntimeDirectory= and friends: created at start, owned by the unit's user (systemd.exec(5)). */
   private async makeDirectories(): Promise<void> {
     const e = this.config.Exec;
-    if (e.PrivateTmp && !this.privateTmp) this.privateTmp = await createPrivateTmp(this.id);
+    this.sandbox ??= await createUnitSandbox(this.id, e);
     const sets: Array<[readonly string[], string, number]> = [
       [e.RuntimeDirectory, '/run', e.RuntimeDirectoryMode],
       [e.StateDirectory, '/var/lib', e.StateDirectoryMode],

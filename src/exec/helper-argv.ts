@@ -10,6 +10,8 @@ export interface HelperRequest {
   exec: ExecOptions;
   setsid: boolean;
   statusFd: number;
+  /** The child's fd of the first end of exec.networkNamespaceStorage (the second follows it). */
+  networkStorageFd?: number;
   /** Socket activation: the number of passed fds and their names. */
   listen?: { count: number; names?: readonly string[] };
   path: string;
@@ -72,7 +74,11 @@ export function helperArgv(req: HelperRequest): string[] {
     out.push('--chdir', e.workingDirectory.path);
     if (e.workingDirectory.missingOk) out.push('--chdir-optional');
   }
-  if (e.privateNetwork) out.push('--private-network');
+  if (e.privateNetwork) {
+    if (req.networkStorageFd !== undefined)
+      out.push('--private-network-storage', int('network storage fd', req.networkStorageFd, 0, 0x7ffffffe));
+    else out.push('--private-network');
+  }
   for (const m of e.mounts ?? []) out.push(...mountArgs(m));
   if (e.capabilityBoundingSet !== undefined)
     out.push('--capability-bounding-set', mask('capabilityBoundingSet', e.capabilityBoundingSet));

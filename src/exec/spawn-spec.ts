@@ -54,6 +54,8 @@ export interface ExecOptions {
   rootDirectory?: string;
   /** PrivateNetwork=: a network namespace of its own, with only the loopback device, up. */
   privateNetwork?: boolean;
+  /** With privateNetwork: the unit's socket pair that shares one namespace among its processes. */
+  networkNamespaceStorage?: readonly [number, number];
   /** A mount namespace of its own with these mounts, applied in order (sandbox-mounts.ts). */
   mounts?: readonly MountOp[];
   /** CapabilityBoundingSet=: the capabilities the bounding set keeps (bit N = capability N). */

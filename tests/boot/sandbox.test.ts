@@ -1,6 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
 import { Rsd } from './harness';
@@ -241,14 +249,36 @@ describe('sandboxing', () => {
     expect(await rsd.stop()).toBe(0);
   });
 
-  it('PrivateNetwork=: only the loopback device, and it is up', async () => {
+  it('PrivateNetwork=: only the loopback device, up, one namespace for all the unit’s processes', async () => {
+    // The main process listens on 127.0.0.1 of the unit's namespace; ExecStartPost reaches it there.
+    const server = tree.write(
+      'server.pl',
+      'use IO::Socket::INET; $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 7777, Listen => 1, ReuseAddr => 1) or die "listen: $!\\n"; $c = $s->accept; print $c "hello\\n"; close $c; sleep 1000;\n',
+    );
+    // Retried until the main process listens: start-up order is not a timing assertion.
+    const client = tree.write(
+      'client.pl',
+      'use IO::Socket::INET; for (1..100) { $c = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => 7777) and last; select(undef, undef, undef, 0.1) } $c or die "connect: $!\\n"; print scalar <$c>;\n',
+    );
     rsd = boot(
-      `[Service]\nType=oneshot\nPrivateNetwork=yes\nExecStart=${SH('tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "; /usr/sbin/ip -o link show lo | grep -o "<[^>]*>"')}\n`,
+      [
+        '[Service]',
+        'PrivateNetwork=yes',
+        `ExecStartPre=${SH('tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "; /usr/sbin/ip -o link show lo | grep -o "<[^>]*>"; readlink /proc/self/ns/net')}`,
+        `ExecStart=/usr/bin/perl ${server}`,
+        `ExecStartPost=${SH('readlink /proc/self/ns/net; ls /proc/self/fd | wc -l')}`,
+        `ExecStartPost=/usr/bin/perl ${client}`,
+        '',
+      ].join('\n'),
     );
     const out = await probeOutput(rsd);
     expect(out[0]).toBe('lo');
-    expect(out).toHaveLength(2);
     expect(out[1]).toMatch(/[<,]UP[,>]/);
+    const ns = out[2];
+    expect(ns).toMatch(/^net:\[\d+\]$/);
+    expect(ns).not.toBe(readlinkSync('/proc/self/ns/net'));
+    // ExecStartPost: the same namespace, and only fds 0, 1, 2 and ls's own (the storage pair is not inherited).
+    expect(out.slice(3)).toEqual([ns, '4', 'hello']);
     expect(await rsd.stop()).toBe(0);
   });
 

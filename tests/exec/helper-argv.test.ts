@@ -98,3 +98,14 @@ test('sandboxing options: namespaces, mounts in order ("-" for ignore-missing), 
   ).toThrow(RangeError);
   expect(() => helperArgv({ ...base, exec: { capabilityBoundingSet: 1n << 64n } })).toThrow(RangeError);
 });
+
+test('PrivateNetwork= with the unit’s namespace storage passes the child’s fd of the pair', () => {
+  const args = helperArgv({
+    ...base,
+    exec: { privateNetwork: true, networkNamespaceStorage: [40, 41] },
+    networkStorageFd: 6,
+  });
+  expect(args).toContain('--private-network-storage');
+  expect(args[args.indexOf('--private-network-storage') + 1]).toBe('6');
+  expect(args).not.toContain('--private-network');
+});
