@@ -292,7 +292,7 @@ describe('sandboxing', () => {
 
   it('settings rsd does not enforce never fail the unit; rsdctl status and rsd verify say "not enforced"', async () => {
     rsd = boot(
-      `[Service]\nSystemCallFilter=@system-service\nRestrictAddressFamilies=AF_UNIX AF_INET\nMemoryDenyWriteExecute=yes\nProtectSystem=yes\nExecStart=/bin/sleep 1000\n`,
+      `[Service]\nSystemCallFilter=@system-service\nRestrictAddressFamilies=AF_UNIX AF_INET\nMemoryDenyWriteExecute=yes\nProtectSystem=yes\nExecStart=/bin/sleep 1000\n[Install]\nWantedBy=multi-user.target\n`,
     );
     await rsd.waitFor(/probe\.service: Started/);
     await rsd.waitFor(/Listening for control requests/);
@@ -315,6 +315,9 @@ describe('sandboxing', () => {
     const said = `${v.stdout}${v.stderr}`;
     expect(said).toMatch(/SystemCallFilter= is parsed but not enforced/);
     expect(said).not.toMatch(/ProtectSystem= is parsed but not enforced/);
+    expect(said).toMatch(
+      /^Parsed but not enforced by rsd \(units using each\):\n {2}MemoryDenyWriteExecute= 1\n/m,
+    );
     expect(await rsd.stop()).toBe(0);
   });
 
