@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds rsd's native programs into native/build/: rsd-exec-helper (runs between posix_spawn and the
-# service's execve) and spawn-floor (the C-speed floor for boot benchmarks). Rebuilds only what is older
+# service's execve), librsd-spawn.so (spawns into a cgroup) and spawn-floor (the C-speed floor for boot benchmarks). Rebuilds only what is older
 # than its source or this script; silent on success.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -23,4 +23,6 @@ build() { # build OUTPUT "SOURCE [SOURCE...]" [EXTRA CFLAGS...]
 # start here. Where no static libc is installed, the dynamic build is the same program.
 HELPER_SOURCES="exec-helper.c exec-helper-sandbox.c"
 build rsd-exec-helper "$HELPER_SOURCES" -static 2>/dev/null || build rsd-exec-helper "$HELPER_SOURCES"
+# posix_spawn straight into a unit's cgroup (clone3 CLONE_INTO_CGROUP), loaded by rsd through koffi.
+build librsd-spawn.so spawn-into-cgroup.c -shared -fPIC
 build spawn-floor spawn-floor.c

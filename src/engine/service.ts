@@ -437,6 +437,7 @@ export class ServiceRuntime implements UnitRuntime {
       cgroup: this.cgroup?.path ?? null,
       sandbox: this.sandbox,
       sink: this.sink(() => pid),
+      stdioFds: this.ctx.stdioFdsFor(this.id),
       ...(sockets ? { sockets } : {}),
     });
     this.check(gen);
@@ -538,6 +539,7 @@ export class ServiceRuntime implements UnitRuntime {
       cgroup: this.cgroup?.path ?? null,
       sandbox: this.sandbox,
       sink: this.sink(() => pid),
+      stdioFds: this.ctx.stdioFdsFor(this.id),
     });
     this.check(gen);
     if (!prepared.ok) {
