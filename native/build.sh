@@ -25,18 +25,21 @@ fi
 CC="${CC:-cc}"
 mkdir -p "$out_dir"
 
-build() { # build OUTPUT SOURCE [EXTRA CFLAGS...]
-  local out="$out_dir/$1" src="$2"
+build() { # build OUTPUT "SOURCE [SOURCE...]" [EXTRA CFLAGS...]
+  local out="$out_dir/$1" srcs fresh=1
+  read -r -a srcs <<<"$2"
   shift 2
-  if [ -x "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt build.sh ]; then return 0; fi
+  for f in "${srcs[@]}" build.sh *.h; do [ "$out" -nt "$f" ] || fresh=0; done
+  if [ -x "$out" ] && [ "$fresh" = 1 ]; then return 0; fi
   # Compile to a temporary name, then rename: a concurrent build or a running test never sees half a file.
-  "$CC" "${CFLAGS[@]}" "$@" -o "$out.tmp.$$" "$src"
+  "$CC" "${CFLAGS[@]}" "$@" -o "$out.tmp.$$" "${srcs[@]}"
   mv -f "$out.tmp.$$" "$out"
 }
 
 # The helper runs once per service start: linked statically it skips the dynamic loader, about 0.1 ms a
 # start here. Where no static libc is installed, the dynamic build is the same program.
-build rsd-exec-helper exec-helper.c -static 2>/dev/null || build rsd-exec-helper exec-helper.c
+HELPER_SOURCES="exec-helper.c exec-helper-sandbox.c"
+build rsd-exec-helper "$HELPER_SOURCES" -static 2>/dev/null || build rsd-exec-helper "$HELPER_SOURCES"
 # posix_spawn straight into a unit's cgroup (clone3 CLONE_INTO_CGROUP), loaded by rsd through koffi.
 build librsd-spawn.so spawn-into-cgroup.c -shared -fPIC
 [ "$out_dir" = build ] || exit 0

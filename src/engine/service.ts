@@ -2,6 +2,7 @@ import { rm, mkdir, chown } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildExit } from '../exec/reaper';
 import type { ExecOutcome } from '../exec/spawn';
+import { createUnitSandbox, releaseUnitSandbox, type UnitSandbox } from '../exec/sandbox';
 import { UnitCgroup } from '../exec/unit-cgroup';
 import { readPidFile, waitForPidFile } from '../exec/pid-file';
 import { newInvocationId } from '../exec/unit-environment';
@@ -129,6 +130,8 @@ export class ServiceRuntime implements UnitRuntime {
   private watchdogFired = false;
   private cgroup: UnitCgroup | null = null;
   private credentials: Credentials = { user: null };
+  /** PrivateTmp='s directories and PrivateNetwork='s namespace, from start until the unit is dead again. */
+  private sandbox: UnitSandbox | null = null;
   private invocationId = '';
   private restartTimer: NodeJS.Timeout | null = null;
   private nRestarts = 0;
@@ -454,6 +457,7 @@ export class ServiceRuntime implements UnitRuntime {
           : {}),
       },
       cgroup: this.cgroup?.path ?? null,
+      sandbox: this.sandbox,
       sink: this.sink(() => pid),
       stdioFds: this.ctx.stdioFdsFor(this.id),
       ...(sockets ? { sockets } : {}),
@@ -555,6 +559,7 @@ export class ServiceRuntime implements UnitRuntime {
       invocationId: this.invocationId,
       managerSet: { ...this.notifyEnv(), ...extra },
       cgroup: this.cgroup?.path ?? null,
+      sandbox: this.sandbox,
       sink: this.sink(() => pid),
       stdioFds: this.ctx.stdioFdsFor(this.id),
     });
@@ -764,6 +769,8 @@ export class ServiceRuntime implements UnitRuntime {
       await this.cgroup.remove();
       this.cgroup = null;
     }
+    if (this.sandbox) await releaseUnitSandbox(this.sandbox);
+    this.sandbox = null;
     const e = this.config.Exec;
     if (e.RuntimeDirectoryPreserve === 'no') {
       for (const d of e.RuntimeDirectory)
@@ -774,6 +781,7 @@ export class ServiceRuntime implements UnitRuntime {
   /** RuntimeDirectory= and friends: created at start, owned by the unit's user (systemd.exec(5)). */
   private async makeDirectories(): Promise<void> {
     const e = this.config.Exec;
+    this.sandbox ??= await createUnitSandbox(this.id, e);
     const sets: Array<[readonly string[], string, number]> = [
       [e.RuntimeDirectory, '/run', e.RuntimeDirectoryMode],
       [e.StateDirectory, '/var/lib', e.StateDirectoryMode],

@@ -100,10 +100,13 @@ function spawnWith(spec: SpawnSpec, launch: (req: PosixSpawnRequest) => Sys<numb
 
   const helper = execHelperPath();
   const statusFd = layout.length;
+  // After the status fd: the unit's network namespace storage, when it has one.
+  const storage = spec.exec?.privateNetwork ? spec.exec.networkNamespaceStorage : undefined;
   const args = helperArgv({
     exec: spec.exec ?? {},
     setsid,
     statusFd,
+    ...(storage ? { networkStorageFd: statusFd + 1 } : {}),
     ...(spec.listen ? { listen: { count: extraFds.length, names: spec.listen.names } } : {}),
     path: spec.path,
     argv0: spec.argv0,
@@ -115,7 +118,11 @@ function spawnWith(spec: SpawnSpec, launch: (req: PosixSpawnRequest) => Sys<numb
   const pipe = pipe2(O_CLOEXEC);
   if (!pipe.ok) return failed('fork', pipe.errno);
   fcntlSet(pipe.value.read, F_SETFL, O_NONBLOCK);
-  const actions: FileAction[] = fdLayoutActions([...layout, { kind: 'fd', fd: pipe.value.write }]);
+  const actions: FileAction[] = fdLayoutActions([
+    ...layout,
+    { kind: 'fd', fd: pipe.value.write },
+    ...(storage ?? []).map((fd): FdSource => ({ kind: 'fd', fd })),
+  ]);
 
   const r = launch({
     path: helper,
