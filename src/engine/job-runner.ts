@@ -124,7 +124,6 @@ export class JobRunner {
     return true;
   }
 
-
   /** Resolves when the job with this id finishes ('done' at once if there is no such job). */
   whenFinished(id: string): Promise<JobOutcome> {
     const q = this.jobs.get(id);

@@ -22,6 +22,7 @@ import {
   O_NONBLOCK,
   pipe2,
   posixSpawn,
+  spawnCanCloseFrom,
   type FileAction,
   type PosixSpawnRequest,
   type Sys,
@@ -66,7 +67,13 @@ const EXECUTED = Promise.resolve({ kind: 'executed' } as const);
  */
 export function spawnProcess(spec: SpawnSpec): SpawnResult {
   const cgroup = spec.exec?.cgroup;
-  if (cgroup === undefined || !spawnIntoCgroupAvailable()) return spawnWith(spec, posixSpawn);
+  const native = spawnIntoCgroupAvailable();
+  if (cgroup === undefined && native && !spawnCanCloseFrom())
+    return spawnWith(spec, (req) => {
+      const s = spawnIntoCgroup(req, null);
+      return 'unsupported' in s ? posixSpawn(req) : s;
+    });
+  if (cgroup === undefined || !native) return spawnWith(spec, posixSpawn);
   // Born in its cgroup, the child has nothing to join: often nothing is left for the helper to do at all.
   const { cgroup: _joined, ...rest } = spec.exec ?? {};
   let refused = false;

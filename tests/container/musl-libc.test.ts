@@ -41,14 +41,16 @@ if (typeof exportsOrWhy === 'string') console.warn(`SKIPPED the musl libc check:
 const itMusl = typeof exportsOrWhy === 'string' ? it.skip : it;
 
 describe("rsd's libc bindings on musl (the Alpine image)", () => {
-  itMusl('every function rsd binds exists in musl, but for the one known gap', () => {
+  itMusl('every function rsd needs exists in musl; the one it lacks is bound as optional', () => {
     const exported = exportsOrWhy as Set<string>;
     const bound = boundLibcFunctions();
     expect(bound).toEqual(expect.arrayContaining(['posix_spawn', 'waitpid', 'socket', 'accept4']));
-    // KNOWN GAP: musl has no posix_spawn_file_actions_addclosefrom_np (glibc 2.34+), and src/native/libc.ts
-    // binds it with the others, so on Alpine the first spawn throws. When that binding becomes optional,
-    // this list becomes [] (and this test must be updated with it).
+    // musl has no posix_spawn_file_actions_addclosefrom_np (glibc 2.34+): src/native/libc.ts binds it as
+    // optional, and spawns then go through librsd-spawn.so, which closes stray fds with close_range.
     expect(bound.filter((n) => !exported.has(n))).toEqual(['posix_spawn_file_actions_addclosefrom_np']);
+    expect(readFileSync(join(NATIVE, 'libc.ts'), 'utf8')).toMatch(
+      /posix_spawn_file_actions_addclosefrom_np: optional\(/,
+    );
   });
 
   itMusl('librsd-spawn.so built with musl (as in the image) needs only functions musl exports', () => {
