@@ -10,6 +10,7 @@ import type { ActiveState } from '../graph/job-types';
 import type { ServiceConfig, UnitConfig } from '../unit/table';
 import type { ExecCommand } from '../unit/values/command-line';
 import { signalName } from '../unit/values/signal';
+import { exitStatusName } from '../unit/values/exit-status';
 import { prepareCommand, resolveCredentials, type Credentials } from './command-spec';
 import { isCleanEnd, resultOfEnd, shouldRestart } from './restart-policy';
 import { close } from '../native/libc';
@@ -343,13 +344,7 @@ export class ServiceRuntime implements UnitRuntime {
     if (s.Type === 'exec' || s.Type === 'notify' || s.Type === 'notify-reload') {
       const outcome = await spawned.exec;
       this.check(gen);
-      if (outcome.kind === 'failed') {
-        this.log(
-          `Failed at step ${outcome.failure.step.toUpperCase()} spawning ${cmd.path}: ${outcome.failure.errnoName}`,
-          'error',
-        );
-        return this.waitFailedMain(gen);
-      }
+      if (outcome.kind === 'failed') return this.waitFailedMain(gen);
     }
     if (s.Type === 'notify' || s.Type === 'notify-reload') {
       if (this.ctx.notifySocket === null) {
@@ -483,6 +478,14 @@ export class ServiceRuntime implements UnitRuntime {
     this.ctx.watchPid(r.pid, (exit) => this.onMainExit(r.pid, exit));
     // A stop came while we were preparing: the stop may have looked for processes already, so this one dies now.
     if (gen !== this.generation) this.ctx.signal(r.pid, 9);
+    // The helper's steps can fail after the spawn, whatever the Type=: say which step, as systemd does.
+    void r.exec.then((o) => {
+      if (o.kind === 'failed')
+        this.log(
+          `Failed at step ${o.failure.step.toUpperCase()} spawning ${cmd.path}: ${o.failure.errnoName}`,
+          'error',
+        );
+    });
     return { kind: 'spawned', exec: r.exec };
   }
 
@@ -517,9 +520,11 @@ export class ServiceRuntime implements UnitRuntime {
       waiter();
       return;
     }
+    // systemd names the statuses its own exec steps use: status=205/LIMITS.
+    const named = end.kind === 'exited' ? exitStatusName(end.status) : null;
     const describe =
       end.kind === 'exited'
-        ? `code=exited, status=${end.status}`
+        ? `code=exited, status=${end.status}${named ? `/${named}` : ''}`
         : `code=killed, signal=${signalName(end.signal).replace(/^SIG/, '')}`;
     // While stopping, the exit is expected: systemd only mentions it at debug level.
     if (this.activeState === 'deactivating') this.ctx.log.debug(`Main process exited, ${describe}`, this.id);
