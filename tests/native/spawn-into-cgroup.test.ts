@@ -127,7 +127,7 @@ describe('spawnIntoCgroup', () => {
     expect(unified(cgroups)).toBe(unified(readFileSync('/proc/self/cgroup', 'utf8').split('\n')));
   });
 
-  it('fills in LISTEN_PID= with the child's own pid (socket activation without the helper)', async () => {
+  it("fills in LISTEN_PID= with the child's own pid (socket activation without the helper)", async () => {
     const out = tree.path('listen.txt');
     const req = script(out, 'echo "$$ $LISTEN_PID $LISTEN_FDS"');
     const r = spawnIntoCgroup({ ...req, env: [...req.env, 'LISTEN_FDS=1', 'LISTEN_PID='] }, cgroupDir);
