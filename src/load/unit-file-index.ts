@@ -5,10 +5,11 @@ import { buildAliasMap, unitNames } from './alias-names';
 import { byteCompare, mergeConfFiles, type ListedDir } from './conf-files';
 import { dependencyLinks, type UnitIdentity } from './dependency-links';
 import { errnoText } from './dir-listing';
-import { dropInDirNames, typeWideDirName } from './dropin-dir-names';
+import { dropInStems, typeWideDirName } from './dropin-dir-names';
 import { usableDropIns } from './dropin-files';
-import { fileKind, type FileKind } from './file-kind';
+import type { FileKind } from './file-kind';
 import { followAlias, type Followed } from './follow-alias';
+import { readUnitFile } from './read-unit-file';
 import { scanTree, type ScannedTree } from './scan-tree';
 
 export type UnitSource = {
@@ -28,7 +29,8 @@ export type UnitSource = {
   readonly diagnostics: readonly Diagnostic[];
 };
 
-type SubdirSuffix = '.d' | '.wants' | '.requires' | '.upholds';
+const SUBDIR_SUFFIXES = ['.d', '.wants', '.requires', '.upholds'] as const;
+type SubdirSuffix = (typeof SUBDIR_SUFFIXES)[number];
 
 export interface IndexOptions {
   /**
@@ -41,15 +43,21 @@ export interface IndexOptions {
 /**
  * Where every unit's files are, for one search path: systemd 252's name map (unit_file_build_name_map), fragment
  * lookup (unit_file_find_fragment) and drop-in lookup (unit_file_find_dropin_paths). Every directory is read
- * once, by `scan`; `resolve` only stats the files it returns. A broken tree gives diagnostics, never exceptions.
- * Build a new index on daemon-reload.
+ * once, by `scan`. `resolve` reads the fragment and drop-ins it returns, as that is how it tells a mask (an
+ * empty file) from a unit, and keeps their bytes for the loader (`takeContent`). A broken tree gives
+ * diagnostics, never exceptions. Build a new index on daemon-reload.
  */
 export class UnitFileIndex {
   private readonly aliasMap: Map<string, string[]>;
   private readonly kinds = new Map<string, FileKind>();
+  /** Bytes read by `kindOf` that the loader has not taken yet. */
+  private readonly contents = new Map<string, Buffer>();
   private readonly resolved = new Map<string, UnitSource>();
   /** Every `.d`/`.wants`/`.requires`/`.upholds` directory by its name, with the index of its search directory. */
   private readonly subdirsByName = new Map<string, Array<{ searchIndex: number; listed: ListedDir }>>();
+  /** The suffixes (`.d`, `.wants`, ...) of every subdirectory name in the tree, or of a bad entry so named. */
+  private readonly suffixesPresent = new Set<SubdirSuffix>();
+  private readonly stems = new Map<string, readonly string[]>();
 
   private constructor(
     private readonly tree: ScannedTree,
@@ -66,6 +74,8 @@ export class UnitFileIndex {
         this.subdirsByName.set(name, list);
       }
     });
+    for (const name of [...tree.subdirs.keys(), ...tree.entryDiagnostics.keys()])
+      for (const suffix of SUBDIR_SUFFIXES) if (name.endsWith(suffix)) this.suffixesPresent.add(suffix);
   }
 
   static scan(searchPath: readonly string[], options: IndexOptions = {}): UnitFileIndex {
@@ -94,10 +104,24 @@ export class UnitFileIndex {
     return source;
   }
 
+  /**
+   * The bytes of a fragment or drop-in that `resolve` read, handed over once (later calls read the file
+   * again). Undefined when the index did not read it or could not.
+   */
+  takeContent(path: string): Buffer | undefined {
+    const content = this.contents.get(path);
+    if (content !== undefined) this.contents.delete(path);
+    return content;
+  }
+
   private kindOf(path: string): FileKind {
     let k = this.kinds.get(path);
     if (k === undefined) {
-      k = fileKind(path);
+      const read = readUnitFile(path);
+      if (read.kind === 'regular') {
+        this.contents.set(path, read.content);
+        k = REGULAR;
+      } else k = read;
       this.kinds.set(path, k);
     }
     return k;
@@ -170,6 +194,7 @@ export class UnitFileIndex {
     const unit: UnitIdentity = { id, instance: instanceOf(id) };
     const dropInPaths = usableDropIns(
       mergeConfFiles(this.subdirsFor(unitNamesAll, '.d', consulted), '.conf'),
+      (p) => this.kindOf(p),
       diagnostics,
     );
     const deps = (suffix: SubdirSuffix, kind: 'Wants' | 'Requires' | 'Upholds'): string[] =>
@@ -236,27 +261,41 @@ export class UnitFileIndex {
     consulted: Set<string>,
   ): ListedDir[] {
     const out: ListedDir[] = [];
+    // Nothing in the whole tree has this suffix (no `.upholds/` anywhere, say): nothing to find or report.
+    if (!this.suffixesPresent.has(suffix)) return out;
     const seen = new Set<string>();
-    const addAll = (dirNames: readonly string[]): void => {
-      // Search directory first, then the order of dirNames: the same order as trying every pair, without
+    const addAll = (stems: readonly string[]): void => {
+      // Search directory first, then the order of the names: the same order as trying every pair, without
       // trying the many pairs that do not exist.
       const hits: Array<{ searchIndex: number; nameIndex: number; listed: ListedDir }> = [];
-      dirNames.forEach((d, nameIndex) => {
-        consulted.add(d);
+      stems.forEach((stem, nameIndex) => {
+        const d = stem + suffix;
+        // Only names with something to report need remembering (see addEntryDiagnostics).
+        if (this.tree.entryDiagnostics.has(d)) consulted.add(d);
         for (const { searchIndex, listed } of this.subdirsByName.get(d) ?? [])
           hits.push({ searchIndex, nameIndex, listed });
       });
-      hits.sort((a, b) => a.searchIndex - b.searchIndex || a.nameIndex - b.nameIndex);
+      if (hits.length > 1) hits.sort((a, b) => a.searchIndex - b.searchIndex || a.nameIndex - b.nameIndex);
       for (const { listed } of hits) {
         if (seen.has(listed.path)) continue;
         seen.add(listed.path);
         out.push(listed);
       }
     };
-    for (const n of unitNamesAll) addAll(dropInDirNames(n, suffix));
+    for (const n of unitNamesAll) addAll(this.stemsOf(n));
     const typeWide = typeWideDirName(unitNamesAll[0] ?? '', suffix);
-    if (typeWide !== null) addAll([typeWide]);
+    if (typeWide !== null) addAll([typeWide.slice(0, -suffix.length)]);
     return out;
+  }
+
+  /** dropInStems, once per name: every unit asks for the same names with four suffixes. */
+  private stemsOf(name: string): readonly string[] {
+    let stems = this.stems.get(name);
+    if (stems === undefined) {
+      stems = dropInStems(name);
+      this.stems.set(name, stems);
+    }
+    return stems;
   }
 
   /** Drop-ins written for a unit that has no file are harmless, but almost certainly a mistake: say so. */
@@ -291,6 +330,8 @@ export class UnitFileIndex {
     for (const n of entryNames) diagnostics.push(...(this.tree.entryDiagnostics.get(n) ?? []));
   }
 }
+
+const REGULAR: FileKind = { kind: 'regular' };
 
 function instanceOf(name: string): string | null {
   const p = parseUnitName(name);

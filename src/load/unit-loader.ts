@@ -48,7 +48,9 @@ export class UnitLoader {
     if (cached) return cached;
     const unit = this.loadUncached(name);
     this.cache.set(name, unit);
-    this.cache.set(unit.id, unit);
+    // Every name of the unit now means this unit, as in systemd's manager (unit_add_name): loading it by an
+    // alias later must not read and parse the same files again.
+    for (const n of unit.source?.names ?? [unit.id]) if (!this.cache.has(n)) this.cache.set(n, unit);
     return unit;
   }
 
@@ -136,7 +138,8 @@ export class UnitLoader {
     const files: UnitFileText[] = [];
     for (const path of [source.fragmentPath, ...source.dropInPaths]) {
       try {
-        files.push({ path, content: this.transient.get(path) ?? this.readFile(path) });
+        const content = this.transient.get(path) ?? this.index.takeContent(path) ?? this.readFile(path);
+        files.push({ path, content });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? String(e);
         diagnostics.push({ file: path, line: 0, severity: 'error', message: `Failed to read: ${code}` });
