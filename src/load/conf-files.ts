@@ -1,4 +1,4 @@
-import type { DirEntry } from './dir-listing';
+import type { DirEntry, EntryKind } from './dir-listing';
 
 /** A directory to merge, already read: `path` is its real (symlink-free) path, as systemd's chase() gives it. */
 export interface ListedDir {
@@ -9,6 +9,8 @@ export interface ListedDir {
 export interface ConfFile {
   readonly name: string;
   readonly path: string;
+  /** The entry's d_type: whether it is a symlink, without an lstat. */
+  readonly kind: EntryKind;
 }
 
 const BACKUP_SUFFIXES = [
@@ -54,7 +56,7 @@ export function mergeConfFiles(dirs: readonly ListedDir[], suffix: string | null
       if (e.kind === 'dir' || isHiddenOrBackup(e.name)) continue;
       if (suffix !== null && !e.name.endsWith(suffix)) continue;
       if (byName.has(e.name)) continue;
-      byName.set(e.name, { name: e.name, path: `${dir.path}/${e.name}` });
+      byName.set(e.name, { name: e.name, path: `${dir.path}/${e.name}`, kind: e.kind });
     }
   }
   return [...byName.values()].sort((a, b) => byteCompare(a.name, b.name));

@@ -203,8 +203,11 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
         const dest = fields[block];
         if (!dest) continue;
         if (row.kind !== 'list') dest[field] = parsed.value;
-        else if (Object.hasOwn(dest, field)) (dest[field] as unknown[]).push(...(parsed.value as unknown[]));
-        else dest[field] = [...(dest[field] as unknown[]), ...(parsed.value as unknown[])];
+        else {
+          // A list is replaced, never changed in place (the default on the prototype is shared and frozen).
+          const had = dest[field] as unknown[];
+          dest[field] = had.length === 0 ? parsed.value : had.concat(parsed.value);
+        }
       }
     }
   }
