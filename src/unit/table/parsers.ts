@@ -65,10 +65,15 @@ export const optionalPath: ValueParser<OptionalPath[]> = expanded((s) => {
   return p.ok ? ok([{ path: p.value, optional }]) : p;
 });
 
+/** Most values have no quotes or escapes; those split on whitespace without the full word grammar. */
+const PLAIN = /^[^"'\\]*$/;
+function splitWords(raw: string, cunescape: boolean): Parsed<string[]> {
+  if (PLAIN.test(raw)) return ok(raw.split(/[ \t\n\r]+/).filter((w) => w !== ''));
+  return extractWords(raw, { unquote: true, cunescape });
+}
+
 /** Whitespace-separated, quotable words. */
-export const words: ValueParser<string[]> = expanded((s) =>
-  extractWords(s, { unquote: true, cunescape: true }),
-);
+export const words: ValueParser<string[]> = expanded((s) => splitWords(s, true));
 
 /** Paths with the `-` (ignore if missing) and `+` (relative to the root directory) prefixes. */
 export interface PrefixedPath {
@@ -98,13 +103,6 @@ export const prefixedPaths: ValueParser<PrefixedPath[]> = (raw, ctx) => {
   }
   return ok(out);
 };
-
-/** Most values have no quotes or escapes; those split on whitespace without the full word grammar. */
-const PLAIN = /^[^"'\\]*$/;
-function splitWords(raw: string, cunescape: boolean): Parsed<string[]> {
-  if (PLAIN.test(raw)) return ok(raw.split(/[ \t\n\r]+/).filter((w) => w !== ''));
-  return extractWords(raw, { unquote: true, cunescape });
-}
 
 /** Dependency lists: unit names, specifiers expanded; invalid names fail the assignment. */
 export const unitNames: ValueParser<string[]> = (raw, ctx) => {

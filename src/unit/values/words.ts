@@ -127,6 +127,8 @@ class WordBuilder {
   }
 }
 
+const isWhitespace = (ch: string): boolean => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
+
 /** Thrown-free error channel for extractFirstWord. */
 export type ExtractResult = ({ ok: true } & ExtractStep) | { ok: false; error: string };
 
@@ -138,7 +140,7 @@ export type ExtractResult = ({ ok: true } & ExtractStep) | { ok: false; error: s
 export function extractFirstWord(s: string, start: number | null, flags: ExtractFlags = {}): ExtractResult {
   if (start === null) return { ok: true, word: null, next: null };
   const seps = flags.separators ?? WHITESPACE;
-  const isSep = (ch: string): boolean => seps.includes(ch);
+  const isSep = seps === WHITESPACE ? isWhitespace : (ch: string): boolean => seps.includes(ch);
   const len = s.length;
   const w = new WordBuilder();
   let have = flags.dontCoalesceSeparators === true;
