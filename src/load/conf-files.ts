@@ -39,9 +39,20 @@ export function isHiddenOrBackup(name: string): boolean {
   return name.startsWith('.') || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
 }
 
-/** C strcmp() order: bytes, not UTF-16 code units. */
+/**
+ * C strcmp() order: bytes, not UTF-16 code units. The two agree (UTF-8 bytes sort as code points do) except
+ * where surrogates meet U+E000..U+FFFF, so only a first difference between two such units is settled by bytes.
+ */
 export function byteCompare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+    return x < y ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
 /**

@@ -53,10 +53,13 @@ export class UnitFileIndex {
   /** Bytes read by `kindOf` that the loader has not taken yet. */
   private readonly contents = new Map<string, Buffer>();
   private readonly resolved = new Map<string, UnitSource>();
-  /** Every `.d`/`.wants`/`.requires`/`.upholds` directory by its name, with the index of its search directory. */
-  private readonly subdirsByName = new Map<string, Array<{ searchIndex: number; listed: ListedDir }>>();
-  /** The suffixes (`.d`, `.wants`, ...) of every subdirectory name in the tree, or of a bad entry so named. */
-  private readonly suffixesPresent = new Set<SubdirSuffix>();
+  /**
+   * Every `.d`/`.wants`/`.requires`/`.upholds` directory by its suffix and then its name without the suffix
+   * (a unit name or type: the stems dropInStems gives), with the index of its search directory.
+   */
+  private readonly subdirsByStem = new Map<SubdirSuffix, Map<string, SubdirHit[]>>();
+  /** By suffix, the stems of entries so named that have diagnostics (a file where a directory should be, ...). */
+  private readonly reportedStems = new Map<SubdirSuffix, Set<string>>();
   private readonly stems = new Map<string, readonly string[]>();
 
   private constructor(
@@ -64,18 +67,21 @@ export class UnitFileIndex {
     private readonly options: IndexOptions,
   ) {
     this.aliasMap = buildAliasMap(tree.names, (p) => this.kindOf(p));
-    tree.searchPath.forEach((searchDir, searchIndex) => {
-      for (const [path, listed] of tree.subdirs) {
-        const slash = path.lastIndexOf('/');
-        if (path.slice(0, slash) !== searchDir) continue;
-        const name = path.slice(slash + 1);
-        const list = this.subdirsByName.get(name) ?? [];
-        list.push({ searchIndex, listed });
-        this.subdirsByName.set(name, list);
-      }
-    });
-    for (const name of [...tree.subdirs.keys(), ...tree.entryDiagnostics.keys()])
-      for (const suffix of SUBDIR_SUFFIXES) if (name.endsWith(suffix)) this.suffixesPresent.add(suffix);
+    const searchIndexOf = new Map(tree.searchPath.map((dir, i) => [dir, i]));
+    for (const [path, listed] of tree.subdirs) {
+      const slash = path.lastIndexOf('/');
+      const searchIndex = searchIndexOf.get(path.slice(0, slash));
+      const split = splitSuffix(path.slice(slash + 1));
+      if (searchIndex === undefined || split === null) continue;
+      const bySuffix = getOrAdd(this.subdirsByStem, split.suffix, () => new Map<string, SubdirHit[]>());
+      getOrAdd(bySuffix, split.stem, () => []).push({ searchIndex, listed });
+    }
+    for (const hits of this.subdirsByStem.values())
+      for (const list of hits.values()) list.sort((a, b) => a.searchIndex - b.searchIndex);
+    for (const name of tree.entryDiagnostics.keys()) {
+      const split = splitSuffix(name);
+      if (split !== null) getOrAdd(this.reportedStems, split.suffix, () => new Set<string>()).add(split.stem);
+    }
   }
 
   static scan(searchPath: readonly string[], options: IndexOptions = {}): UnitFileIndex {
@@ -261,18 +267,19 @@ export class UnitFileIndex {
     consulted: Set<string>,
   ): ListedDir[] {
     const out: ListedDir[] = [];
+    const byStem = this.subdirsByStem.get(suffix);
+    const reported = this.reportedStems.get(suffix);
     // Nothing in the whole tree has this suffix (no `.upholds/` anywhere, say): nothing to find or report.
-    if (!this.suffixesPresent.has(suffix)) return out;
+    if (byStem === undefined && reported === undefined) return out;
     const seen = new Set<string>();
     const addAll = (stems: readonly string[]): void => {
       // Search directory first, then the order of the names: the same order as trying every pair, without
       // trying the many pairs that do not exist.
       const hits: Array<{ searchIndex: number; nameIndex: number; listed: ListedDir }> = [];
       stems.forEach((stem, nameIndex) => {
-        const d = stem + suffix;
         // Only names with something to report need remembering (see addEntryDiagnostics).
-        if (this.tree.entryDiagnostics.has(d)) consulted.add(d);
-        for (const { searchIndex, listed } of this.subdirsByName.get(d) ?? [])
+        if (reported?.has(stem)) consulted.add(stem + suffix);
+        for (const { searchIndex, listed } of byStem?.get(stem) ?? [])
           hits.push({ searchIndex, nameIndex, listed });
       });
       if (hits.length > 1) hits.sort((a, b) => a.searchIndex - b.searchIndex || a.nameIndex - b.nameIndex);
@@ -332,6 +339,26 @@ export class UnitFileIndex {
 }
 
 const REGULAR: FileKind = { kind: 'regular' };
+
+interface SubdirHit {
+  readonly searchIndex: number;
+  readonly listed: ListedDir;
+}
+
+/** `foo.service.wants` -> stem `foo.service`, suffix `.wants`; null for a name with none of the suffixes. */
+function splitSuffix(name: string): { stem: string; suffix: SubdirSuffix } | null {
+  const suffix = SUBDIR_SUFFIXES.find((x) => name.endsWith(x));
+  return suffix === undefined ? null : { stem: name.slice(0, -suffix.length), suffix };
+}
+
+function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
+}
 
 function instanceOf(name: string): string | null {
   const p = parseUnitName(name);
