@@ -26,6 +26,8 @@ export interface ScannedTree {
   readonly entryDiagnostics: ReadonlyMap<string, readonly Diagnostic[]>;
   /** Problems with the search directories themselves. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Every directory read, search directories and subdirectories, in the order they were read. */
+  readonly listedDirs: readonly string[];
 }
 
 const SUBDIR_SUFFIXES = ['.wants', '.requires', '.upholds', '.d'];
@@ -44,6 +46,7 @@ class Scanner {
   readonly subdirs = new Map<string, ListedDir>();
   readonly entryDiagnostics = new Map<string, Diagnostic[]>();
   readonly diagnostics: Diagnostic[] = [];
+  readonly listedDirs: string[] = [];
   /**
    * The search path plus the real path of each directory: a symlink into /lib/systemd/system is an alias
    * whether it is spelled /lib/... or /usr/lib/... (systemd 252's expanded_search_path).
@@ -110,6 +113,7 @@ class Scanner {
       }
       return;
     }
+    this.listedDirs.push(dir);
     for (const e of listing.entries) {
       const path = `${dir}/${e.name}`;
       const isUnitName = parseUnitName(e.name).ok;
@@ -185,6 +189,7 @@ class Scanner {
     if (listing.badNames > 0) {
       this.warn(name, real, `${listing.badNames} entries with names that are not UTF-8, ignoring them.`);
     }
+    this.listedDirs.push(real);
     this.subdirs.set(path, { path: real, entries: listing.entries });
   }
 }
@@ -199,5 +204,6 @@ export function scanTree(searchPath: readonly string[]): ScannedTree {
     subdirs: s.subdirs,
     entryDiagnostics: s.entryDiagnostics,
     diagnostics: s.diagnostics,
+    listedDirs: s.listedDirs,
   };
 }

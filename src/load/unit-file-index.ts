@@ -92,6 +92,11 @@ export class UnitFileIndex {
     return this.tree.searchPath;
   }
 
+  /** Every directory `scan` read (search directories, then their subdirectories as met), for the benchmark. */
+  get listedDirs(): readonly string[] {
+    return this.tree.listedDirs;
+  }
+
   /** Problems with the search directories themselves (not with one unit). */
   get diagnostics(): readonly Diagnostic[] {
     return this.tree.diagnostics;

@@ -29,6 +29,10 @@ export type LoadedUnit =
       readonly diagnostics: readonly Diagnostic[];
     };
 
+/**
+ * Reads a unit file the index has not already read (the index reads fragments and drop-ins as it resolves
+ * them, to tell masks; this is for a file read again, or one it could not read, so the error is the reader's).
+ */
 export type ReadFile = (path: string) => Buffer;
 
 /**
