@@ -7,7 +7,7 @@ import { dependencyLinks, type UnitIdentity } from './dependency-links';
 import { errnoText } from './dir-listing';
 import { dropInStems, typeWideDirName } from './dropin-dir-names';
 import { usableDropIns } from './dropin-files';
-import type { FileKind } from './file-kind';
+import { fileKind, type FileKind } from './file-kind';
 import { followAlias, type Followed } from './follow-alias';
 import { readUnitFile } from './read-unit-file';
 import { scanTree, type ScannedTree } from './scan-tree';
@@ -66,7 +66,8 @@ export class UnitFileIndex {
     private readonly tree: ScannedTree,
     private readonly options: IndexOptions,
   ) {
-    this.aliasMap = buildAliasMap(tree.names, (p) => this.kindOf(p));
+    // A stat, not a read: the bytes would be kept from now until the unit is loaded, which may be much later.
+    this.aliasMap = buildAliasMap(tree.names, (p) => this.statKind(p));
     const searchIndexOf = new Map(tree.searchPath.map((dir, i) => [dir, i]));
     for (const [path, listed] of tree.subdirs) {
       const slash = path.lastIndexOf('/');
@@ -125,6 +126,16 @@ export class UnitFileIndex {
     return content;
   }
 
+  private statKind(path: string): FileKind {
+    let k = this.kinds.get(path);
+    if (k === undefined) {
+      k = fileKind(path);
+      this.kinds.set(path, k);
+    }
+    return k;
+  }
+
+  /** The file's kind; a regular file is read, and its bytes kept for the loader, unless its kind was known. */
   private kindOf(path: string): FileKind {
     let k = this.kinds.get(path);
     if (k === undefined) {
