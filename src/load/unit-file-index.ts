@@ -61,6 +61,12 @@ export class UnitFileIndex {
   /** By suffix, the stems of entries so named that have diagnostics (a file where a directory should be, ...). */
   private readonly reportedStems = new Map<SubdirSuffix, Set<string>>();
   private readonly stems = new Map<string, readonly string[]>();
+  /**
+   * By unit type, the name prefixes (before `@` or the type) of every stem above that is a unit name. Every
+   * stem dropInStems gives for a name has the name's type and a prefix that starts the name's prefix, so a name
+   * that no prefix here starts has no directory to look for.
+   */
+  private readonly stemPrefixes = new Map<string, string[]>();
 
   private constructor(
     private readonly tree: ScannedTree,
@@ -82,6 +88,12 @@ export class UnitFileIndex {
     for (const name of tree.entryDiagnostics.keys()) {
       const split = splitSuffix(name);
       if (split !== null) getOrAdd(this.reportedStems, split.suffix, () => new Set<string>()).add(split.stem);
+    }
+    const allStems = [...this.subdirsByStem.values()].flatMap((m) => [...m.keys()]);
+    for (const set of this.reportedStems.values()) allStems.push(...set);
+    for (const stem of allStems) {
+      const p = parseUnitName(stem);
+      if (p.ok) getOrAdd(this.stemPrefixes, p.value.type, () => []).push(p.value.prefix);
     }
   }
 
@@ -315,7 +327,10 @@ export class UnitFileIndex {
   private stemsOf(name: string): readonly string[] {
     let stems = this.stems.get(name);
     if (stems === undefined) {
-      stems = dropInStems(name);
+      const p = parseUnitName(name);
+      const reachable =
+        !p.ok || (this.stemPrefixes.get(p.value.type) ?? []).some((x) => p.value.prefix.startsWith(x));
+      stems = reachable ? dropInStems(name) : NO_STEMS;
       this.stems.set(name, stems);
     }
     return stems;
@@ -355,6 +370,7 @@ export class UnitFileIndex {
 }
 
 const REGULAR: FileKind = { kind: 'regular' };
+const NO_STEMS: readonly string[] = [];
 
 interface SubdirHit {
   readonly searchIndex: number;
