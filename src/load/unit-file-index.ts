@@ -365,7 +365,10 @@ export class UnitFileIndex {
   }
 
   private addEntryDiagnostics(entryNames: ReadonlySet<string>, diagnostics: Diagnostic[]): void {
-    for (const n of entryNames) diagnostics.push(...(this.tree.entryDiagnostics.get(n) ?? []));
+    for (const n of entryNames) {
+      const ds = this.tree.entryDiagnostics.get(n);
+      if (ds !== undefined) diagnostics.push(...ds);
+    }
   }
 }
 

@@ -165,7 +165,7 @@ export class UnitLoader {
       files,
       expand: (text) => expandSpecifiers(text, specifierUnit),
     });
-    diagnostics.push(...result.diagnostics);
+    if (result.diagnostics.length > 0) diagnostics.push(...result.diagnostics);
     if (!result.ok) return fail('bad-setting', result.reason);
     const config = result.config;
     // Links in .wants/, .requires/ and .upholds/ directories are dependencies like the ones the file names.

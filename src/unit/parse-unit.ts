@@ -152,7 +152,7 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
 
   for (const file of opts.files) {
     const lexed = lexUnitFile(file.content, file.path);
-    diagnostics.push(...lexed.diagnostics);
+    if (lexed.diagnostics.length > 0) diagnostics.push(...lexed.diagnostics);
     if (lexed.fatal) {
       fatal ??= lexed.diagnostics.at(-1)?.message ?? 'bad unit file';
       continue;
