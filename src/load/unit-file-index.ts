@@ -51,7 +51,7 @@ export class UnitFileIndex {
   private readonly aliasMap: Map<string, string[]>;
   private readonly kinds = new Map<string, FileKind>();
   /** Bytes read by `kindOf` that the loader has not taken yet. */
-  private readonly contents = new Map<string, Buffer>();
+  private readonly contents = new Map<string, Buffer | undefined>();
   private readonly resolved = new Map<string, UnitSource>();
   /**
    * Every `.d`/`.wants`/`.requires`/`.upholds` directory by its suffix and then its name without the suffix
@@ -134,7 +134,8 @@ export class UnitFileIndex {
    */
   takeContent(path: string): Buffer | undefined {
     const content = this.contents.get(path);
-    if (content !== undefined) this.contents.delete(path);
+    // Cleared rather than deleted: deleting from a Map shrinks and rehashes it.
+    if (content !== undefined) this.contents.set(path, undefined);
     return content;
   }
 
@@ -299,23 +300,23 @@ export class UnitFileIndex {
     const reported = this.reportedStems.get(suffix);
     // Nothing in the whole tree has this suffix (no `.upholds/` anywhere, say): nothing to find or report.
     if (byStem === undefined && reported === undefined) return out;
-    const seen = new Set<string>();
     const addAll = (stems: readonly string[]): void => {
       // Search directory first, then the order of the names: the same order as trying every pair, without
-      // trying the many pairs that do not exist.
-      const hits: Array<{ searchIndex: number; nameIndex: number; listed: ListedDir }> = [];
-      stems.forEach((stem, nameIndex) => {
+      // trying the many pairs that do not exist. Most units have no directory at all: nothing is allocated.
+      let hits: Array<{ searchIndex: number; nameIndex: number; listed: ListedDir }> | null = null;
+      for (let nameIndex = 0; nameIndex < stems.length; nameIndex++) {
+        const stem = stems[nameIndex]!;
         // Only names with something to report need remembering (see addEntryDiagnostics).
         if (reported?.has(stem)) consulted.add(stem + suffix);
-        for (const { searchIndex, listed } of byStem?.get(stem) ?? [])
-          hits.push({ searchIndex, nameIndex, listed });
-      });
-      if (hits.length > 1) hits.sort((a, b) => a.searchIndex - b.searchIndex || a.nameIndex - b.nameIndex);
-      for (const { listed } of hits) {
-        if (seen.has(listed.path)) continue;
-        seen.add(listed.path);
-        out.push(listed);
+        const found = byStem?.get(stem);
+        if (found === undefined) continue;
+        hits ??= [];
+        for (const { searchIndex, listed } of found) hits.push({ searchIndex, nameIndex, listed });
       }
+      if (hits === null) return;
+      if (hits.length > 1) hits.sort((a, b) => a.searchIndex - b.searchIndex || a.nameIndex - b.nameIndex);
+      // A directory reached under two names counts once.
+      for (const { listed } of hits) if (!out.some((d) => d.path === listed.path)) out.push(listed);
     };
     for (const n of unitNamesAll) addAll(this.stemsOf(n));
     const typeWide = typeWideDirName(unitNamesAll[0] ?? '', suffix);
