@@ -46,7 +46,7 @@ function walkTree(dir: string): number {
  * Medians of `runs` timed runs of each function, after `warmup` untimed ones. The functions take turns within
  * every round, so a busy moment on a shared machine falls on all of them alike.
  */
-function interleavedMediansMs(fns: ReadonlyArray<() => void>, runs: number, warmup = 3): number[] {
+function interleavedMediansMs(fns: ReadonlyArray<() => void>, runs: number, warmup = 5): number[] {
   for (let i = 0; i < warmup; i++) for (const fn of fns) fn();
   const times = fns.map((): number[] => []);
   for (let i = 0; i < runs; i++) {
@@ -64,7 +64,7 @@ function interleavedMediansMs(fns: ReadonlyArray<() => void>, runs: number, warm
  * every unit resolved, read and parsed), against the cost of merely reading the same files in the same run.
  * Target (foundations issue): under 100 ms and under 3x the read-only baseline.
  */
-export function benchLoadTree(tree = '/lib/systemd/system', runs = 31): BenchRow[] {
+export function benchLoadTree(tree = '/lib/systemd/system', runs = 61): BenchRow[] {
   const searchPath = buildSearchPath({ unitDirs: [tree], builtinDir: builtinUnitDir() });
   let units: LoadedUnit[] = [];
   let listedDirs: readonly string[] = [];
