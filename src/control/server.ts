@@ -7,6 +7,7 @@ import type { LoadedUnit } from '../load/unit-loader';
 import type { Log } from '../log';
 import { peerCredentials } from '../native/peercred';
 import { callMethod, METHODS, type MethodContext } from './methods';
+import { fault } from '../pid1/fault';
 import { ErrorCode, MAX_FRAME_BYTES, READ_ONLY_METHODS } from './protocol';
 
 /** Who is on the other end of a connection, as SO_PEERCRED says. */
@@ -48,6 +49,7 @@ export class ControlServer {
     for (const name of Object.keys(METHODS)) {
       this.rpc.addMethod(name, async (params, conn) => {
         await this.authorize(name, conn);
+        fault('control', name);
         return callMethod(name, ctx, params);
       });
     }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ChildExit } from '../exec/reaper';
 import type { ExecOutcome } from '../exec/spawn';
 import { UnitCgroup } from '../exec/unit-cgroup';
+import { fault } from '../pid1/fault';
 import { newInvocationId } from '../exec/unit-environment';
 import type { ActiveState } from '../graph/job-types';
 import type { ServiceConfig, UnitConfig } from '../unit/table';
@@ -777,9 +778,15 @@ export class ServiceRuntime implements UnitRuntime {
     this.log(`Scheduled restart job in ${ms} ms.`);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
-      this.nRestarts++;
-      this.setState('dead');
-      this.ctx.requestRestart(this.id);
+      try {
+        fault('timer', this.id);
+        this.nRestarts++;
+        this.setState('dead');
+        this.ctx.requestRestart(this.id);
+      } catch (e) {
+        this.log(`Internal error in the restart timer (continuing): ${e instanceof Error ? e.stack : String(e)}`, 'error');
+        this.fail('resources');
+      }
     }, ms);
   }
 

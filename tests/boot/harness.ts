@@ -31,8 +31,8 @@ export class Rsd {
   /** The control socket of this rsd (each test rsd has its own). */
   socket = '';
 
-  private constructor(args: string[]) {
-    this.proc = spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  private constructor(args: string[], env: NodeJS.ProcessEnv = process.env) {
+    this.proc = spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
     let buf = '';
     const onData = (chunk: Buffer): void => {
       buf += chunk.toString('utf8');
@@ -49,7 +49,21 @@ export class Rsd {
 
   static start(
     unitDir: string,
-    opts: { unit?: string; pidNamespace?: boolean; logLevel?: string; config?: string } = {},
+    opts: {
+      unit?: string;
+      pidNamespace?: boolean;
+      logLevel?: string;
+      config?: string;
+      /**
+       * As PID 1 rsd runs in a container (`container=rsd-test`), so it exits rather than calling reboot(2);
+       * false: as an init outside a container. Other `unshare` flags go in `unshare`.
+       */
+      container?: boolean;
+      unshare?: readonly string[];
+      env?: Readonly<Record<string, string>>;
+      /** Runs before rsd in its namespaces (a shell command that ends in `exec "$@"`). */
+      wrap?: string;
+    } = {},
   ): Rsd {
     const socket = join(tmpdir(), `rsd-test-${randomBytes(6).toString('hex')}.sock`);
     const rsd = [
@@ -67,7 +81,15 @@ export class Rsd {
       socket,
       ...(opts.config ? ['--config', opts.config] : []),
     ];
-    const r = new Rsd(opts.pidNamespace ? ['unshare', '--pid', '--fork', '--mount-proc', ...rsd] : rsd);
+    const inner = opts.wrap ? ['sh', '-c', opts.wrap, 'sh', ...rsd] : rsd;
+    const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+    if (opts.pidNamespace && opts.container !== false) env.container = 'rsd-test';
+    const r = new Rsd(
+      opts.pidNamespace
+        ? ['unshare', '--pid', '--fork', '--mount-proc', ...(opts.unshare ?? []), ...inner]
+        : inner,
+      env,
+    );
     r.subtree = rsd[rsd.indexOf('--cgroup-subtree') + 1]!;
     r.socket = socket;
     return r;

@@ -1,0 +1,32 @@
+import { writeSync } from 'node:fs';
+import { execve } from '../native/system';
+import { FAULT_ENV } from './fault';
+
+/** The units that were up when rsd re-executed itself, comma-separated: the new rsd starts them again. */
+export const REEXEC_ENV = 'RSD_REEXEC_UNITS';
+
+/** What a re-executed rsd was handed by its predecessor (and removes from its own environment). */
+export function takeReexecState(): { units: string[] } | null {
+  const v = process.env[REEXEC_ENV];
+  if (v === undefined) return null;
+  delete process.env[REEXEC_ENV];
+  return { units: v.split(',').filter((u) => u !== '') };
+}
+
+/**
+ * Replaces this process with a fresh rsd: the same node, flags and arguments, the same pid (still PID 1),
+ * with the list of units to bring back. Injected faults are not passed on, so a test's fault cannot loop.
+ * Never returns while execve can succeed; if it fails, the caller keeps the old process running.
+ */
+export function reexec(units: readonly string[], reason: string): number {
+  // Written straight to stderr: the logger's buffered writes may not make it through execve.
+  writeSync(2, `rsd: ${reason}; re-executing ${process.execPath} (${units.length} units to bring back).\n`);
+  const env = Object.entries(process.env)
+    .filter(([k, v]) => v !== undefined && k !== FAULT_ENV && k !== REEXEC_ENV)
+    .map(([k, v]) => `${k}=${v}`);
+  env.push(`${REEXEC_ENV}=${units.join(',')}`);
+  const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
+  const r = execve(process.execPath, argv, env);
+  writeSync(2, `rsd: execve failed (errno ${r.ok ? 0 : r.errno}); carrying on as we are.\n`);
+  return r.ok ? 0 : r.errno;
+}
