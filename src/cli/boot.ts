@@ -109,13 +109,14 @@ export async function boot(opts: BootOptions): Promise<number> {
     for (const [sig, kind] of STOP_SIGNALS) process.once(sig, () => resolve({ signal: sig, kind }));
     // systemd's real-time signals: SIGRTMIN+3 halt, +4 poweroff, +5 reboot (Node has no names for them).
     for (const [offset, kind] of RT_STOP_SIGNALS)
-      watchers.push(new SignalWatcher(SIGRTMIN + offset, () => resolve({ signal: `SIGRTMIN+${offset} (${kind})`, kind })));
+      watchers.push(
+        new SignalWatcher(SIGRTMIN + offset, () => resolve({ signal: `SIGRTMIN+${offset} (${kind})`, kind })),
+      );
   });
   // SIGHUP re-reads the unit files, SIGUSR1 logs the state of every unit (systemd's daemon-reload and dump).
   process.on('SIGHUP', () => m.reload());
   process.on('SIGUSR1', () => {
-    for (const rt of m.units())
-      log.info(`${rt.id}: ${rt.activeState} (${rt.subState}) result=${rt.result}`);
+    for (const rt of m.units()) log.info(`${rt.id}: ${rt.activeState} (${rt.subState}) result=${rt.result}`);
   });
   const admin = opts.adminGroup ? await lookupGroup(opts.adminGroup) : null;
   if (opts.adminGroup && !admin)

@@ -87,7 +87,8 @@ export function parseRsdConfig(text: string, path: string): ConfigResult {
     }
   }
   const mounts = typeof ini.Mounts === 'object' && ini.Mounts !== null ? ini.Mounts : null;
-  if (mounts !== null) config = { ...config, mounts: mountTable(mounts as Record<string, unknown>, path, warnings) };
+  if (mounts !== null)
+    config = { ...config, mounts: mountTable(mounts as Record<string, unknown>, path, warnings) };
   return { config, warnings };
 }
 

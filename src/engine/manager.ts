@@ -131,7 +131,7 @@ export class Manager {
       log: unitLog,
       cgroups,
       notifySocket: notify ? (opts.notifySocket ?? null) : null,
-      spawn: (spec) => (fault('spawn'), spawnProcess(spec)),
+      spawn: (spec) => (fault('spawn', spec.path), spawnProcess(spec)),
       watchPid: (pid, onExit) => this.reaper.watch(pid, onExit),
       adoptPid: (pid, onExit) => this.reaper.adopt(pid, onExit),
       unwatchPid: (pid) => this.reaper.unwatch(pid),
@@ -729,7 +729,10 @@ export class Manager {
   /** Which units are up now (for a re-exec to bring them back). */
   activeUnits(): string[] {
     return [...this.runtimes.values()]
-      .filter((rt) => rt.activeState === 'active' || rt.activeState === 'activating' || rt.activeState === 'reloading')
+      .filter(
+        (rt) =>
+          rt.activeState === 'active' || rt.activeState === 'activating' || rt.activeState === 'reloading',
+      )
       .map((rt) => rt.id);
   }
 

@@ -1,4 +1,12 @@
-import { MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_RDONLY, MS_NOATIME, MS_RELATIME, MS_STRICTATIME } from '../native/system';
+import {
+  MS_NODEV,
+  MS_NOEXEC,
+  MS_NOSUID,
+  MS_RDONLY,
+  MS_NOATIME,
+  MS_RELATIME,
+  MS_STRICTATIME,
+} from '../native/system';
 
 /** One early-boot mount, as an fstab line says it: mount WHAT of TYPE on WHERE with OPTIONS. */
 export interface BootMount {

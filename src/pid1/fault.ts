@@ -57,7 +57,8 @@ const armed: Armed | null = spec ? parseFaults(spec) : null;
 function check(point: FaultPoint, subject?: string): void {
   const which = armed!.get(point);
   if (which === undefined) return;
-  if (which === 'all' || (subject !== undefined && which.has(subject))) throw new InjectedFault(point, subject);
+  if (which === 'all' || (subject !== undefined && which.has(subject)))
+    throw new InjectedFault(point, subject);
 }
 
 /** Throws if RSD_FAULT arms `point` (for `subject`, or for every subject). Free when RSD_FAULT is unset. */

@@ -1,12 +1,23 @@
 import type { Log } from '../log';
-import { RB_AUTOBOOT, RB_HALT_SYSTEM, RB_POWER_OFF, reboot, sync, type RebootCommand } from '../native/system';
+import {
+  RB_AUTOBOOT,
+  RB_HALT_SYSTEM,
+  RB_POWER_OFF,
+  reboot,
+  sync,
+  type RebootCommand,
+} from '../native/system';
 import type { ShutdownKind } from '../engine/shutdown-request';
 import { unmountAll } from './boot-mounts';
 
 /** What rsd does once everything is stopped: end its process, or (a real init) end the machine. */
 export type FinalAction =
   | { readonly kind: 'exit'; readonly code: number }
-  | { readonly kind: 'reboot'; readonly command: RebootCommand; readonly what: 'halt' | 'poweroff' | 'reboot' };
+  | {
+      readonly kind: 'reboot';
+      readonly command: RebootCommand;
+      readonly what: 'halt' | 'poweroff' | 'reboot';
+    };
 
 export interface Situation {
   /** We are PID 1 of our PID namespace. */
@@ -38,7 +49,11 @@ export function decideFinalAction(s: Situation, kind: ShutdownKind, code: number
  * non-initial PID namespace the kernel turns reboot(2) into the end of that namespace (its init killed
  * by SIGINT or SIGHUP). Returns only if reboot(2) failed (no CAP_SYS_BOOT): the caller exits then.
  */
-export function rebootNow(action: Extract<FinalAction, { kind: 'reboot' }>, mounted: readonly string[], log: Log): void {
+export function rebootNow(
+  action: Extract<FinalAction, { kind: 'reboot' }>,
+  mounted: readonly string[],
+  log: Log,
+): void {
   sync();
   unmountAll(mounted, log);
   sync();

@@ -27,6 +27,8 @@ export class Rsd {
   private readonly proc: ChildProcess;
   private waiters: Array<() => void> = [];
 
+  /** The signal that ended it (for `unshare`: the one that ended rsd, which unshare passes on). */
+  signal: NodeJS.Signals | null = null;
   private subtree = '';
   /** The control socket of this rsd (each test rsd has its own). */
   socket = '';
@@ -43,7 +45,12 @@ export class Rsd {
     };
     this.proc.stdout!.on('data', onData);
     this.proc.stderr!.on('data', onData);
-    this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
+    this.exited = new Promise((resolve) =>
+      this.proc.on('exit', (code, signal) => {
+        this.signal = signal;
+        resolve(code);
+      }),
+    );
     running.add(this);
   }
 
