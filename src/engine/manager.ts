@@ -100,7 +100,7 @@ export class Manager {
     private readonly notify: NotifySocket | null,
   ) {
     this.exitRequested = new Promise((resolve) => (this.exitRequest = resolve));
-    this.loader = new UnitLoader(UnitFileIndex.scan(opts.searchPath));
+    this.loader = this.newLoader(opts.searchPath, opts.log);
     this.graph = DependencyGraph.build([], (n) => this.loader.load(n));
     this.jobs = new JobRunner(
       (job) => this.runJob(job),
@@ -212,6 +212,16 @@ export class Manager {
     target.onNotify(msg);
   }
 
+  private newLoader(searchPath: readonly string[], log: Log): UnitLoader {
+    const loader = new UnitLoader(UnitFileIndex.scan(searchPath));
+    loader.onInternalError = (name, e) =>
+      log.error(
+        `Internal error while loading ${name} (continuing): ${e instanceof Error ? e.stack : String(e)}`,
+        name,
+      );
+    return loader;
+  }
+
   /** Sets up the process side (reaper, subreaper, cgroups) once, then the manager. */
   static async create(opts: ManagerOptions): Promise<Manager> {
     const reaper = startReaper('all');
@@ -246,7 +256,6 @@ export class Manager {
     if (u.loadState !== 'loaded') return this.runtimes.get(u.id) ?? null;
     let rt = this.runtimes.get(u.id);
     if (rt) return rt;
-    fault('load', u.id);
     const c = u.config;
     if (c.type === 'service') rt = new ServiceRuntime(u.id, c, this.context);
     else if (c.type === 'target') rt = new TargetRuntime(u.id, this.context);
@@ -258,9 +267,9 @@ export class Manager {
             void this.request(service, 'start', 'replace');
           } catch (e) {
             this.internalError(`socket activation of ${service} by ${u.id}`, e);
-            // As when the service cannot be started: the socket goes down, clients are refused.
+            // As when its listeners cannot be set up: the socket closes them and fails ('resources').
             const srt = this.runtimes.get(u.id);
-            if (srt instanceof SocketRuntime) srt.serviceGaveUp();
+            if (srt) void srt.stop().then(() => srt.fail('resources'));
           }
         },
         startAcceptedInstance: (instance, fd, env) => {
@@ -671,7 +680,7 @@ export class Manager {
    */
   reload(): void {
     fault('reload');
-    this.loader = new UnitLoader(UnitFileIndex.scan(this.opts.searchPath));
+    this.loader = this.newLoader(this.opts.searchPath, this.opts.log);
     for (const [name, text] of this.transients) this.loader.defineTransient(name, text);
     this.graph = DependencyGraph.build([...this.runtimes.keys()], (n) => this.loader.load(n));
     for (const [id, rt] of this.runtimes) {

@@ -233,7 +233,7 @@ export class ServiceRuntime implements UnitRuntime {
       return outcome;
     } catch (e) {
       if (e instanceof Superseded) return 'canceled';
-      this.log(`Start failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+      this.log(`Start failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, 'error');
       void this.stopSequence('resources');
       return 'failed';
     } finally {
@@ -784,7 +784,10 @@ export class ServiceRuntime implements UnitRuntime {
         this.setState('dead');
         this.ctx.requestRestart(this.id);
       } catch (e) {
-        this.log(`Internal error in the restart timer (continuing): ${e instanceof Error ? e.stack : String(e)}`, 'error');
+        this.log(
+          `Internal error in the restart timer (continuing): ${e instanceof Error ? e.stack : String(e)}`,
+          'error',
+        );
         this.fail('resources');
       }
     }, ms);

@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { FD_CLOEXEC, F_GETFD, F_SETFD, fcntlGet, fcntlSet } from '../native/libc';
 import { execve } from '../native/system';
 import { FAULT_ENV } from './fault';
 
@@ -25,6 +26,11 @@ export function reexec(units: readonly string[], reason: string): number {
     .filter(([k, v]) => v !== undefined && k !== FAULT_ENV && k !== REEXEC_ENV)
     .map(([k, v]) => `${k}=${v}`);
   env.push(`${REEXEC_ENV}=${units.join(',')}`);
+  // The new image logs where this one did: Node marks its stdio close-on-exec.
+  for (const fd of [0, 1, 2]) {
+    const flags = fcntlGet(fd, F_GETFD);
+    if (flags.ok) fcntlSet(fd, F_SETFD, flags.value & ~FD_CLOEXEC);
+  }
   const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
   const r = execve(process.execPath, argv, env);
   writeSync(2, `rsd: execve failed (errno ${r.ok ? 0 : r.errno}); carrying on as we are.\n`);

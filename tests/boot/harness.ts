@@ -165,7 +165,20 @@ export class Rsd {
 
   /** For afterEach: whatever state the test left it in, nothing of it survives (its cgroup is killed). */
   kill(): void {
-    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
+    if (this.proc.exitCode === null && this.proc.signalCode === null) {
+      // unshare does not take its child along: kill the namespace's init (and with it the namespace) first.
+      if (this.proc.spawnargs[0] === 'unshare') {
+        const init = this.pid();
+        if (init !== this.proc.pid) {
+          try {
+            process.kill(init, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+      }
+      this.proc.kill('SIGKILL');
+    }
     killCgroupTree(this.subtree);
     running.delete(this);
   }
