@@ -113,11 +113,13 @@ export async function boot(opts: BootOptions): Promise<number> {
         new SignalWatcher(SIGRTMIN + offset, () => resolve({ signal: `SIGRTMIN+${offset} (${kind})`, kind })),
       );
   });
-  // SIGHUP re-reads the unit files, SIGUSR1 logs the state of every unit (systemd's daemon-reload and dump).
+  // SIGHUP re-reads the unit files, SIGUSR1/SIGUSR2 log the state of every unit (daemon-reload and dump).
   process.on('SIGHUP', () => m.reload());
-  process.on('SIGUSR1', () => {
+  const dump = (): void => {
     for (const rt of m.units()) log.info(`${rt.id}: ${rt.activeState} (${rt.subState}) result=${rt.result}`);
-  });
+  };
+  process.on('SIGUSR1', dump);
+  process.on('SIGUSR2', dump);
   const admin = opts.adminGroup ? await lookupGroup(opts.adminGroup) : null;
   if (opts.adminGroup && !admin)
     log.warn(`AdminGroup=${opts.adminGroup} does not exist; only root may change units.`);
