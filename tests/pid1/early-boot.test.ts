@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
-import { Rsd } from '../boot/harness';
+import { fileContent, Rsd } from '../boot/harness';
 import { parseRsdConfig } from '../../src/config/rsd-conf';
 import { DEFAULT_BOOT_MOUNTS } from '../../src/pid1/boot-mount-table';
 import { decideFinalAction } from '../../src/pid1/final-action';
@@ -92,6 +92,32 @@ describe('early boot as PID 1 outside a container', () => {
     expect(rsd.log).toMatch(/Running in a container \(rsd-test\)\./);
     expect(rsd.log).not.toMatch(/Mounted |Hostname set/);
     expect([...mountsOf(rsd.pid()).keys()]).not.toContain(tree.path('m/run'));
+    expect(await rsd.stop(20_000)).toBe(0);
+  }, 60_000);
+});
+
+describe('the container’s environment', () => {
+  it('reaches a unit only through PassEnvironment=', async () => {
+    const out = (n: string) => tree.path(`env-${n}`);
+    const dump = (n: string) => `ExecStart=/bin/sh -c 'env > ${out(n)}; exec sleep 1000'\n`;
+    tree.write('units/test.target', '[Unit]\nWants=asks.service plain.service\n');
+    tree.write(
+      'units/asks.service',
+      `[Service]\nPassEnvironment=RSD_TEST_FROM_CONTAINER container\n${dump('asks')}`,
+    );
+    tree.write('units/plain.service', `[Service]\n${dump('plain')}`);
+    rsd = Rsd.start(tree.path('units'), {
+      unit: 'test.target',
+      pidNamespace: true,
+      env: { RSD_TEST_FROM_CONTAINER: 'hello', RSD_TEST_NOT_ASKED: 'no' },
+    });
+    await rsd.waitFor(/Startup finished/);
+    const asks = await fileContent(out('asks'));
+    const plain = await fileContent(out('plain'));
+    expect(asks).toMatch(/^RSD_TEST_FROM_CONTAINER=hello$/m);
+    expect(asks).toMatch(/^container=rsd-test$/m);
+    expect(asks).not.toMatch(/RSD_TEST_NOT_ASKED/);
+    expect(plain).not.toMatch(/RSD_TEST_FROM_CONTAINER|RSD_TEST_NOT_ASKED|^container=/m);
     expect(await rsd.stop(20_000)).toBe(0);
   }, 60_000);
 });
