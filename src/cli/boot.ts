@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { MessageChannel } from 'node:worker_threads';
-import { detectVirtualization } from '../conditions/virtualization';
+import { detectContainer } from '../conditions/virtualization';
 import { ControlServer } from '../control/server';
 import { unitFileState } from '../control/unit-file-state';
 import { Manager } from '../engine/manager';
@@ -87,7 +87,8 @@ export async function boot(opts: BootOptions): Promise<number> {
   if (armed !== null) log.warn(`Fault injection armed: RSD_FAULT=${armed}.`);
   const again = takeReexecState();
   if (again) log.info(`Re-executed; bringing back ${again.units.length} units.`);
-  const { container } = await detectVirtualization();
+  // Only the container part now: VM detection reads /sys, which early boot may be about to mount.
+  const container = await detectContainer();
   let mounted: string[] = [];
   if (pid1 && container === null && !again) {
     mounted = mountBootFileSystems(opts.mounts ?? [], log);

@@ -24,7 +24,11 @@ async function containerVariable(env: NodeJS.ProcessEnv): Promise<string | undef
   return entry?.slice('container='.length);
 }
 
-async function detectContainer(env: NodeJS.ProcessEnv): Promise<string | null> {
+/**
+ * The container rsd runs in, as `systemd-detect-virt --container` says, or null. Not cached: an init asks
+ * before it mounts /proc and /sys, and detectVirtualization() (cached) must only be asked after that.
+ */
+export async function detectContainer(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
   const osrelease = await read('/proc/sys/kernel/osrelease');
   if (/Microsoft|WSL/.test(osrelease)) return 'wsl';
   const fromFile = (await read('/run/systemd/container')).trim();
