@@ -201,6 +201,8 @@ describe('beyond repair: rsd re-executes itself, still PID 1', () => {
       env: { RSD_FAULT: 'invariant' },
     });
     rsd = r;
+    // rsd has logged: unshare has forked it, so pid() is rsd's own, not unshare's.
+    await r.waitFor(/Fault injection armed/);
     const pid = r.pid();
     await r.waitFor(/beyond repair \(invariant check failed: injected fault at invariant\)/);
     await r.waitFor(/Re-executed; bringing back \d+ units\./);
@@ -231,6 +233,8 @@ describe('beyond repair: rsd re-executes itself, still PID 1', () => {
       env: { RSD_FAULT: 'reaper' },
     });
     rsd = r;
+    // rsd has logged: unshare has forked it, so pid() is rsd's own, not unshare's.
+    await r.waitFor(/Fault injection armed/);
     const pid = r.pid();
     await r.waitFor(/beyond repair \(10 internal errors in a row\)/);
     await r.waitFor(/Re-executed; bringing back \d+ units\./);
