@@ -66,6 +66,8 @@ export async function boot(opts: BootOptions): Promise<number> {
   const log = opts.log;
   const pid1 = process.pid === 1;
   let manager: Manager | null = null;
+  // What early boot mounted (by this rsd or, before a re-exec, its predecessor): unmounted at the very end.
+  let mounted: string[] = [];
   // A bug in one operation must not end the manager (and with it, as PID 1, the machine): log and go on,
   // and re-execute when the manager is beyond repair.
   const beyondRepair = (reason: string): void => {
@@ -80,7 +82,7 @@ export async function boot(opts: BootOptions): Promise<number> {
         // without cgroup.kill the new rsd meets the old processes in the units' cgroups
       }
     }
-    reexec(units, reason);
+    reexec({ units, mounted }, reason);
   };
   guardProcess(log, beyondRepair);
   const armed = faultsArmed();
@@ -89,8 +91,8 @@ export async function boot(opts: BootOptions): Promise<number> {
   if (again) log.info(`Re-executed; bringing back ${again.units.length} units.`);
   // Only the container part now: VM detection reads /sys, which early boot may be about to mount.
   const container = await detectContainer();
-  let mounted: string[] = [];
-  if (pid1 && container === null && !again) {
+  if (again) mounted = again.mounted;
+  else if (pid1 && container === null) {
     mounted = mountBootFileSystems(opts.mounts ?? [], log);
     setHostnameFromFile(log, opts.hostnameFile);
   } else if (pid1 && container !== null) log.info(`Running in a container (${container}).`);

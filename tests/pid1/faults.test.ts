@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { TmpTree } from '../helpers/tmp';
 import { fileContent, Rsd } from '../boot/harness';
 import { ctl, nsPid } from './pid1-helpers';
+import { takeReexecState } from '../../src/pid1/reexec';
 
 /*
  * Never exit by accident: RSD_FAULT makes chosen internal operations throw. For each, rsd (PID 1 of a PID
@@ -244,4 +245,14 @@ describe('beyond repair: rsd re-executes itself, still PID 1', () => {
     stillServing(r);
     expect(await r.stop(30_000)).toBe(0);
   }, 60_000);
+});
+
+describe('what a re-executed rsd is handed', () => {
+  it('the units to bring back and what early boot mounted, taken out of the environment', () => {
+    process.env.RSD_REEXEC_UNITS = 'a.service,b.socket';
+    process.env.RSD_REEXEC_MOUNTS = '/proc:/run';
+    expect(takeReexecState()).toEqual({ units: ['a.service', 'b.socket'], mounted: ['/proc', '/run'] });
+    expect([process.env.RSD_REEXEC_UNITS, process.env.RSD_REEXEC_MOUNTS]).toEqual([undefined, undefined]);
+    expect(takeReexecState()).toBeNull();
+  });
 });
