@@ -5,6 +5,7 @@ import type { ExecOutcome } from '../exec/spawn';
 import { createUnitSandbox, releaseUnitSandbox, type UnitSandbox } from '../exec/sandbox';
 import { UnitCgroup } from '../exec/unit-cgroup';
 import { readPidFile, waitForPidFile } from '../exec/pid-file';
+import { fault } from '../pid1/fault';
 import { newInvocationId } from '../exec/unit-environment';
 import type { ActiveState } from '../graph/job-types';
 import type { ServiceConfig, UnitConfig } from '../unit/table';
@@ -239,7 +240,7 @@ export class ServiceRuntime implements UnitRuntime {
       return outcome;
     } catch (e) {
       if (e instanceof Superseded) return 'canceled';
-      this.log(`Start failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+      this.log(`Start failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, 'error');
       void this.stopSequence('resources');
       return 'failed';
     } finally {
@@ -669,7 +670,7 @@ export class ServiceRuntime implements UnitRuntime {
         }
       }
     }
-    await this.killPhase('stop', gen);
+    const emptied = await this.killPhase('stop', gen);
     this.setState('stop-post');
     const post = {
       SERVICE_RESULT: this.resultValue,
@@ -682,7 +683,8 @@ export class ServiceRuntime implements UnitRuntime {
       this.check(gen);
       if (r === 'timeout') break;
     }
-    await this.killPhase('final', gen);
+    // Nothing can have joined a cgroup seen empty unless an ExecStopPost= ran: no second look then.
+    if (!emptied || s.ExecStopPost.length > 0) await this.killPhase('final', gen);
     await this.cleanUpAfterStop();
     this.check(gen);
     const failed = this.resultValue !== 'success';
@@ -696,49 +698,72 @@ export class ServiceRuntime implements UnitRuntime {
    * if SendSIGKILL= allows. control-group: every process of the unit; process: the main (and control)
    * process only; mixed: SIGTERM to the main process, the SIGKILL to every process; none: nothing.
    */
-  private async killPhase(phase: 'stop' | 'final', gen: number): Promise<void> {
+  private async killPhase(phase: 'stop' | 'final', gen: number): Promise<boolean> {
     const k = this.config.Kill;
     const s = this.config.Service;
-    if (k.KillMode === 'none') return;
+    if (k.KillMode === 'none') return false;
     const termMode = k.KillMode === 'mixed' ? 'process' : k.KillMode;
     const killMode = k.KillMode === 'mixed' ? 'control-group' : k.KillMode;
-    if ((await this.remaining(killMode)) === 0) return;
+    // cgroup.procs is read once per phase: the same list tells whether anything is left and whom to signal.
+    const members = killMode === 'control-group' && this.cgroup ? await this.cgroup.pids() : [];
+    if (this.ownPids() === 0 && members.length === 0) return killMode === 'control-group';
     this.setState(phase === 'stop' ? 'stop-sigterm' : 'final-sigterm');
-    await this.signalAll(k.KillSignal, termMode);
-    if (k.SendSIGHUP) await this.signalAll(1, termMode);
+    this.signalAll(k.KillSignal, termMode, members);
+    if (k.SendSIGHUP) this.signalAll(1, termMode, members);
     const t = delay(usec(s.TimeoutStopSec));
     const gone = await Promise.race([this.allGone(termMode), t.promise]);
     t.cancel();
     this.check(gen);
-    if (gone !== 'timeout' && (await this.remaining(killMode)) === 0) return;
-    if (!k.SendSIGKILL) return;
+    if (gone !== 'timeout') {
+      // allGone() saw main and control end and, for a group, cgroup.events say populated 0: nothing to read.
+      if (termMode === killMode) return killMode === 'control-group';
+      // KillMode=mixed: the main process is gone; the SIGKILL is for whatever is left in the cgroup.
+      if (!this.cgroup || (await this.cgroup.isEmpty())) return true;
+    }
+    if (!k.SendSIGKILL) return false;
     if (gone === 'timeout') {
       this.log(`State '${this.state}' timed out. Killing.`, 'warn');
       if (this.resultValue === 'success') this.resultValue = 'timeout';
     }
     this.setState(phase === 'stop' ? 'stop-sigkill' : 'final-sigkill');
-    await this.signalAll(k.FinalKillSignal, killMode);
+    // The SIGKILL goes through cgroup.kill, which needs no list (and cannot miss a fork).
+    const killList =
+      killMode === 'control-group' && this.cgroup && k.FinalKillSignal !== 9 ? await this.cgroup.pids() : [];
+    await this.signalFinal(k.FinalKillSignal, killMode, killList);
     const t2 = delay(usec(s.TimeoutStopSec));
     const gone2 = await Promise.race([this.allGone(killMode), t2.promise]);
     t2.cancel();
     if (gone2 === 'timeout') this.log('Processes still around after final SIGKILL. Ignoring.', 'warn');
+    return gone2 !== 'timeout' && killMode === 'control-group';
   }
 
-  /** Processes still to stop: the cgroup's, plus main and control (which may not have joined it yet). */
-  private async remaining(mode: string): Promise<number> {
-    const own = (this.mainPid ? 1 : 0) + (this.controlPid ? 1 : 0);
-    if (mode === 'process' || !this.cgroup) return own;
-    return own + (await this.cgroup.pids()).length;
+  /** Main and control processes still to stop (they may not have joined the cgroup yet). */
+  private ownPids(): number {
+    return (this.mainPid ? 1 : 0) + (this.controlPid ? 1 : 0);
   }
 
-  private async signalAll(signal: number, mode: string): Promise<void> {
+  /** Signals main and control, and for the group every process in `members` (the cgroup's, read once). */
+  private signalAll(signal: number, mode: string, members: readonly number[]): void {
     const send = (pid: number, sig: number) => this.ctx.signal(pid, sig);
     if (this.mainPid) send(this.mainPid, signal);
     if (this.controlPid) send(this.controlPid, signal);
     if (mode === 'process' || mode === 'mixed') return;
-    if (this.cgroup) await this.cgroup.kill(signal, send);
-    else if (this.mainPid) send(-this.mainPid, signal); // the process group setsid made
+    if (this.cgroup) {
+      for (const pid of members) if (pid !== this.mainPid && pid !== this.controlPid) send(pid, signal);
+    } else if (this.mainPid) send(-this.mainPid, signal); // the process group setsid made
     if (signal !== 9 && this.mainPid) send(this.mainPid, 18); // SIGCONT, so a stopped process sees it
+  }
+
+  /** FinalKillSignal=: SIGKILL to a cgroup through cgroup.kill, any other signal to `members`. */
+  private async signalFinal(signal: number, mode: string, members: readonly number[]): Promise<void> {
+    if (signal === 9 && mode === 'control-group' && this.cgroup) {
+      const send = (pid: number, sig: number) => this.ctx.signal(pid, sig);
+      if (this.mainPid) send(this.mainPid, signal);
+      if (this.controlPid) send(this.controlPid, signal);
+      await this.cgroup.kill(9, send);
+      return;
+    }
+    this.signalAll(signal, mode, members);
   }
 
   /** Resolves once main and control processes have exited and, for the whole group, the cgroup is empty. */
@@ -770,10 +795,8 @@ export class ServiceRuntime implements UnitRuntime {
   }
 
   private async cleanUpAfterStop(): Promise<void> {
-    if (this.cgroup && (await this.cgroup.isEmpty())) {
-      await this.cgroup.remove();
-      this.cgroup = null;
-    }
+    // rmdir fails (EBUSY) while a process is left: then the cgroup stays, as systemd keeps it.
+    if (this.cgroup && (await this.cgroup.remove())) this.cgroup = null;
     if (this.sandbox) await releaseUnitSandbox(this.sandbox);
     this.sandbox = null;
     const e = this.config.Exec;
@@ -814,9 +837,18 @@ export class ServiceRuntime implements UnitRuntime {
     this.log(`Scheduled restart job in ${ms} ms.`);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
-      this.nRestarts++;
-      this.setState('dead');
-      this.ctx.requestRestart(this.id);
+      try {
+        fault('timer', this.id);
+        this.nRestarts++;
+        this.setState('dead');
+        this.ctx.requestRestart(this.id);
+      } catch (e) {
+        this.log(
+          `Internal error in the restart timer (continuing): ${e instanceof Error ? e.stack : String(e)}`,
+          'error',
+        );
+        this.fail('resources');
+      }
     }, ms);
   }
 

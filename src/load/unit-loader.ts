@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fault } from '../pid1/fault';
 import type { Diagnostic } from '../unit/diagnostic';
 import { parseUnitName, type UnitType } from '../unit/name';
 import { parseUnit, type AppliedSetting, type UnitFileText } from '../unit/parse-unit';
@@ -50,7 +51,7 @@ export class UnitLoader {
   load(name: string): LoadedUnit {
     const cached = this.cache.get(name);
     if (cached) return cached;
-    const unit = this.loadUncached(name);
+    const unit = this.loadGuarded(name);
     this.cache.set(name, unit);
     // Every name of the unit now means this unit, as in systemd's manager (unit_add_name): loading it by an
     // alias later must not read and parse the same files again.
@@ -87,6 +88,31 @@ export class UnitLoader {
 
   private readonly transient = new Map<string, Buffer>();
   private readonly transientNames = new Map<string, string>();
+
+  /** Told of a bug met while loading a unit (the manager logs it); the unit itself gets load state 'error'. */
+  onInternalError: (name: string, error: unknown) => void = () => {};
+
+  /** A bug while loading one unit leaves that unit in the 'error' load state, with the stack to show for it. */
+  private loadGuarded(name: string): LoadedUnit {
+    try {
+      fault('load', name);
+      return this.loadUncached(name);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const stack = e instanceof Error ? (e.stack ?? message) : message;
+      this.onInternalError(name, e);
+      return {
+        loadState: 'error',
+        id: name,
+        type: null,
+        source: null,
+        reason: `internal error: ${message}`,
+        diagnostics: [
+          { file: name, line: 0, severity: 'error', message: `Internal error while loading: ${stack}` },
+        ],
+      };
+    }
+  }
 
   private loadUncached(name: string): LoadedUnit {
     const parsedName = parseUnitName(name);
