@@ -474,7 +474,7 @@ export class Manager {
       const socket = this.instanceSocket.get(id);
       const srt = socket ? this.runtimes.get(socket) : undefined;
       if (srt instanceof SocketRuntime) {
-        srt.connectionEnded();
+        srt.connectionEnded(id);
         this.instanceSocket.delete(id);
       }
     }

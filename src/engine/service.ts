@@ -9,6 +9,7 @@ import type { ServiceConfig, UnitConfig } from '../unit/table';
 import type { ExecCommand } from '../unit/values/command-line';
 import { signalName } from '../unit/values/signal';
 import { prepareCommand, resolveCredentials, type Credentials } from './command-spec';
+import { runCommand, type CommandEnd } from './control-command';
 import { isCleanEnd, resultOfEnd, shouldRestart } from './restart-policy';
 import { close } from '../native/libc';
 import type { NotifyMessage } from '../notify';
@@ -72,9 +73,6 @@ const ACTIVE_STATE: Record<ServiceState, ActiveState> = {
   'final-sigterm': 'deactivating',
   'final-sigkill': 'deactivating',
 };
-
-type CommandEnd =
-  { kind: 'ended'; end: ProcessEnd } | { kind: 'not-started'; error: string; exitCode: number };
 
 class Superseded extends Error {}
 
@@ -524,45 +522,32 @@ export class ServiceRuntime implements UnitRuntime {
     extra: Record<string, string>,
     gen: number,
   ): Promise<CommandEnd> {
-    let pid = 0;
-    const prepared = await prepareCommand({
-      command: cmd,
-      exec: this.config.Exec,
-      credentials: this.credentials,
-      invocationId: this.invocationId,
-      managerSet: { ...this.notifyEnv(), ...extra },
-      cgroup: this.cgroup?.path ?? null,
-      sink: this.sink(() => pid),
-    });
-    this.check(gen);
-    if (!prepared.ok) {
-      this.log(prepared.error, 'error');
-      return { kind: 'not-started', error: prepared.error, exitCode: prepared.exitCode };
-    }
-    const r = this.ctx.spawn(prepared.spec);
-    prepared.stdio.afterSpawn();
-    if (r.kind === 'failed') {
-      this.log(`Failed to spawn ${cmd.path}: ${r.failure.errnoName}`, 'error');
-      return { kind: 'not-started', error: r.failure.errnoName, exitCode: r.failure.exitCode ?? 203 };
-    }
-    pid = r.pid;
-    this.controlPid = r.pid;
-    if (gen !== this.generation) this.ctx.signal(r.pid, 9);
-    const end = await new Promise<ProcessEnd>((resolve) =>
-      this.ctx.watchPid(r.pid, (exit) =>
-        resolve(
-          exit.kind === 'exited'
-            ? { kind: 'exited', status: exit.code }
-            : { kind: 'killed', signal: exit.signal, coreDumped: exit.coreDumped },
-        ),
-      ),
+    const r = await runCommand(
+      this.ctx,
+      this.id,
+      {
+        command: cmd,
+        exec: this.config.Exec,
+        credentials: this.credentials,
+        invocationId: this.invocationId,
+        managerSet: { ...this.notifyEnv(), ...extra },
+        cgroup: this.cgroup?.path ?? null,
+      },
+      {
+        beforeSpawn: () => this.check(gen),
+        spawned: (pid) => {
+          this.controlPid = pid;
+          if (gen !== this.generation) this.ctx.signal(pid, 9);
+        },
+      },
     );
+    if (r.kind === 'not-started') return r;
     this.controlPid = 0;
     const waiting = this.controlEnded;
     this.controlEnded = [];
     for (const w of waiting) w();
     this.check(gen);
-    return { kind: 'ended', end };
+    return r;
   }
 
   private succeeded(r: CommandEnd, cmd: ExecCommand): boolean {
