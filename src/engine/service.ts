@@ -11,8 +11,7 @@ import { signalName } from '../unit/values/signal';
 import { prepareCommand, resolveCredentials, type Credentials } from './command-spec';
 import { runCommand, type CommandEnd } from './control-command';
 import { isCleanEnd, resultOfEnd, shouldRestart } from './restart-policy';
-import { close } from '../native/libc';
-import type { NotifyMessage } from '../notify';
+import { FdStore, type NotifyMessage } from '../notify';
 import { exitVariables, type ProcessEnd, type ServiceResult } from './service-result';
 import type { JobOutcome, UnitContext, UnitRuntime } from './unit-runtime';
 
@@ -771,32 +770,20 @@ export class ServiceRuntime implements UnitRuntime {
   // ---- the fd store ----------------------------------------------------------------------------------
 
   /** Fds the service asked rsd to keep (FDSTORE=1): handed back at each start, kept across restarts. */
-  private fdStore: Array<{ fd: number; name: string }> = [];
+  private readonly fdStore = new FdStore((m, level) => this.log(m, level));
 
-  storeFds(fds: readonly number[], name: string): number[] {
-    const room = this.config.Service.FileDescriptorStoreMax - this.fdStore.length;
-    if (room <= 0) {
-      this.log(
-        `Attempted to store ${fds.length} fds, but FileDescriptorStoreMax=${this.config.Service.FileDescriptorStoreMax} is reached; closing them.`,
-        'warn',
-      );
-      return [];
-    }
-    const kept = fds.slice(0, room);
-    for (const fd of kept) this.fdStore.push({ fd, name });
-    if (kept.length < fds.length)
-      this.log(`FileDescriptorStoreMax= reached: ${fds.length - kept.length} fds closed.`, 'warn');
-    return kept;
+  /** FDSTORE=1: keeps what FileDescriptorStoreMax= leaves room for; `poll` is false after FDPOLL=0. */
+  storeFds(fds: readonly number[], name: string, poll = true): number[] {
+    return this.fdStore.add(fds, name, poll, this.config.Service.FileDescriptorStoreMax);
   }
 
   storedFds(): ReadonlyArray<{ fd: number; name: string }> {
-    return this.fdStore;
+    return this.fdStore.list();
   }
 
   /** A stop someone asked for ends the service for good: its stored fds are closed (a restart keeps them). */
   private flushFdStore(): void {
-    for (const f of this.fdStore) close(f.fd);
-    this.fdStore = [];
+    this.fdStore.clear();
   }
 
   // ---- sd_notify ----------------------------------------------------------------------------------------
@@ -836,10 +823,7 @@ export class ServiceRuntime implements UnitRuntime {
     }
     if (msg.stopping) this.log('Service is stopping (STOPPING=1).');
     if (msg.extendTimeoutUsec !== undefined && this.extendStart) this.extendStart(msg.extendTimeoutUsec);
-    if (msg.fdStoreRemove && msg.fdName !== undefined) {
-      for (const f of this.fdStore.filter((x) => x.name === msg.fdName)) close(f.fd);
-      this.fdStore = this.fdStore.filter((x) => x.name !== msg.fdName);
-    }
+    if (msg.fdStoreRemove && msg.fdName !== undefined) this.fdStore.remove(msg.fdName);
     if (msg.watchdogUsec !== undefined) {
       this.watchdogUsec = msg.watchdogUsec;
       this.armWatchdog();
