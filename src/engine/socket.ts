@@ -283,8 +283,10 @@ export class SocketRuntime implements UnitRuntime {
     for (const listen of s.Listen) {
       const r = openListener(listen, opts);
       if (!r.ok) {
+        // "bind(/run/x.sock): EADDRINUSE" names the socket already: say it once.
+        const where = describeListen(listen);
         this.ctx.log.error(
-          `Failed to create listening socket (${describeListen(listen)}): ${r.message}`,
+          `Failed to create listening socket (${where}): ${r.message.replace(`(${where})`, '')}`,
           this.id,
         );
         this.closeAll();
