@@ -7,7 +7,7 @@
  *   rsd-exec-helper [--status-fd N] [--setsid] [--cgroup DIR] [--oom-score-adjust N] [--nice N]
  *                   [--rlimit NAME=SOFT:HARD]... [--umask OOO] [--chroot DIR]
  *                   [--uid N] [--gid N] [--groups G1,G2,...] [--chdir DIR] [--chdir-optional]
- *                   [--listen-fds N] [--listen-fdnames A:B:...]
+ *                   [--listen-fds N] [--listen-fdnames A:B:...] [--watchdog-pid]
  *                   -- EXECUTABLE ARGV0 [ARGS...]
  *
  *   NAME is one of CPU FSIZE DATA STACK CORE RSS NOFILE AS NPROC MEMLOCK LOCKS SIGPENDING MSGQUEUE NICE
@@ -15,7 +15,8 @@
  *   --groups "" means no supplementary groups. When --uid or --gid is given, the supplementary groups are
  *   set to exactly --groups (empty if absent), so a service never keeps the manager's groups.
  *   --chdir-optional ignores a --chdir directory that does not exist (WorkingDirectory=-DIR).
- *   The environment is the helper's own (posix_spawn's envp) plus LISTEN_PID/LISTEN_FDS/LISTEN_FDNAMES.
+ *   The environment is the helper's own (posix_spawn's envp) plus LISTEN_PID/LISTEN_FDS/LISTEN_FDNAMES,
+ *   and WATCHDOG_PID (the process's own pid) with --watchdog-pid.
  *
  * The steps run in the order below (systemd's order: privileged steps before dropping privileges, chdir
  * after, so the directory is checked with the service's credentials).
@@ -92,6 +93,7 @@ struct plan {
     int has_listen;
     long listen_fds;
     const char *listen_fdnames;
+    int watchdog_pid;
     char **command; /* EXECUTABLE ARGV0 ARGS... NULL */
 };
 
@@ -218,6 +220,10 @@ static int parse_args(int argc, char **argv, struct plan *p) {
         }
         if (strcmp(opt, "--chdir-optional") == 0) {
             p->chdir_optional = 1;
+            continue;
+        }
+        if (strcmp(opt, "--watchdog-pid") == 0) {
+            p->watchdog_pid = 1;
             continue;
         }
         if (i + 1 >= argc) return -1;
@@ -389,6 +395,11 @@ int main(int argc, char **argv) {
     }
 
     if (p.has_listen) set_listen_env(&p);
+    if (p.watchdog_pid) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%d", (int)getpid());
+        if (setenv("WATCHDOG_PID", buf, 1) < 0) fail("environment", errno, EXIT_MEMORY);
+    }
 
     report("EXEC\n");
     execve(p.command[0], &p.command[1], environ);

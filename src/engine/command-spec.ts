@@ -122,6 +122,8 @@ export interface CommandInputs {
   readonly managerSet: Readonly<Record<string, string>>;
   readonly cgroup: string | null;
   readonly sink: LineSink;
+  /** The main process of a service with a watchdog: WATCHDOG_PID is its own pid. */
+  readonly watchdogPid?: boolean;
   /** Socket activation for the main process: fds for LISTEN_FDS, an accepted connection, their variables. */
   readonly sockets?: SocketHandover;
 }
@@ -187,6 +189,7 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
   if (Object.hasOwn(exec, 'Nice')) options.nice = exec.Nice;
   if (Object.hasOwn(exec, 'OOMScoreAdjust')) options.oomScoreAdjust = exec.OOMScoreAdjust;
   if (i.cgroup !== null) options.cgroup = i.cgroup;
+  if (i.watchdogPid) options.watchdogPid = true;
   const wd = exec.WorkingDirectory;
   if (wd.kind === 'path') options.workingDirectory = { path: wd.path, missingOk: wd.ignoreMissing };
   else if (wd.kind === 'home')

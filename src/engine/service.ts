@@ -417,6 +417,7 @@ export class ServiceRuntime implements UnitRuntime {
   ): Promise<{ kind: 'spawned'; exec: Promise<ExecOutcome> } | { kind: 'not-started' }> {
     let pid = 0;
     const sockets = this.ctx.socketsFor(this.id);
+    const watchdog = this.watchdogUsec > 0 && Number.isFinite(this.watchdogUsec);
     const prepared = await prepareCommand({
       command: cmd,
       exec: this.config.Exec,
@@ -424,10 +425,9 @@ export class ServiceRuntime implements UnitRuntime {
       invocationId: this.invocationId,
       managerSet: {
         ...this.notifyEnv(),
-        ...(this.watchdogUsec > 0 && Number.isFinite(this.watchdogUsec)
-          ? { WATCHDOG_USEC: String(this.watchdogUsec) }
-          : {}),
+        ...(watchdog ? { WATCHDOG_USEC: String(this.watchdogUsec) } : {}),
       },
+      watchdogPid: watchdog,
       cgroup: this.cgroup?.path ?? null,
       sink: this.sink(() => pid),
       ...(sockets ? { sockets } : {}),

@@ -55,6 +55,7 @@ export function helperArgv(req: HelperRequest): string[] {
     out.push('--chdir', e.workingDirectory.path);
     if (e.workingDirectory.missingOk) out.push('--chdir-optional');
   }
+  if (e.watchdogPid) out.push('--watchdog-pid');
   if (req.listen) {
     out.push('--listen-fds', String(req.listen.count));
     if (req.listen.names) {

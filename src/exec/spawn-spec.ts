@@ -51,6 +51,8 @@ export interface ExecOptions {
   /** Relative to `rootDirectory` if set. `missingOk` is WorkingDirectory=-DIR. */
   workingDirectory?: { path: string; missingOk: boolean };
   rootDirectory?: string;
+  /** WatchdogSec=: WATCHDOG_PID is set to the child's own pid (unknown until the process exists). */
+  watchdogPid?: true;
 }
 
 export interface SpawnSpec {

@@ -49,6 +49,7 @@ describe('Type=notify', () => {
       [
         'import os, socket, time',
         "assert os.environ['WATCHDOG_USEC'] == '400000'",
+        "assert os.environ['WATCHDOG_PID'] == str(os.getpid()), 'WATCHDOG_PID is not ours'",
         's = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)',
         "s.connect(os.environ['NOTIFY_SOCKET'])",
         "s.send(b'READY=1')",
