@@ -1,5 +1,4 @@
-import { readFile, rm, mkdir, chown } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { ChildExit } from '../exec/reaper';
 import type { ExecOutcome } from '../exec/spawn';
 import { UnitCgroup } from '../exec/unit-cgroup';
@@ -10,6 +9,7 @@ import type { ExecCommand } from '../unit/values/command-line';
 import { signalName } from '../unit/values/signal';
 import { prepareCommand, resolveCredentials, type Credentials } from './command-spec';
 import { runCommand, type CommandEnd } from './control-command';
+import { makeExecDirectories, removeRuntimeDirectories } from './exec-directories';
 import { isCleanEnd, resultOfEnd, shouldRestart } from './restart-policy';
 import { FdStore, type NotifyMessage } from '../notify';
 import { exitVariables, type ProcessEnd, type ServiceResult } from './service-result';
@@ -252,7 +252,7 @@ export class ServiceRuntime implements UnitRuntime {
     }
     this.credentials = creds.value;
     this.cgroup ??= await UnitCgroup.create(this.ctx.cgroups, this.id).catch(() => null);
-    await this.makeDirectories();
+    await makeExecDirectories(this.config.Exec, this.credentials);
     this.check(gen);
 
     if (s.ExecCondition.length > 0) {
@@ -724,34 +724,7 @@ export class ServiceRuntime implements UnitRuntime {
       await this.cgroup.remove();
       this.cgroup = null;
     }
-    const e = this.config.Exec;
-    if (e.RuntimeDirectoryPreserve === 'no') {
-      for (const d of e.RuntimeDirectory)
-        await rm(join('/run', d), { recursive: true, force: true }).catch(() => undefined);
-    }
-  }
-
-  /** RuntimeDirectory= and friends: created at start, owned by the unit's user (systemd.exec(5)). */
-  private async makeDirectories(): Promise<void> {
-    const e = this.config.Exec;
-    const sets: Array<[readonly string[], string, number]> = [
-      [e.RuntimeDirectory, '/run', e.RuntimeDirectoryMode],
-      [e.StateDirectory, '/var/lib', e.StateDirectoryMode],
-      [e.CacheDirectory, '/var/cache', e.CacheDirectoryMode],
-      [e.LogsDirectory, '/var/log', e.LogsDirectoryMode],
-      [e.ConfigurationDirectory, '/etc', e.ConfigurationDirectoryMode],
-    ];
-    for (const [dirs, base, mode] of sets) {
-      for (const d of dirs) {
-        const p = join(base, d);
-        await mkdir(p, { recursive: true, mode });
-        if (this.credentials.uid !== undefined) {
-          await chown(p, this.credentials.uid, this.credentials.gid ?? this.credentials.uid).catch(
-            () => undefined,
-          );
-        }
-      }
-    }
+    await removeRuntimeDirectories(this.config.Exec);
   }
 
   private scheduleRestart(): void {

@@ -24,6 +24,7 @@ import type { ExecCommand } from '../unit/values/command-line';
 import { signalName } from '../unit/values/signal';
 import { resolveCredentials, type Credentials } from './command-spec';
 import { runCommand, type CommandEnd } from './control-command';
+import { makeExecDirectories, removeRuntimeDirectories } from './exec-directories';
 import { StartLimit } from './start-limit';
 import type { SocketConfig, UnitConfig } from '../unit/table';
 import type { JobOutcome, UnitContext, UnitRuntime } from './unit-runtime';
@@ -239,6 +240,7 @@ export class SocketRuntime implements UnitRuntime {
       this.credentials = creds.value;
       this.invocationId = newInvocationId();
       this.cgroup ??= await UnitCgroup.create(this.ctx.cgroups, this.id).catch(() => null);
+      await makeExecDirectories(this.config.Exec, this.credentials);
       this.check(gen);
     }
     if (s.ExecStartPre.length > 0) {
@@ -441,6 +443,7 @@ export class SocketRuntime implements UnitRuntime {
   }
 
   private enterDeadOrFailed(): void {
+    if (this.hasCommands()) void removeRuntimeDirectories(this.config.Exec);
     const failed = this.resultValue !== 'success';
     this.setState(failed ? 'failed' : 'dead');
     if (failed) this.ctx.log.warn(`Failed with result '${this.resultValue}'.`, this.id);

@@ -38,6 +38,7 @@ describe('socket unit commands', () => {
     const log = tree.path('order.log');
     rsd = null;
     const control = join(tree.root, 'ctl.sock');
+    const rundir = `rsd-test-${process.pid}-${Date.now()}`;
     tree.write('units/test.target', '[Unit]\nWants=app.socket\n');
     tree.write(
       'units/app.socket',
@@ -47,6 +48,8 @@ describe('socket unit commands', () => {
         'RemoveOnStop=yes',
         `Environment=RSD_CTL=${control}`,
         `ExecStartPre=${recorder('start-pre', sock, log)}`,
+        `RuntimeDirectory=${rundir}`,
+        `ExecStartPre=/bin/sh -c 'test -d /run/${rundir} && echo "rundir /run/${rundir}" >> ${log}'`,
         `ExecStartPost=${recorder('start-post', sock, log)}`,
         `ExecStopPre=${recorder('stop-pre', sock, log)}`,
         `ExecStopPost=${recorder('stop-post', sock, log)}`,
@@ -65,6 +68,7 @@ describe('socket unit commands', () => {
     expect(readFileSync(log, 'utf8')).toBe(
       [
         'start-pre start-pre socket-absent',
+        `rundir /run/${rundir}`,
         'start-post start-post socket-exists',
         'stop-pre stop-pre socket-exists',
         'stop-post stop-post socket-absent',
@@ -74,6 +78,7 @@ describe('socket unit commands', () => {
     expect(show('app.socket', 'ActiveState,SubState,Result')).toBe(
       'ActiveState=inactive\nSubState=dead\nResult=success\n',
     );
+    expect(existsSync(`/run/${rundir}`)).toBe(false);
     expect(await rsd.stop()).toBe(0);
   });
 
