@@ -224,7 +224,9 @@ export class SocketRuntime implements UnitRuntime {
       return await this.startSequence(gen);
     } catch (e) {
       if (e instanceof Superseded) return 'canceled';
-      throw e;
+      this.ctx.log.error(`Start failed: ${e instanceof Error ? e.message : String(e)}`, this.id);
+      await this.stopSequence('resources', gen).catch(() => undefined);
+      return 'failed';
     }
   }
 
@@ -248,9 +250,10 @@ export class SocketRuntime implements UnitRuntime {
       const failed = await this.runCommands(s.ExecStartPre, gen, 'Starting');
       if (failed !== null) return this.failStart(gen, failed);
     }
-    const opened = await this.openAll();
+    const user = s.SocketUser !== '' ? await lookupUser(s.SocketUser) : null;
+    const group = s.SocketGroup !== '' ? await lookupGroup(s.SocketGroup) : null;
     this.check(gen);
-    if (!opened) {
+    if (!this.openAll(options(s, user?.uid, group?.gid ?? user?.gid))) {
       await this.stopSequence('resources', gen);
       return 'failed';
     }
@@ -277,11 +280,8 @@ export class SocketRuntime implements UnitRuntime {
   }
 
   /** socket_open_fds: every Listen*=, then Symlinks=; on a failure the ones opened are closed again. */
-  private async openAll(): Promise<boolean> {
+  private openAll(opts: SocketOptions): boolean {
     const s = this.config.Socket;
-    const user = s.SocketUser !== '' ? await lookupUser(s.SocketUser) : null;
-    const group = s.SocketGroup !== '' ? await lookupGroup(s.SocketGroup) : null;
-    const opts = options(s, user?.uid, group?.gid ?? user?.gid);
     for (const listen of s.Listen) {
       const r = openListener(listen, opts);
       if (!r.ok) {
@@ -476,6 +476,7 @@ export class SocketRuntime implements UnitRuntime {
     doing: 'Starting' | 'Stopping',
   ): Promise<SocketResult | null> {
     for (const cmd of cmds) {
+      let pid = 0;
       const timeout = delay(usecToMs(this.config.Socket.TimeoutSec));
       const run = runCommand(
         this.ctx,
@@ -490,9 +491,10 @@ export class SocketRuntime implements UnitRuntime {
         },
         {
           beforeSpawn: () => this.check(gen),
-          spawned: (pid) => {
-            this.controlPid = pid;
-            if (gen !== this.generation) this.ctx.signal(pid, 9);
+          spawned: (p) => {
+            pid = p;
+            this.controlPid = p;
+            if (gen !== this.generation) this.ctx.signal(p, 9);
           },
         },
       );
@@ -504,7 +506,8 @@ export class SocketRuntime implements UnitRuntime {
         this.ctx.log.warn(`${doing} timed out. Terminating.`, this.id);
         r = await this.terminateControl(run);
       }
-      this.controlPid = 0;
+      // A newer sequence may have its own control process by now.
+      if (this.controlPid === pid) this.controlPid = 0;
       this.check(gen);
       if (timedOut) return cmd.flags.ignoreFailure ? null : 'timeout';
       if (cmd.flags.ignoreFailure) continue;
