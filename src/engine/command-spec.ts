@@ -126,7 +126,15 @@ export interface CommandInputs {
   readonly watchdogPid?: boolean;
   /** Socket activation for the main process: fds for LISTEN_FDS, an accepted connection, their variables. */
   readonly sockets?: SocketHandover;
+  /** Client-passed stdio (transient units); null entries keep the unit's own settings. */
+  readonly stdioFds?: StdioFds | null;
 }
+
+/**
+ * Descriptors a client passed for a transient unit's stdin, stdout and stderr (systemd's
+ * StandardInputFileDescriptor= and friends): they replace what the unit's Standard*= settings would open.
+ */
+export type StdioFds = readonly [number | null, number | null, number | null];
 
 export interface SocketHandover {
   readonly fds: readonly number[];
@@ -205,12 +213,15 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
     inputData(exec),
     i.sockets?.connection ?? null,
   );
+  const passed = i.stdioFds;
   const spec: SpawnSpec = {
     path,
     argv0: argv[0] ?? path,
     args: argv.slice(1),
     env: [...env].map(([k, v]) => `${k}=${v}`),
-    stdio: stdio.stdio,
+    stdio: passed
+      ? [passed[0] ?? stdio.stdio[0], passed[1] ?? stdio.stdio[1], passed[2] ?? stdio.stdio[2]]
+      : stdio.stdio,
     exec: options,
   };
   if (i.sockets && i.sockets.fds.length > 0) {

@@ -430,6 +430,7 @@ export class ServiceRuntime implements UnitRuntime {
       watchdogPid: watchdog,
       cgroup: this.cgroup?.path ?? null,
       sink: this.sink(() => pid),
+      stdioFds: this.ctx.stdioFdsFor(this.id),
       ...(sockets ? { sockets } : {}),
     });
     this.check(gen);
@@ -531,6 +532,7 @@ export class ServiceRuntime implements UnitRuntime {
         invocationId: this.invocationId,
         managerSet: { ...this.notifyEnv(), ...extra },
         cgroup: this.cgroup?.path ?? null,
+        stdioFds: this.ctx.stdioFdsFor(this.id),
       },
       {
         beforeSpawn: () => this.check(gen),

@@ -3,7 +3,7 @@ import type { ChildExit } from '../exec/reaper';
 import type { SpawnResult, SpawnSpec } from '../exec/spawn';
 import type { ActiveState } from '../graph/job-types';
 import type { Log } from '../log';
-import type { SocketHandover } from './command-spec';
+import type { SocketHandover, StdioFds } from './command-spec';
 import type { UnitConfig } from '../unit/table';
 
 /**
@@ -57,4 +57,6 @@ export interface UnitContext {
   socketsFor(serviceId: string): SocketHandover | null;
   /** The main process has its fds now: rsd drops its copy of an accepted connection. */
   socketsHandedOver(serviceId: string): void;
+  /** Stdio a client passed for a transient unit; null when none. */
+  stdioFdsFor(unitId: string): StdioFds | null;
 }

@@ -23,7 +23,10 @@ import {
   pipe2,
   posixSpawn,
   type FileAction,
+  type PosixSpawnRequest,
+  type Sys,
 } from '../native/libc';
+import { spawnIntoCgroup, spawnIntoCgroupAvailable } from '../native/spawn-into-cgroup';
 import { execFailure, type ExecStep } from './exec-failure';
 import { fdLayoutActions, type FdSource } from './fd-layout';
 import { helperArgv, needsHelper } from './helper-argv';
@@ -62,6 +65,20 @@ const EXECUTED = Promise.resolve({ kind: 'executed' } as const);
  * system can refuse comes back as a typed result. Register the pid with the reaper in the same tick.
  */
 export function spawnProcess(spec: SpawnSpec): SpawnResult {
+  const cgroup = spec.exec?.cgroup;
+  if (cgroup === undefined || !spawnIntoCgroupAvailable()) return spawnWith(spec, posixSpawn);
+  // Born in its cgroup, the child has nothing to join: often nothing is left for the helper to do at all.
+  const { cgroup: _joined, ...rest } = spec.exec ?? {};
+  let refused = false;
+  const r = spawnWith({ ...spec, exec: rest }, (req) => {
+    const s = spawnIntoCgroup(req, cgroup);
+    if ('unsupported' in s) refused = true;
+    return s;
+  });
+  return refused ? spawnWith(spec, posixSpawn) : r;
+}
+
+function spawnWith(spec: SpawnSpec, launch: (req: PosixSpawnRequest) => Sys<number>): SpawnResult {
   const extraFds = spec.extraFds ?? [];
   const layout: FdSource[] = [
     ...spec.stdio.map((s, fd) => stdioSource(s, fd)),
@@ -70,7 +87,7 @@ export function spawnProcess(spec: SpawnSpec): SpawnResult {
   const setsid = spec.setsid ?? true;
 
   if (!needsHelper(spec.exec, spec.listen)) {
-    const r = posixSpawn({
+    const r = launch({
       path: spec.path,
       argv: [spec.argv0, ...spec.args],
       env: spec.env,
@@ -100,7 +117,7 @@ export function spawnProcess(spec: SpawnSpec): SpawnResult {
   fcntlSet(pipe.value.read, F_SETFL, O_NONBLOCK);
   const actions: FileAction[] = fdLayoutActions([...layout, { kind: 'fd', fd: pipe.value.write }]);
 
-  const r = posixSpawn({
+  const r = launch({
     path: helper,
     argv: ['rsd-exec-helper', ...args],
     env: spec.env,
