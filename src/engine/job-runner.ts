@@ -24,6 +24,7 @@ export class JobRunner {
   private nextNumber = 1;
   private readonly numbers = new Map<string, number>();
   private idleWaiters: Array<() => void> = [];
+  private dispatchWaiters: Array<{ readonly unit: string; readonly resolve: () => void }> = [];
 
   constructor(
     private readonly run: (job: Job) => Promise<JobOutcome>,
@@ -82,6 +83,36 @@ export class JobRunner {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Resolves when no job is left waiting but those that wait, directly or not, for `unit`'s own job (Type=idle:
+   * systemd finishes that job at once and makes the process wait, so the jobs after it run meanwhile).
+   */
+  whenDispatched(unit: string): Promise<void> {
+    if (this.dispatchedFor(unit)) return Promise.resolve();
+    return new Promise((resolve) => this.dispatchWaiters.push({ unit, resolve }));
+  }
+
+  private dispatchedFor(unit: string): boolean {
+    const own = this.jobOf(unit)?.id;
+    const behind = new Set<string>();
+    if (own !== undefined) {
+      const waitedOnBy = new Map<string, string[]>();
+      for (const q of this.jobs.values())
+        for (const w of q.job.waitsFor) waitedOnBy.set(w, [...(waitedOnBy.get(w) ?? []), q.job.id]);
+      const todo = [own];
+      for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
+        for (const next of waitedOnBy.get(id) ?? []) {
+          if (behind.has(next)) continue;
+          behind.add(next);
+          todo.push(next);
+        }
+      }
+    }
+    for (const q of this.jobs.values()) if (!q.running && !behind.has(q.job.id)) return false;
+    return true;
+  }
+
+
   /** Resolves when the job with this id finishes ('done' at once if there is no such job). */
   whenFinished(id: string): Promise<JobOutcome> {
     const q = this.jobs.get(id);
@@ -105,6 +136,11 @@ export class JobRunner {
       void this.run(q.job)
         .catch((): JobOutcome => 'failed')
         .then((outcome) => this.finish(q, outcome));
+    }
+    if (this.dispatchWaiters.length > 0) {
+      const ready = this.dispatchWaiters.filter((w) => this.dispatchedFor(w.unit));
+      this.dispatchWaiters = this.dispatchWaiters.filter((w) => !ready.includes(w));
+      for (const w of ready) w.resolve();
     }
   }
 

@@ -140,6 +140,7 @@ export class Manager {
       socketsFor: (id) => this.socketsFor(id),
       socketsHandedOver: (id) => this.socketsHandedOver(id),
       stdioFdsFor: (id) => this.transientStdio.get(id) ?? null,
+      jobsDispatched: (id) => this.jobs.whenDispatched(id),
     };
     this.upkeep = new Upkeep({
       deps: (id, kind) => this.graph.deps(id, kind),

@@ -77,7 +77,9 @@ class Superseded extends Error {}
 
 const usec = (n: number): number | null => (Number.isFinite(n) ? Math.max(0, Math.round(n / 1000)) : null);
 
-/** Resolves after `ms`, or never for null; the timer is cleared by `cancel`. */
+/** Type=idle waits at most this long for the other jobs to be dispatched (systemd's fixed 5 s). */
+const IDLE_TIMEOUT_MS = 5000;
+
 /**
  * Resolves after `ms`, or never for null; `cancel` clears the timer; `extend` makes the deadline at least
  * `ms` from now (EXTEND_TIMEOUT_USEC=).
@@ -317,6 +319,14 @@ export class ServiceRuntime implements UnitRuntime {
     const cmd = s.ExecStart[0];
     if (!cmd) return this.failStart(gen, 'protocol');
     if (s.Type === 'forking') return this.startForking(cmd, gen);
+    if (s.Type === 'idle') {
+      // systemd.service(5): the program waits until every job is dispatched, at most 5 s, so its output does
+      // not interleave with the boot's status lines.
+      const wait = delay(IDLE_TIMEOUT_MS);
+      await Promise.race([this.ctx.jobsDispatched(this.id), wait.promise]);
+      wait.cancel();
+      this.check(gen);
+    }
     const spawned = await this.spawnMain(cmd, gen);
     if (spawned.kind === 'not-started') return this.failStart(gen, 'exit-code');
     if (s.Type === 'exec' || s.Type === 'notify' || s.Type === 'notify-reload') {

@@ -57,6 +57,8 @@ export interface UnitContext {
   socketsFor(serviceId: string): SocketHandover | null;
   /** The main process has its fds now: rsd drops its copy of an accepted connection. */
   socketsHandedOver(serviceId: string): void;
+  /** Resolves once no job waits to run but those behind this unit's own (Type=idle's moment). */
+  jobsDispatched(unitId: string): Promise<void>;
   /** Stdio a client passed for a transient unit; null when none. */
   stdioFdsFor(unitId: string): StdioFds | null;
 }

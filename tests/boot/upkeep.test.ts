@@ -79,3 +79,29 @@ describe('StopWhenUnneeded=', () => {
     expect(ctl('is-active', 'shared.service').stdout).toBe('inactive\n');
   });
 });
+
+describe('Type=idle', () => {
+  it('holds the program back until no job is left waiting', async () => {
+    const done = tree.path('slow.done');
+    const out = tree.path('idle.out');
+    rsd = boot({
+      'test.target': '[Unit]\nWants=idle.service slow.service late.service\n',
+      'slow.service': `[Service]\nType=oneshot\nExecStart=/bin/sh -c 'sleep 1; touch ${done}'\n`,
+      'late.service': '[Unit]\nAfter=slow.service\n[Service]\nType=oneshot\nExecStart=/bin/true\n',
+      'idle.service': `[Service]\nType=idle\nExecStart=/bin/sh -c 'if [ -e ${done} ]; then echo after > ${out}; else echo before > ${out}; fi'\n`,
+    });
+    expect(await fileContent(out)).toBe('after\n');
+  });
+
+  it('waits at most 5 s', async () => {
+    const done = tree.path('slow.done');
+    const out = tree.path('idle.out');
+    rsd = boot({
+      'test.target': '[Unit]\nWants=idle.service slow.service late.service\n',
+      'slow.service': `[Service]\nType=oneshot\nTimeoutStartSec=infinity\nExecStart=/bin/sh -c 'sleep 30; touch ${done}'\n`,
+      'late.service': '[Unit]\nAfter=slow.service\n[Service]\nType=oneshot\nExecStart=/bin/true\n',
+      'idle.service': `[Service]\nType=idle\nExecStart=/bin/sh -c 'if [ -e ${done} ]; then echo after > ${out}; else echo before > ${out}; fi'\n`,
+    });
+    expect(await fileContent(out, 25_000)).toBe('before\n');
+  });
+});
