@@ -412,8 +412,10 @@ export class SocketRuntime implements UnitRuntime {
   async stop(): Promise<JobOutcome> {
     if (this.state === 'dead' || this.state === 'failed') return 'done';
     const gen = ++this.generation;
+    // A stop that interrupts a start goes straight to killing its command, without ExecStopPre= (socket_stop).
+    const interruptsStart = this.state === 'start-pre' || this.state === 'start-post';
     try {
-      await this.stopSequence('success', gen);
+      await this.stopSequence('success', gen, interruptsStart);
       return 'done';
     } catch (e) {
       if (e instanceof Superseded) return 'canceled';
@@ -425,14 +427,16 @@ export class SocketRuntime implements UnitRuntime {
    * socket_enter_stop_pre .. socket_enter_dead: ExecStopPre= while the sockets still exist, then they are
    * closed, ExecStopPost=, what is left of the unit's processes is killed, then dead or failed.
    */
-  private async stopSequence(result: SocketResult, gen: number): Promise<void> {
+  private async stopSequence(result: SocketResult, gen: number, interruptsStart = false): Promise<void> {
     if (this.resultValue === 'success') this.resultValue = result;
     const s = this.config.Socket;
     for (const w of this.watches) w.disarm();
     if (this.controlPid !== 0) this.ctx.signal(this.controlPid, 9);
-    this.setState('stop-pre');
-    const pre = await this.runCommands(s.ExecStopPre, gen, 'Stopping');
-    if (pre !== null && this.resultValue === 'success') this.resultValue = pre;
+    if (!interruptsStart) {
+      this.setState('stop-pre');
+      const pre = await this.runCommands(s.ExecStopPre, gen, 'Stopping');
+      if (pre !== null && this.resultValue === 'success') this.resultValue = pre;
+    }
     this.closeAll();
     this.setState('stop-post');
     const post = await this.runCommands(s.ExecStopPost, gen, 'Stopping');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
-import { Rsd } from './harness';
+import { alive, Rsd } from './harness';
 
 /*
  * A socket unit's own commands (systemd.socket(5)): ExecStartPre= before the sockets are created,
@@ -152,6 +152,28 @@ describe('socket unit commands', () => {
     expect(ctl('reset-failed', 'slow.socket').status).toBe(0);
     expect(ctl('start', 'slow.socket').status).not.toBe(0);
     expect(show('slow.socket', 'Result')).toBe('Result=timeout\n');
+    expect(await rsd.stop()).toBe(0);
+  });
+  it('a stop during ExecStartPre= kills the command, runs only ExecStopPost= and leaves the socket dead', async () => {
+    const sock = tree.path('run/interrupted.sock');
+    const log = tree.path('interrupted.log');
+    tree.write('units/test.target', '[Unit]\nWants=interrupted.socket\n');
+    tree.write(
+      'units/interrupted.socket',
+      `[Socket]\nListenStream=${sock}\nExecStartPre=/bin/sleep 60\nExecStopPre=/bin/sh -c 'echo stop-pre >> ${log}'\nExecStopPost=/bin/sh -c 'echo stop-post >> ${log}'\n`,
+    );
+    tree.write('units/interrupted.service', '[Service]\nExecStart=/bin/sleep 1000\n');
+    rsd = Rsd.start(tree.path('units'), { unit: 'test.target' });
+    await rsd.waitFor(/Starting interrupted\.socket/);
+    for (let i = 0; i < 100 && !/ControlPID=[1-9]/.test(show('interrupted.socket', 'ControlPID')); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const pid = Number(/ControlPID=(\d+)/.exec(show('interrupted.socket', 'ControlPID'))![1]);
+    expect(show('interrupted.socket', 'SubState')).toBe('SubState=start-pre\n');
+    expect(ctl('stop', 'interrupted.socket').status).toBe(0);
+    expect(alive(pid)).toBe(false);
+    expect(show('interrupted.socket', 'ActiveState,SubState')).toBe('ActiveState=inactive\nSubState=dead\n');
+    expect(readFileSync(log, 'utf8')).toBe('stop-post\n');
+    expect(existsSync(sock)).toBe(false);
     expect(await rsd.stop()).toBe(0);
   });
 });
