@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import type { ChildExit } from '../exec/reaper';
 import type { ExecOutcome } from '../exec/spawn';
 import { UnitCgroup } from '../exec/unit-cgroup';
+import { readPidFile, waitForPidFile } from '../exec/pid-file';
 import { newInvocationId } from '../exec/unit-environment';
 import type { ActiveState } from '../graph/job-types';
 import type { ServiceConfig, UnitConfig } from '../unit/table';
@@ -237,8 +237,12 @@ export class ServiceRuntime implements UnitRuntime {
     } finally {
       timeout.cancel();
       this.extendStart = null;
+      this.stopPidFileWait?.();
     }
   }
+
+  /** While a forking start waits for its PID file: ends the wait (the start timed out or was superseded). */
+  private stopPidFileWait: (() => void) | null = null;
 
   /** While starting: EXTEND_TIMEOUT_USEC= from the service moves the start deadline. */
   private extendStart: ((usec: number) => void) | null = null;
@@ -391,12 +395,19 @@ export class ServiceRuntime implements UnitRuntime {
     const s = this.config.Service;
     let pid = 0;
     if (s.PIDFile !== '') {
-      const text = await readFile(s.PIDFile, 'utf8').catch(() => '');
+      pid = await readPidFile(s.PIDFile);
       this.check(gen);
-      pid = /^\s*(\d+)\s*$/.test(text) ? Number(text.trim()) : 0;
       if (pid === 0) {
-        this.log(`Can't open PID file ${s.PIDFile} (yet?) after start: No such file or directory`, 'error');
-        return this.failStart(gen, 'protocol');
+        this.log(`Can't open PID file ${s.PIDFile} (yet?) after start: No such file or directory`, 'warn');
+        // systemd: with nothing left running the daemon is not coming; otherwise wait for the file (the
+        // start timeout ends the wait).
+        if (!this.cgroup || (await this.cgroup.isEmpty())) return this.failStart(gen, 'protocol');
+        const w = waitForPidFile(s.PIDFile);
+        this.stopPidFileWait = w.stop;
+        pid = await w.pid;
+        this.stopPidFileWait = null;
+        this.check(gen);
+        if (pid === 0) return this.failStart(gen, 'protocol');
       }
     } else if (s.GuessMainPID && this.cgroup) {
       const pids = await this.cgroup.pids();

@@ -31,8 +31,11 @@ export class Rsd {
   /** The control socket of this rsd (each test rsd has its own). */
   socket = '';
 
-  private constructor(args: string[]) {
-    this.proc = spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  private constructor(args: string[], env?: Record<string, string>) {
+    this.proc = spawn(args[0]!, args.slice(1), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(env ? { env: { ...process.env, ...env } } : {}),
+    });
     let buf = '';
     const onData = (chunk: Buffer): void => {
       buf += chunk.toString('utf8');
@@ -49,7 +52,13 @@ export class Rsd {
 
   static start(
     unitDir: string,
-    opts: { unit?: string; pidNamespace?: boolean; logLevel?: string; config?: string } = {},
+    opts: {
+      unit?: string;
+      pidNamespace?: boolean;
+      logLevel?: string;
+      config?: string;
+      env?: Record<string, string>;
+    } = {},
   ): Rsd {
     const socket = join(tmpdir(), `rsd-test-${randomBytes(6).toString('hex')}.sock`);
     const rsd = [
@@ -67,7 +76,10 @@ export class Rsd {
       socket,
       ...(opts.config ? ['--config', opts.config] : []),
     ];
-    const r = new Rsd(opts.pidNamespace ? ['unshare', '--pid', '--fork', '--mount-proc', ...rsd] : rsd);
+    const r = new Rsd(
+      opts.pidNamespace ? ['unshare', '--pid', '--fork', '--mount-proc', ...rsd] : rsd,
+      opts.env,
+    );
     r.subtree = rsd[rsd.indexOf('--cgroup-subtree') + 1]!;
     r.socket = socket;
     return r;
