@@ -122,6 +122,7 @@ export async function status(p: Properties): Promise<string[]> {
     : (p.LoadState ?? '');
   lines.push(`     Loaded: ${loaded}`);
   if (p.DropInPaths) lines.push(`    Drop-In: ${p.DropInPaths.split(' ').join('\n             ')}`);
+  if (p.NotEnforced) lines.push(`Not enforced: ${p.NotEnforced.split(' ').join(', ')}`);
   const since = active === 'active' ? p.ActiveEnterTimestamp : p.StateChangeTimestamp;
   const result = active === 'failed' && p.Result && p.Result !== 'success' ? ` (Result: ${p.Result})` : '';
   const activeText = `${active} (${p.SubState})${result}`;

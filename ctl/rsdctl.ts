@@ -37,6 +37,12 @@ async function withClient<T>(socket: string, f: (c: RsdClient) => Promise<T>): P
   }
 }
 
+/** A repeatable option that also takes comma-separated lists (`-p A,B -p C`, `--type=service,socket`). */
+function commaList(v: unknown): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).filter((x) => x !== '');
+}
+
 /** systemctl adds `.service` to a name without a type suffix. */
 function unitName(n: string): string {
   return /\.(service|socket|target|device|mount|automount|swap|timer|path|slice|scope)$/.test(n) ||
@@ -267,13 +273,14 @@ async function full(argv: string[]): Promise<Exit> {
     )
     .option('socket', { type: 'string', describe: 'rsd control socket (or RSD_SOCKET)' })
     .option('quiet', { alias: 'q', type: 'boolean' })
-    .option('no-block', { type: 'boolean', default: false })
-    .option('no-pager', { type: 'boolean' })
+    // yargs reads --no-X as X=false, so the systemctl flags are declared by their positive names.
+    .option('block', { type: 'boolean', default: true, describe: '--no-block: queue the job, do not wait' })
+    .option('pager', { type: 'boolean', hidden: true })
     .option('legend', { type: 'boolean', default: true, describe: '--no-legend hides headers and footers' })
     .option('all', { alias: 'a', type: 'boolean', default: false })
-    .option('type', { alias: 't', type: 'string', array: true })
-    .option('state', { type: 'string', array: true })
-    .option('property', { alias: 'p', type: 'string', array: true })
+    .option('type', { alias: 't', type: 'string' })
+    .option('state', { type: 'string' })
+    .option('property', { alias: 'p', type: 'string' })
     .option('value', { type: 'boolean', default: false })
     .option('signal', { alias: 's', type: 'string', default: 'SIGTERM' })
     .option('kill-whom', { type: 'string', choices: ['main', 'control', 'all'], default: 'all' })
@@ -298,10 +305,14 @@ async function full(argv: string[]): Promise<Exit> {
     .option('output', { alias: 'o', type: 'string', choices: ['short', 'json'], default: 'short' })
     .option('system', { type: 'boolean', describe: 'The system manager (the only one rsd is)' })
     .option('user', { type: 'boolean', hidden: true })
-    .option('no-ask-password', { type: 'boolean', describe: 'Accepted; rsd never asks' })
+    .option('ask-password', { type: 'boolean', describe: '--no-ask-password: accepted; rsd never asks' })
     .option('full', { alias: 'l', type: 'boolean', describe: 'Accepted; nothing is truncated' })
-    .option('no-warn', { type: 'boolean', hidden: true })
-    .option('no-reload', { type: 'boolean', default: false, describe: 'enable/disable: do not reload rsd' })
+    .option('warn', { type: 'boolean', hidden: true })
+    .option('reload', {
+      type: 'boolean',
+      default: true,
+      describe: '--no-reload: enable/disable do not reload rsd',
+    })
     .option('failed', { type: 'boolean', default: false, describe: 'Same as --state=failed' })
     .option('job-mode', {
       type: 'string',
@@ -318,7 +329,7 @@ async function full(argv: string[]): Promise<Exit> {
             common(a),
             String(a._[0]),
             (a.units as string[]) ?? [],
-            a['no-block'] === true,
+            a.block === false,
             a['job-mode'] as string | undefined,
           ),
         ),
@@ -347,13 +358,7 @@ async function full(argv: string[]): Promise<Exit> {
       () => {},
       (a) =>
         set(
-          show(
-            common(a),
-            a.units as string[],
-            (a.property as string[] | undefined)?.flatMap((p) => p.split(',')) ?? [],
-            a.value === true,
-            a.output === 'json',
-          ),
+          show(common(a), a.units as string[], commaList(a.property), a.value === true, a.output === 'json'),
         ),
     )
     .command(
@@ -382,11 +387,8 @@ async function full(argv: string[]): Promise<Exit> {
           withClient(common(a).socket, async (c) => {
             const units = await c.call<UnitSummary[]>('ListUnits', {
               all: a.all === true,
-              types: (a.type as string[] | undefined) ?? [],
-              states: [
-                ...((a.state as string[] | undefined) ?? []),
-                ...(a.failed === true ? ['failed'] : []),
-              ],
+              types: commaList(a.type),
+              states: [...commaList(a.state), ...(a.failed === true ? ['failed'] : [])],
               patterns: (a.patterns as string[] | undefined) ?? [],
             });
             if (a.output === 'json') console.log(JSON.stringify(units));
@@ -536,7 +538,7 @@ async function full(argv: string[]): Promise<Exit> {
               quiet: o.quiet,
               force: a.force === true,
             });
-            if (code !== 0 || a.root !== undefined || a['no-reload'] === true) return code;
+            if (code !== 0 || a.root !== undefined || a.reload === false) return code;
             // Like systemctl: the manager re-reads its units; --now also starts or stops them.
             const reloaded = await withClient(
               o.socket,
@@ -590,16 +592,18 @@ async function full(argv: string[]): Promise<Exit> {
     .strict()
     .help()
     .fail((msg, err) => {
-      // A command's own error is reported once, by main().
-      if (err) throw err;
-      console.error(msg);
-      exit = 1;
+      // Thrown, so a bad command line never runs the command; main() reports it once.
+      throw err ?? new Error(msg);
     });
   await parser.parseAsync();
   return exit;
 }
 
 async function main(): Promise<void> {
+  // `rsdctl status | head`: a reader that goes away ends the output, not with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   const argv = process.argv.slice(2);
   if (argv.includes('--user')) {
     console.error(`${PROGRAM}: rsd is a system manager; --user is not supported.`);

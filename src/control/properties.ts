@@ -66,6 +66,12 @@ export function unitProperties(manager: Manager, name: string, unitFileState: st
     p[key] = formatTimestamp(t?.[key] ?? 0);
   }
   const c = u.config;
+  // rsd's own: the settings this unit's files make that rsd parses but does not act on (rsdctl status).
+  // [Install] is left out: enable/disable act on it, never the running manager.
+  const notEnforced = new Set(
+    u.applied.filter((a) => a.support === 'accepted' && a.section !== 'Install').map((a) => a.key),
+  );
+  if (notEnforced.size > 0) p.NotEnforced = [...notEnforced].join(' ');
   p.CanStart = String(c.type === 'service' || c.type === 'target');
   p.RefuseManualStart = c.Unit.RefuseManualStart ? 'yes' : 'no';
   p.RefuseManualStop = c.Unit.RefuseManualStop ? 'yes' : 'no';

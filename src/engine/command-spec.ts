@@ -2,6 +2,7 @@ import { access, constants } from 'node:fs/promises';
 import { prepareStdio, type LineSink, type PreparedStdio } from '../exec/stdio';
 import type { ExecOptions, SpawnSpec } from '../exec/spawn';
 import type { Rlimit, RlimitName } from '../exec/spawn-spec';
+import { NO_UNIT_SANDBOX, sandboxOptions, type UnitSandbox } from '../exec/sandbox';
 import { buildEnvironment } from '../exec/unit-environment';
 import { groupsOfUser, lookupGroup, lookupUser, type UserEntry } from '../exec/users';
 import type { ExecContext } from '../unit/table/exec-context';
@@ -121,6 +122,8 @@ export interface CommandInputs {
   /** MAINPID, SERVICE_RESULT, EXIT_CODE, EXIT_STATUS, ... */
   readonly managerSet: Readonly<Record<string, string>>;
   readonly cgroup: string | null;
+  /** What the unit keeps for its sandbox (PrivateTmp= directories, PrivateNetwork= namespace). */
+  readonly sandbox?: UnitSandbox | null;
   readonly sink: LineSink;
   /** The main process of a service with a watchdog: WATCHDOG_PID is its own pid. */
   readonly watchdogPid?: boolean;
@@ -204,6 +207,8 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
     options.workingDirectory = { path: creds.user?.home ?? '/root', missingOk: wd.ignoreMissing };
   // Otherwise the manager's own directory, which is / once it boots (as systemd's is).
   if (exec.RootDirectory !== '') options.rootDirectory = exec.RootDirectory;
+  if (!command.flags.fullPrivileges)
+    Object.assign(options, sandboxOptions(exec, i.sandbox ?? NO_UNIT_SANDBOX));
 
   const stdio = await prepareStdio(
     exec.StandardInput,

@@ -379,7 +379,7 @@ export class Manager {
       return { ok: false, error: tx.error };
     }
     const anchor = tx.jobs.find((j) => j.anchor);
-    const outcome = await this.jobs.install(tx.jobs, tx.cancelled, anchor?.id ?? null);
+    const outcome = await this.jobs.install(tx.jobs, tx.cancelled, anchor?.id ?? null, tx.queuedWaits);
     return { ok: true, outcome };
   }
 

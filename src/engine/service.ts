@@ -1,5 +1,6 @@
 import type { ChildExit } from '../exec/reaper';
 import type { ExecOutcome } from '../exec/spawn';
+import { createUnitSandbox, releaseUnitSandbox, type UnitSandbox } from '../exec/sandbox';
 import { UnitCgroup } from '../exec/unit-cgroup';
 import { readPidFile, waitForPidFile } from '../exec/pid-file';
 import { newInvocationId } from '../exec/unit-environment';
@@ -7,6 +8,7 @@ import type { ActiveState } from '../graph/job-types';
 import type { ServiceConfig, UnitConfig } from '../unit/table';
 import type { ExecCommand } from '../unit/values/command-line';
 import { signalName } from '../unit/values/signal';
+import { exitStatusName } from '../unit/values/exit-status';
 import { prepareCommand, resolveCredentials, type Credentials } from './command-spec';
 import { runCommand, type CommandEnd } from './control-command';
 import { makeExecDirectories, removeRuntimeDirectories } from './exec-directories';
@@ -125,6 +127,8 @@ export class ServiceRuntime implements UnitRuntime {
   private watchdogFired = false;
   private cgroup: UnitCgroup | null = null;
   private credentials: Credentials = { user: null };
+  /** PrivateTmp='s directories and PrivateNetwork='s namespace, from start until the unit is dead again. */
+  private sandbox: UnitSandbox | null = null;
   private invocationId = '';
   private restartTimer: NodeJS.Timeout | null = null;
   private nRestarts = 0;
@@ -258,6 +262,7 @@ export class ServiceRuntime implements UnitRuntime {
     }
     this.credentials = creds.value;
     this.cgroup ??= await UnitCgroup.create(this.ctx.cgroups, this.id).catch(() => null);
+    this.sandbox ??= await createUnitSandbox(this.id, this.config.Exec);
     await makeExecDirectories(this.config.Exec, this.credentials);
     this.check(gen);
 
@@ -336,13 +341,7 @@ export class ServiceRuntime implements UnitRuntime {
     if (s.Type === 'exec' || s.Type === 'notify' || s.Type === 'notify-reload') {
       const outcome = await spawned.exec;
       this.check(gen);
-      if (outcome.kind === 'failed') {
-        this.log(
-          `Failed at step ${outcome.failure.step.toUpperCase()} spawning ${cmd.path}: ${outcome.failure.errnoName}`,
-          'error',
-        );
-        return this.waitFailedMain(gen);
-      }
+      if (outcome.kind === 'failed') return this.waitFailedMain(gen);
     }
     if (s.Type === 'notify' || s.Type === 'notify-reload') {
       if (this.ctx.notifySocket === null) {
@@ -450,6 +449,7 @@ export class ServiceRuntime implements UnitRuntime {
       },
       watchdogPid: watchdog,
       cgroup: this.cgroup?.path ?? null,
+      sandbox: this.sandbox,
       sink: this.sink(() => pid),
       stdioFds: this.ctx.stdioFdsFor(this.id),
       ...(sockets ? { sockets } : {}),
@@ -475,6 +475,14 @@ export class ServiceRuntime implements UnitRuntime {
     this.ctx.watchPid(r.pid, (exit) => this.onMainExit(r.pid, exit));
     // A stop came while we were preparing: the stop may have looked for processes already, so this one dies now.
     if (gen !== this.generation) this.ctx.signal(r.pid, 9);
+    // The helper's steps can fail after the spawn, whatever the Type=: say which step, as systemd does.
+    void r.exec.then((o) => {
+      if (o.kind === 'failed')
+        this.log(
+          `Failed at step ${o.failure.step.toUpperCase()} spawning ${cmd.path}: ${o.failure.errnoName}`,
+          'error',
+        );
+    });
     return { kind: 'spawned', exec: r.exec };
   }
 
@@ -509,9 +517,11 @@ export class ServiceRuntime implements UnitRuntime {
       waiter();
       return;
     }
+    // systemd names the statuses its own exec steps use: status=205/LIMITS.
+    const named = end.kind === 'exited' ? exitStatusName(end.status) : null;
     const describe =
       end.kind === 'exited'
-        ? `code=exited, status=${end.status}`
+        ? `code=exited, status=${end.status}${named ? `/${named}` : ''}`
         : `code=killed, signal=${signalName(end.signal).replace(/^SIG/, '')}`;
     // While stopping, the exit is expected: systemd only mentions it at debug level.
     if (this.activeState === 'deactivating') this.ctx.log.debug(`Main process exited, ${describe}`, this.id);
@@ -553,6 +563,7 @@ export class ServiceRuntime implements UnitRuntime {
         invocationId: this.invocationId,
         managerSet: { ...this.notifyEnv(), ...extra },
         cgroup: this.cgroup?.path ?? null,
+        sandbox: this.sandbox,
         stdioFds: this.ctx.stdioFdsFor(this.id),
       },
       {
@@ -747,6 +758,8 @@ export class ServiceRuntime implements UnitRuntime {
       await this.cgroup.remove();
       this.cgroup = null;
     }
+    if (this.sandbox) await releaseUnitSandbox(this.sandbox);
+    this.sandbox = null;
     await removeRuntimeDirectories(this.config.Exec);
   }
 

@@ -17,6 +17,7 @@ import {
   type SocketOptions,
 } from '../sockets';
 import { close } from '../native/libc';
+import { createUnitSandbox, releaseUnitSandbox, type UnitSandbox } from '../exec/sandbox';
 import { UnitCgroup } from '../exec/unit-cgroup';
 import { newInvocationId } from '../exec/unit-environment';
 import { PerSourceCount, sourceOf } from '../sockets/per-source';
@@ -152,6 +153,8 @@ export class SocketRuntime implements UnitRuntime {
   private generation = 0;
   private controlPid = 0;
   private cgroup: UnitCgroup | null = null;
+  /** PrivateTmp=/PrivateNetwork= of the socket's own commands, made at start and released at the end. */
+  private sandbox: UnitSandbox | null = null;
   private credentials: Credentials = { user: null };
   private invocationId = '';
   private triggerLimit: StartLimit;
@@ -242,6 +245,7 @@ export class SocketRuntime implements UnitRuntime {
       this.credentials = creds.value;
       this.invocationId = newInvocationId();
       this.cgroup ??= await UnitCgroup.create(this.ctx.cgroups, this.id).catch(() => null);
+      this.sandbox ??= await createUnitSandbox(this.id, this.config.Exec);
       await makeExecDirectories(this.config.Exec, this.credentials);
       this.check(gen);
     }
@@ -448,6 +452,8 @@ export class SocketRuntime implements UnitRuntime {
 
   private enterDeadOrFailed(): void {
     if (this.hasCommands()) void removeRuntimeDirectories(this.config.Exec);
+    if (this.sandbox) void releaseUnitSandbox(this.sandbox).catch(() => undefined);
+    this.sandbox = null;
     const failed = this.resultValue !== 'success';
     this.setState(failed ? 'failed' : 'dead');
     if (failed) this.ctx.log.warn(`Failed with result '${this.resultValue}'.`, this.id);
@@ -492,6 +498,7 @@ export class SocketRuntime implements UnitRuntime {
           invocationId: this.invocationId,
           managerSet: {},
           cgroup: this.cgroup?.path ?? null,
+          sandbox: this.sandbox,
         },
         {
           beforeSpawn: () => this.check(gen),

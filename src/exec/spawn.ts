@@ -22,6 +22,7 @@ import {
   O_NONBLOCK,
   pipe2,
   posixSpawn,
+  spawnCanCloseFrom,
   type FileAction,
   type PosixSpawnRequest,
   type Sys,
@@ -66,7 +67,13 @@ const EXECUTED = Promise.resolve({ kind: 'executed' } as const);
  */
 export function spawnProcess(spec: SpawnSpec): SpawnResult {
   const cgroup = spec.exec?.cgroup;
-  if (cgroup === undefined || !spawnIntoCgroupAvailable()) return spawnWith(spec, posixSpawn);
+  const native = spawnIntoCgroupAvailable();
+  if (cgroup === undefined && native && !spawnCanCloseFrom())
+    return spawnWith(spec, (req) => {
+      const s = spawnIntoCgroup(req, null);
+      return 'unsupported' in s ? posixSpawn(req) : s;
+    });
+  if (cgroup === undefined || !native) return spawnWith(spec, posixSpawn);
   // Born in its cgroup, the child has nothing to join: often nothing is left for the helper to do at all.
   const { cgroup: _joined, ...rest } = spec.exec ?? {};
   let refused = false;
@@ -100,10 +107,13 @@ function spawnWith(spec: SpawnSpec, launch: (req: PosixSpawnRequest) => Sys<numb
 
   const helper = execHelperPath();
   const statusFd = layout.length;
+  // After the status fd: the unit's network namespace storage, when it has one.
+  const storage = spec.exec?.privateNetwork ? spec.exec.networkNamespaceStorage : undefined;
   const args = helperArgv({
     exec: spec.exec ?? {},
     setsid,
     statusFd,
+    ...(storage ? { networkStorageFd: statusFd + 1 } : {}),
     ...(spec.listen ? { listen: { count: extraFds.length, names: spec.listen.names } } : {}),
     path: spec.path,
     argv0: spec.argv0,
@@ -115,7 +125,11 @@ function spawnWith(spec: SpawnSpec, launch: (req: PosixSpawnRequest) => Sys<numb
   const pipe = pipe2(O_CLOEXEC);
   if (!pipe.ok) return failed('fork', pipe.errno);
   fcntlSet(pipe.value.read, F_SETFL, O_NONBLOCK);
-  const actions: FileAction[] = fdLayoutActions([...layout, { kind: 'fd', fd: pipe.value.write }]);
+  const actions: FileAction[] = fdLayoutActions([
+    ...layout,
+    { kind: 'fd', fd: pipe.value.write },
+    ...(storage ?? []).map((fd): FdSource => ({ kind: 'fd', fd })),
+  ]);
 
   const r = launch({
     path: helper,

@@ -58,10 +58,12 @@ export function spawnIntoCgroupAvailable(): boolean {
  */
 export type CgroupSpawnResult = Sys<number> | { ok: false; unsupported: true; errno: number };
 
-export function spawnIntoCgroup(req: PosixSpawnRequest, cgroupDir: string): CgroupSpawnResult {
+/** `cgroupDir` null: an ordinary spawn (where libc's posix_spawn cannot close stray fds: musl). */
+export function spawnIntoCgroup(req: PosixSpawnRequest, cgroupDir: string | null): CgroupSpawnResult {
   const spawn = library();
   if (spawn === null) return { ok: false, unsupported: true, errno: 38 };
-  const dir = open(cgroupDir, O_DIRECTORY | O_CLOEXEC);
+  const dir: Sys<number> =
+    cgroupDir === null ? { ok: true, value: -1 } : open(cgroupDir, O_DIRECTORY | O_CLOEXEC);
   // No such cgroup (yet): posix_spawn and the helper's join will report it as the cgroup step.
   if (!dir.ok) return { ok: false, unsupported: true, errno: dir.errno };
   const ops = new Int32Array(4 * req.actions.length);
@@ -96,6 +98,6 @@ export function spawnIntoCgroup(req: PosixSpawnRequest, cgroupDir: string): Cgro
     }
     return { ok: false, errno: err[0] ?? 0 };
   } finally {
-    close(dir.value);
+    if (dir.value >= 0) close(dir.value);
   }
 }

@@ -85,3 +85,15 @@ describe('the exec helper dying before it runs the program', () => {
     await rsd.waitFor(/Started after\.service|after\.service: Deactivated successfully/);
   });
 });
+
+describe('a step of the exec helper failing for a Type=simple service', () => {
+  it('names the step and the status as systemd does', async () => {
+    rsd = boot({
+      'test.target': '[Unit]\nWants=nodir.service\n',
+      'nodir.service': '[Service]\nWorkingDirectory=/nonexistent/dir\nExecStart=/bin/sleep 1000\n',
+    });
+    await rsd.waitFor(/nodir\.service: Failed at step CHDIR spawning \/bin\/sleep: ENOENT/);
+    await rsd.waitFor(/nodir\.service: Main process exited, code=exited, status=200\/CHDIR/);
+    await rsd.waitFor(/nodir\.service: Failed with result 'exit-code'/);
+  });
+});

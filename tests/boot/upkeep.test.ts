@@ -105,3 +105,21 @@ describe('Type=idle', () => {
     expect(await fileContent(out, 25_000)).toBe('before\n');
   });
 });
+
+describe('ordering checked when a job runs', () => {
+  it('a waiting job also waits for a job of a later transaction it is ordered after', async () => {
+    const log = tree.path('order.log');
+    rsd = boot({
+      'test.target': '[Unit]\n',
+      'slow.service': `[Service]\nType=oneshot\nExecStart=/bin/sh -c 'sleep 1; echo slow >> ${log}'\n`,
+      'a.service': `[Unit]\nAfter=slow.service b.service\n[Service]\nType=oneshot\nExecStart=/bin/sh -c 'echo a >> ${log}'\n`,
+      'b.service': `[Service]\nType=oneshot\nExecStart=/bin/sh -c 'sleep 2; echo b >> ${log}'\n`,
+    });
+    await rsd.waitFor(/Listening for control requests/);
+    expect(ctl('start', '--no-block', 'slow.service', 'a.service').status).toBe(0);
+    // a.service's job now waits for slow.service's; b.service comes in a transaction of its own.
+    expect(ctl('start', '--no-block', 'b.service').status).toBe(0);
+    await rsd.waitFor(/Finished a\.service|Started a\.service/, 20_000);
+    expect((await fileContent(log)).split('\n').filter(Boolean)).toEqual(['slow', 'b', 'a']);
+  });
+});

@@ -181,3 +181,26 @@ describe('status', () => {
     expect(ctl('status', 'reloadable').out).toMatch(/Main PID: \d+ \(sleep\)\n/);
   });
 });
+
+describe('command-line parsing', () => {
+  it('-p before the unit name, repeated or comma-separated, as systemctl takes it', () => {
+    expect(ctl('show', '-p', 'ActiveState', 'plain.service').out).toBe('ActiveState=active\n');
+    expect(ctl('show', '-p', 'ActiveState', '-p', 'SubState', 'plain.service').out).toBe(
+      'ActiveState=active\nSubState=running\n',
+    );
+    expect(ctl('show', '-p', 'ActiveState,SubState', 'plain').out).toBe(
+      'ActiveState=active\nSubState=running\n',
+    );
+  });
+
+  it('an unknown option fails the command line and runs nothing', () => {
+    const r = ctl('stop', '--sideways=yes', 'plain.service');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('Unknown argument');
+    expect(ctl('is-active', 'plain').out).toBe('active\n');
+  });
+
+  it('--no-block queues the job and returns', () => {
+    expect(ctl('restart', '--no-block', 'plain.service')).toMatchObject({ code: 0, err: '' });
+  });
+});

@@ -276,8 +276,14 @@ describe('through the exec helper', () => {
     const cases: [Parameters<typeof runScript>[3], string, number][] = [
       [{ exec: { rootDirectory: tmp.path('no-root') } }, 'chroot', 210],
       [{ exec: { cgroup: tmp.path('no-cgroup') } }, 'cgroup', 219],
-      // Above the kernel's nr_open even root cannot raise NOFILE.
-      [{ exec: { rlimits: { NOFILE: { soft: 2 ** 40, hard: 2 ** 40 } } } }, 'rlimit', 205],
+      // A soft limit above the hard one is invalid. (A hard limit rsd may not raise is not a failure: it gets
+      // as close as it can, as systemd's setrlimit_closest() does.)
+      [{ exec: { rlimits: { NOFILE: { soft: 10, hard: 5 } } } }, 'rlimit', 205],
+      [
+        { exec: { mounts: [{ kind: 'read-only', path: tmp.path('no-such-path'), ignoreMissing: false }] } },
+        'namespace',
+        226,
+      ],
     ];
     for (const [spec, step, code] of cases) {
       const r = await runScript(reaper, out(), 'echo ran', spec);

@@ -102,6 +102,31 @@ describe('spawnIntoCgroup', () => {
     expect(n.ok && buf.subarray(0, n.value).toString()).toBe('through the pipe\n');
   });
 
+  it('without a cgroup it is a plain spawn that still closes every fd above the layout (musl path)', async () => {
+    const out = tree.path('plain.txt');
+    const stray = pipe2(0); // not close-on-exec: only the closefrom action keeps it out of the child
+    if (!stray.ok) throw new Error('pipe');
+    const r = spawnIntoCgroup(
+      script(out, 'ls /proc/self/fd | sort -n | tr "\\n" " "; echo; cat /proc/self/cgroup'),
+      null,
+    );
+    close(stray.value.read);
+    close(stray.value.write);
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    expect(await reap(r.value)).toBe(0);
+    const [fds, ...cgroups] = readFileSync(out, 'utf8').split('\n');
+    // 0-2 and the fd ls itself opens for the directory; nothing of ours.
+    expect(
+      fds!
+        .trim()
+        .split(' ')
+        .map(Number)
+        .filter((fd) => fd > 3),
+    ).toEqual([]);
+    const unified = (lines: string[]) => lines.find((l) => l.startsWith('0::'));
+    expect(unified(cgroups)).toBe(unified(readFileSync('/proc/self/cgroup', 'utf8').split('\n')));
+  });
+
   it('reports a failed exec as its errno, with the child already reaped', () => {
     const r = spawnIntoCgroup(
       { path: '/no/such/program', argv: ['x'], env: [], actions: [], setsid: false },
