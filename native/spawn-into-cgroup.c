@@ -8,7 +8,8 @@
  * has exec'd (or failed), every signal blocked around the clone, and in the child only raw system calls:
  * dispositions back to SIG_DFL, an empty mask, the fd actions, setsid, execve.
  *
- * rsd_spawn() returns the pid; -1 when the child failed before or at execve (errno in *err; the child is
+ * pid_env >= 0 names the envp entry the child turns into LISTEN_PID=<its pid> (socket activation without
+ * the exec helper). rsd_spawn() returns the pid; -1 when the child failed before or at execve (errno in *err; the child is
  * reaped here); -2 when clone3 itself failed (errno in *err: ENOSYS, EINVAL, EOPNOTSUPP on kernels or
  * cgroups that cannot do it), so the caller can fall back to posix_spawn.
  */
@@ -37,8 +38,12 @@ struct child_ctx {
   int nops;
   const char *const *paths; /* OP_OPEN: paths[b] opened as fd a with flags */
   int setsid;
+  int pid_env; /* index in envp of the entry to make "LISTEN_PID=<own pid>", or -1 */
   volatile int err;
 };
+
+/* The child's LISTEN_PID= entry: only the child writes it, and the parent sleeps until the exec copied it. */
+static char pid_env_buf[32];
 
 struct kernel_sigaction {
   void *handler;
@@ -76,6 +81,16 @@ static int child_main(void *p) {
       if (syscall(SYS_close_range, (unsigned)op[1], ~0U, 0) < 0)
         for (int fd = op[1]; fd < 65536; fd++) close(fd);
     }
+  }
+  if (c->pid_env >= 0) {
+    /* sd_listen_fds(3) checks LISTEN_PID against getpid(): only the child knows that number. */
+    char digits[16];
+    int n = 0;
+    for (long pid = syscall(SYS_getpid); pid > 0 && n < 15; pid /= 10) digits[n++] = (char)('0' + pid % 10);
+    memcpy(pid_env_buf, "LISTEN_PID=", 11);
+    for (int i = 0; i < n; i++) pid_env_buf[11 + i] = digits[n - 1 - i];
+    pid_env_buf[11 + n] = '\0';
+    ((char **)c->envp)[c->pid_env] = pid_env_buf;
   }
   unsigned long none = 0;
   raw_sigmask(SIG_SETMASK, &none, NULL);
@@ -117,13 +132,14 @@ __asm__(".text\n"
 static char child_stack[64 * 1024] __attribute__((aligned(16)));
 
 int rsd_spawn(const char *path, char *const *argv, char *const *envp, const int *ops, int nops,
-              const char *const *paths, int setsid, int cgroup_fd, int *err) {
+              const char *const *paths, int setsid, int cgroup_fd, int pid_env, int *err) {
 #ifndef HAVE_CLONE3_CALL
   (void)path, (void)argv, (void)envp, (void)ops, (void)nops, (void)paths, (void)setsid, (void)cgroup_fd;
+  (void)pid_env;
   *err = ENOSYS;
   return -2;
 #else
-  struct child_ctx c = {path, argv, envp, ops, nops, paths, setsid, 0};
+  struct child_ctx c = {path, argv, envp, ops, nops, paths, setsid, pid_env, 0};
   struct clone_args args;
   memset(&args, 0, sizeof args);
   args.flags = CLONE_VM | CLONE_VFORK | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
