@@ -29,6 +29,10 @@ export type LoadedUnit =
       readonly diagnostics: readonly Diagnostic[];
     };
 
+/**
+ * Reads a unit file the index has not already read (the index reads fragments and drop-ins as it resolves
+ * them, to tell masks; this is for a file read again, or one it could not read, so the error is the reader's).
+ */
 export type ReadFile = (path: string) => Buffer;
 
 /**
@@ -48,7 +52,9 @@ export class UnitLoader {
     if (cached) return cached;
     const unit = this.loadUncached(name);
     this.cache.set(name, unit);
-    this.cache.set(unit.id, unit);
+    // Every name of the unit now means this unit, as in systemd's manager (unit_add_name): loading it by an
+    // alias later must not read and parse the same files again.
+    for (const n of unit.source?.names ?? [unit.id]) if (!this.cache.has(n)) this.cache.set(n, unit);
     return unit;
   }
 
@@ -136,7 +142,8 @@ export class UnitLoader {
     const files: UnitFileText[] = [];
     for (const path of [source.fragmentPath, ...source.dropInPaths]) {
       try {
-        files.push({ path, content: this.transient.get(path) ?? this.readFile(path) });
+        const content = this.transient.get(path) ?? this.index.takeContent(path) ?? this.readFile(path);
+        files.push({ path, content });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? String(e);
         diagnostics.push({ file: path, line: 0, severity: 'error', message: `Failed to read: ${code}` });
@@ -158,7 +165,7 @@ export class UnitLoader {
       files,
       expand: (text) => expandSpecifiers(text, specifierUnit),
     });
-    diagnostics.push(...result.diagnostics);
+    if (result.diagnostics.length > 0) diagnostics.push(...result.diagnostics);
     if (!result.ok) return fail('bad-setting', result.reason);
     const config = result.config;
     // Links in .wants/, .requires/ and .upholds/ directories are dependencies like the ones the file names.

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { killCgroupTree } from '../../bench/rsd-cgroups';
+import { TmpTree } from '../helpers/tmp';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -177,4 +178,41 @@ export async function fileContent(path: string, timeoutMs = 20_000): Promise<str
     if (Date.now() > end) throw new Error(`${path} did not appear within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * A fresh unit tree for each test, booted on demand, and everything stopped and removed after the test:
+ * `const s = perTestRsd(); ... s.boot({'test.target': ...})` then `s.rsd`, `s.tree`.
+ */
+export function perTestRsd(): {
+  readonly tree: TmpTree;
+  readonly rsd: Rsd;
+  boot(files: Record<string, string>, opts?: Parameters<typeof Rsd.start>[1]): Rsd;
+} {
+  let tree: TmpTree | null = null;
+  let rsd: Rsd | null = null;
+  beforeEach(() => {
+    tree = new TmpTree();
+  });
+  afterEach(async () => {
+    await rsd?.stop().catch(() => undefined);
+    rsd?.kill();
+    rsd = null;
+    tree?.cleanup();
+  });
+  return {
+    get tree(): TmpTree {
+      if (!tree) throw new Error('perTestRsd: no test is running');
+      return tree;
+    },
+    get rsd(): Rsd {
+      if (!rsd) throw new Error('perTestRsd: boot() first');
+      return rsd;
+    },
+    boot(files, opts = {}) {
+      for (const [name, text] of Object.entries(files)) this.tree.write(`units/${name}`, text);
+      rsd = Rsd.start(this.tree.path('units'), { unit: 'test.target', ...opts });
+      return rsd;
+    },
+  };
 }

@@ -140,6 +140,11 @@ export function lookupRow(
   return keys.get(key) ?? 'unknown-key';
 }
 
+/** The rows of one section of a unit type by key (undefined: the type has no such section). */
+export function sectionRows(type: SupportedType, section: string): ReadonlyMap<string, FoundRow> | undefined {
+  return sectionIndex(type).get(section);
+}
+
 export function hasSection(type: SupportedType, section: string): boolean {
   return sectionIndex(type).has(section);
 }
