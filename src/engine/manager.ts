@@ -168,7 +168,9 @@ export class Manager {
         fault('notify');
         // FDSTORE=1 must be decided now, before the notify socket closes the fds nobody kept.
         const kept =
-          msg.fdStore && fds.length > 0 ? this.storeFds(sender.pid, fds, msg.fdName ?? 'stored') : [];
+          msg.fdStore && fds.length > 0
+            ? this.storeFds(sender.pid, fds, msg.fdName ?? 'stored', msg.fdPoll !== false)
+            : [];
         void this.routeNotification(msg, sender.pid).catch((e) => this.internalError('notification', e));
         return kept;
       } catch (e) {
@@ -183,12 +185,12 @@ export class Manager {
    * NotifyAccess= decides whether it counts (systemd logs and drops the rest).
    */
   /** The fd store (FDSTORE=1) of the service whose main or control process sent `fds`; the fds it keeps. */
-  private storeFds(pid: number, fds: number[], name: string): number[] {
+  private storeFds(pid: number, fds: number[], name: string, poll: boolean): number[] {
     for (const rt of this.runtimes.values()) {
       if (!(rt instanceof ServiceRuntime)) continue;
       const p = rt.properties();
       if ((p.MainPID === pid || p.ControlPID === pid) && rt.acceptsNotification(pid, false))
-        return rt.storeFds(fds, name);
+        return rt.storeFds(fds, name, poll);
     }
     return [];
   }
@@ -574,7 +576,7 @@ export class Manager {
       const socket = this.instanceSocket.get(id);
       const srt = socket ? this.runtimes.get(socket) : undefined;
       if (srt instanceof SocketRuntime) {
-        srt.connectionEnded();
+        srt.connectionEnded(id);
         this.instanceSocket.delete(id);
       }
     }

@@ -1,5 +1,3 @@
-import { rm, mkdir, chown } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ChildExit } from '../exec/reaper';
 import type { ExecOutcome } from '../exec/spawn';
 import { createUnitSandbox, releaseUnitSandbox, type UnitSandbox } from '../exec/sandbox';
@@ -13,9 +11,10 @@ import type { ExecCommand } from '../unit/values/command-line';
 import { signalName } from '../unit/values/signal';
 import { exitStatusName } from '../unit/values/exit-status';
 import { prepareCommand, resolveCredentials, type Credentials } from './command-spec';
+import { runCommand, type CommandEnd } from './control-command';
+import { makeExecDirectories, removeRuntimeDirectories } from './exec-directories';
 import { isCleanEnd, resultOfEnd, shouldRestart } from './restart-policy';
-import { close } from '../native/libc';
-import type { NotifyMessage } from '../notify';
+import { FdStore, type NotifyMessage } from '../notify';
 import { exitVariables, type ProcessEnd, type ServiceResult } from './service-result';
 import type { JobOutcome, UnitContext, UnitRuntime } from './unit-runtime';
 
@@ -76,9 +75,6 @@ const ACTIVE_STATE: Record<ServiceState, ActiveState> = {
   'final-sigterm': 'deactivating',
   'final-sigkill': 'deactivating',
 };
-
-type CommandEnd =
-  { kind: 'ended'; end: ProcessEnd } | { kind: 'not-started'; error: string; exitCode: number };
 
 class Superseded extends Error {}
 
@@ -267,7 +263,8 @@ export class ServiceRuntime implements UnitRuntime {
     }
     this.credentials = creds.value;
     this.cgroup ??= await UnitCgroup.create(this.ctx.cgroups, this.id).catch(() => null);
-    await this.makeDirectories();
+    this.sandbox ??= await createUnitSandbox(this.id, this.config.Exec);
+    await makeExecDirectories(this.config.Exec, this.credentials);
     this.check(gen);
 
     if (s.ExecCondition.length > 0) {
@@ -441,6 +438,7 @@ export class ServiceRuntime implements UnitRuntime {
   ): Promise<{ kind: 'spawned'; exec: Promise<ExecOutcome> } | { kind: 'not-started' }> {
     let pid = 0;
     const sockets = this.ctx.socketsFor(this.id);
+    const watchdog = this.watchdogUsec > 0 && Number.isFinite(this.watchdogUsec);
     const prepared = await prepareCommand({
       command: cmd,
       exec: this.config.Exec,
@@ -448,10 +446,9 @@ export class ServiceRuntime implements UnitRuntime {
       invocationId: this.invocationId,
       managerSet: {
         ...this.notifyEnv(),
-        ...(this.watchdogUsec > 0 && Number.isFinite(this.watchdogUsec)
-          ? { WATCHDOG_USEC: String(this.watchdogUsec) }
-          : {}),
+        ...(watchdog ? { WATCHDOG_USEC: String(this.watchdogUsec) } : {}),
       },
+      watchdogPid: watchdog,
       cgroup: this.cgroup?.path ?? null,
       sandbox: this.sandbox,
       sink: this.sink(() => pid),
@@ -557,47 +554,34 @@ export class ServiceRuntime implements UnitRuntime {
     extra: Record<string, string>,
     gen: number,
   ): Promise<CommandEnd> {
-    let pid = 0;
-    const prepared = await prepareCommand({
-      command: cmd,
-      exec: this.config.Exec,
-      credentials: this.credentials,
-      invocationId: this.invocationId,
-      managerSet: { ...this.notifyEnv(), ...extra },
-      cgroup: this.cgroup?.path ?? null,
-      sandbox: this.sandbox,
-      sink: this.sink(() => pid),
-      stdioFds: this.ctx.stdioFdsFor(this.id),
-    });
-    this.check(gen);
-    if (!prepared.ok) {
-      this.log(prepared.error, 'error');
-      return { kind: 'not-started', error: prepared.error, exitCode: prepared.exitCode };
-    }
-    const r = this.ctx.spawn(prepared.spec);
-    prepared.stdio.afterSpawn();
-    if (r.kind === 'failed') {
-      this.log(`Failed to spawn ${cmd.path}: ${r.failure.errnoName}`, 'error');
-      return { kind: 'not-started', error: r.failure.errnoName, exitCode: r.failure.exitCode ?? 203 };
-    }
-    pid = r.pid;
-    this.controlPid = r.pid;
-    if (gen !== this.generation) this.ctx.signal(r.pid, 9);
-    const end = await new Promise<ProcessEnd>((resolve) =>
-      this.ctx.watchPid(r.pid, (exit) =>
-        resolve(
-          exit.kind === 'exited'
-            ? { kind: 'exited', status: exit.code }
-            : { kind: 'killed', signal: exit.signal, coreDumped: exit.coreDumped },
-        ),
-      ),
+    const r = await runCommand(
+      this.ctx,
+      this.id,
+      {
+        command: cmd,
+        exec: this.config.Exec,
+        credentials: this.credentials,
+        invocationId: this.invocationId,
+        managerSet: { ...this.notifyEnv(), ...extra },
+        cgroup: this.cgroup?.path ?? null,
+        sandbox: this.sandbox,
+        stdioFds: this.ctx.stdioFdsFor(this.id),
+      },
+      {
+        beforeSpawn: () => this.check(gen),
+        spawned: (pid) => {
+          this.controlPid = pid;
+          if (gen !== this.generation) this.ctx.signal(pid, 9);
+        },
+      },
     );
+    if (r.kind === 'not-started') return r;
     this.controlPid = 0;
     const waiting = this.controlEnded;
     this.controlEnded = [];
     for (const w of waiting) w();
     this.check(gen);
-    return { kind: 'ended', end };
+    return r;
   }
 
   private succeeded(r: CommandEnd, cmd: ExecCommand): boolean {
@@ -799,35 +783,7 @@ export class ServiceRuntime implements UnitRuntime {
     if (this.cgroup && (await this.cgroup.remove())) this.cgroup = null;
     if (this.sandbox) await releaseUnitSandbox(this.sandbox);
     this.sandbox = null;
-    const e = this.config.Exec;
-    if (e.RuntimeDirectoryPreserve === 'no') {
-      for (const d of e.RuntimeDirectory)
-        await rm(join('/run', d), { recursive: true, force: true }).catch(() => undefined);
-    }
-  }
-
-  /** RuntimeDirectory= and friends: created at start, owned by the unit's user (systemd.exec(5)). */
-  private async makeDirectories(): Promise<void> {
-    const e = this.config.Exec;
-    this.sandbox ??= await createUnitSandbox(this.id, e);
-    const sets: Array<[readonly string[], string, number]> = [
-      [e.RuntimeDirectory, '/run', e.RuntimeDirectoryMode],
-      [e.StateDirectory, '/var/lib', e.StateDirectoryMode],
-      [e.CacheDirectory, '/var/cache', e.CacheDirectoryMode],
-      [e.LogsDirectory, '/var/log', e.LogsDirectoryMode],
-      [e.ConfigurationDirectory, '/etc', e.ConfigurationDirectoryMode],
-    ];
-    for (const [dirs, base, mode] of sets) {
-      for (const d of dirs) {
-        const p = join(base, d);
-        await mkdir(p, { recursive: true, mode });
-        if (this.credentials.uid !== undefined) {
-          await chown(p, this.credentials.uid, this.credentials.gid ?? this.credentials.uid).catch(
-            () => undefined,
-          );
-        }
-      }
-    }
+    await removeRuntimeDirectories(this.config.Exec);
   }
 
   private scheduleRestart(): void {
@@ -855,32 +811,20 @@ export class ServiceRuntime implements UnitRuntime {
   // ---- the fd store ----------------------------------------------------------------------------------
 
   /** Fds the service asked rsd to keep (FDSTORE=1): handed back at each start, kept across restarts. */
-  private fdStore: Array<{ fd: number; name: string }> = [];
+  private readonly fdStore = new FdStore((m, level) => this.log(m, level));
 
-  storeFds(fds: readonly number[], name: string): number[] {
-    const room = this.config.Service.FileDescriptorStoreMax - this.fdStore.length;
-    if (room <= 0) {
-      this.log(
-        `Attempted to store ${fds.length} fds, but FileDescriptorStoreMax=${this.config.Service.FileDescriptorStoreMax} is reached; closing them.`,
-        'warn',
-      );
-      return [];
-    }
-    const kept = fds.slice(0, room);
-    for (const fd of kept) this.fdStore.push({ fd, name });
-    if (kept.length < fds.length)
-      this.log(`FileDescriptorStoreMax= reached: ${fds.length - kept.length} fds closed.`, 'warn');
-    return kept;
+  /** FDSTORE=1: keeps what FileDescriptorStoreMax= leaves room for; `poll` is false after FDPOLL=0. */
+  storeFds(fds: readonly number[], name: string, poll = true): number[] {
+    return this.fdStore.add(fds, name, poll, this.config.Service.FileDescriptorStoreMax);
   }
 
   storedFds(): ReadonlyArray<{ fd: number; name: string }> {
-    return this.fdStore;
+    return this.fdStore.list();
   }
 
   /** A stop someone asked for ends the service for good: its stored fds are closed (a restart keeps them). */
   private flushFdStore(): void {
-    for (const f of this.fdStore) close(f.fd);
-    this.fdStore = [];
+    this.fdStore.clear();
   }
 
   // ---- sd_notify ----------------------------------------------------------------------------------------
@@ -920,10 +864,7 @@ export class ServiceRuntime implements UnitRuntime {
     }
     if (msg.stopping) this.log('Service is stopping (STOPPING=1).');
     if (msg.extendTimeoutUsec !== undefined && this.extendStart) this.extendStart(msg.extendTimeoutUsec);
-    if (msg.fdStoreRemove && msg.fdName !== undefined) {
-      for (const f of this.fdStore.filter((x) => x.name === msg.fdName)) close(f.fd);
-      this.fdStore = this.fdStore.filter((x) => x.name !== msg.fdName);
-    }
+    if (msg.fdStoreRemove && msg.fdName !== undefined) this.fdStore.remove(msg.fdName);
     if (msg.watchdogUsec !== undefined) {
       this.watchdogUsec = msg.watchdogUsec;
       this.armWatchdog();
