@@ -7,7 +7,10 @@ import { SignalWatcher } from '../native/uv-signal';
 const SIGRTMIN = 34;
 import { unitFileState } from '../control/unit-file-state';
 import { Manager } from '../engine/manager';
-import type { Log } from '../log';
+import type { Log, RsdLog } from '../log';
+import { JOURNAL_DEFAULTS, type JournalConfig } from '../journal/config';
+import { Journal } from '../journal/journal';
+import { journalTransport } from '../journal/winston-transport';
 
 export interface BootOptions {
   readonly searchPath: readonly string[];
@@ -18,6 +21,8 @@ export interface BootOptions {
   readonly controlSocket: string | null;
   /** rsd.conf AdminGroup=: its members may call every control method. */
   readonly adminGroup?: string | null;
+  /** rsd.conf [Journal]; the defaults when absent. */
+  readonly journal?: JournalConfig;
 }
 
 /** /run/rsd/notify beside the default control socket; elsewhere a path derived from the control socket's. */
@@ -40,7 +45,20 @@ export async function boot(opts: BootOptions): Promise<number> {
     log.error(`Internal error (continuing): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   );
   const watchers: SignalWatcher[] = [];
+  // A test rsd (its own control socket) keeps its own journal beside it, so instances never share one.
+  const journal = await Journal.open({
+    config: opts.journal ?? JOURNAL_DEFAULTS,
+    defaultDirectory:
+      opts.controlSocket === null || opts.controlSocket === '/run/rsd/rsd.sock'
+        ? null
+        : `${opts.controlSocket}.journal`,
+  }).catch((e: Error) => {
+    log.error(`Cannot open the journal: ${e.message}; services' output goes to this log only.`);
+    return null;
+  });
+  if (journal && 'addTransport' in log) (log as RsdLog).addTransport(journalTransport(journal));
   const manager = await Manager.create({
+    ...(journal ? { journal } : {}),
     notifySocket: notifySocketPath(opts.controlSocket),
     searchPath: opts.searchPath,
     log,
@@ -103,5 +121,6 @@ export async function boot(opts: BootOptions): Promise<number> {
   await manager.close();
   keepAlive.port1.close();
   log.info('All units stopped. Exiting.');
+  await journal?.close();
   return typeof reason === 'number' ? reason : 0;
 }

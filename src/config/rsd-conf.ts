@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'ini';
+import { JOURNAL_DEFAULTS, parseJournalSection, type JournalConfig } from '../journal/config';
 
 /** rsd's own settings, from /etc/rsd/rsd.conf; every one can be overridden by a command-line flag. */
 export interface RsdConfig {
@@ -9,6 +10,8 @@ export interface RsdConfig {
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
   /** Members of this group may use the control socket fully (others: read-only methods). */
   readonly adminGroup: string | null;
+  /** [Journal]: storage, caps, sockets (docs/journal.md). */
+  readonly journal: JournalConfig;
 }
 
 export const DEFAULT_CONFIG_PATH = '/etc/rsd/rsd.conf';
@@ -18,6 +21,7 @@ export const DEFAULTS: RsdConfig = {
   controlSocket: '/run/rsd/rsd.sock',
   logLevel: 'info',
   adminGroup: null,
+  journal: JOURNAL_DEFAULTS,
 };
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -72,5 +76,10 @@ export function parseRsdConfig(text: string, path: string): ConfigResult {
         warnings.push(`${path}: Unknown key '${key}' in section [Manager], ignoring.`);
     }
   }
+  if (typeof ini.Journal === 'object' && ini.Journal !== null)
+    config = {
+      ...config,
+      journal: parseJournalSection(ini.Journal as Record<string, unknown>, path, warnings),
+    };
   return { config, warnings };
 }

@@ -1,5 +1,5 @@
 import { access, constants } from 'node:fs/promises';
-import { prepareStdio, type LineSink, type PreparedStdio } from '../exec/stdio';
+import { prepareStdio, type OutputCapture, type PreparedStdio } from '../exec/stdio';
 import type { ExecOptions, SpawnSpec } from '../exec/spawn';
 import type { Rlimit, RlimitName } from '../exec/spawn-spec';
 import { buildEnvironment } from '../exec/unit-environment';
@@ -121,7 +121,8 @@ export interface CommandInputs {
   /** MAINPID, SERVICE_RESULT, EXIT_CODE, EXIT_STATUS, ... */
   readonly managerSet: Readonly<Record<string, string>>;
   readonly cgroup: string | null;
-  readonly sink: LineSink;
+  /** Takes each journal-bound output stream of the command. */
+  readonly capture: OutputCapture;
   /** Socket activation for the main process: fds for LISTEN_FDS, an accepted connection, their variables. */
   readonly sockets?: SocketHandover;
 }
@@ -198,7 +199,7 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
     exec.StandardInput,
     exec.StandardOutput,
     exec.StandardError,
-    i.sink,
+    i.capture,
     inputData(exec),
     i.sockets?.connection ?? null,
   );

@@ -2,6 +2,7 @@ import { readFile, rm, mkdir, chown } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildExit } from '../exec/reaper';
 import type { ExecOutcome } from '../exec/spawn';
+import type { OutputCapture } from '../exec/stdio';
 import { UnitCgroup } from '../exec/unit-cgroup';
 import { newInvocationId } from '../exec/unit-environment';
 import type { ActiveState } from '../graph/job-types';
@@ -409,8 +410,14 @@ export class ServiceRuntime implements UnitRuntime {
 
   // ---- processes ----------------------------------------------------------------------------------------
 
-  private sink(pid: () => number) {
-    return (line: string): void => this.ctx.outputLine(this.id, pid(), line);
+  private capture(cmd: ExecCommand, pid: () => number): OutputCapture {
+    return (pipe, _stream, kind) =>
+      this.ctx.captureOutput(this.id, pipe, kind, {
+        path: cmd.path,
+        pid,
+        uid: this.credentials.uid ?? 0,
+        logging: this.config.Exec,
+      });
   }
 
   /** Spawns the main process; its exit goes to onMainExit. */
@@ -432,7 +439,7 @@ export class ServiceRuntime implements UnitRuntime {
           : {}),
       },
       cgroup: this.cgroup?.path ?? null,
-      sink: this.sink(() => pid),
+      capture: this.capture(cmd, () => pid),
       ...(sockets ? { sockets } : {}),
     });
     this.check(gen);
@@ -532,7 +539,7 @@ export class ServiceRuntime implements UnitRuntime {
       invocationId: this.invocationId,
       managerSet: { ...this.notifyEnv(), ...extra },
       cgroup: this.cgroup?.path ?? null,
-      sink: this.sink(() => pid),
+      capture: this.capture(cmd, () => pid),
     });
     this.check(gen);
     if (!prepared.ok) {
