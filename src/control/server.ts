@@ -6,7 +6,9 @@ import type { Manager } from '../engine/manager';
 import type { LoadedUnit } from '../load/unit-loader';
 import type { Log } from '../log';
 import { peerCredentials } from '../native/peercred';
+import { journalQuery } from './journal-query';
 import { callMethod, METHODS, type MethodContext } from './methods';
+import { asParams } from './params';
 import { ErrorCode, MAX_FRAME_BYTES, READ_ONLY_METHODS } from './protocol';
 
 /** Who is on the other end of a connection, as SO_PEERCRED says. */
@@ -17,6 +19,8 @@ interface Connection {
   readonly privileged: Promise<boolean>;
   readonly socket: Socket;
   unsubscribe: (() => void) | null;
+  /** What to stop when the connection closes (a JournalQuery that follows). */
+  readonly closers: Array<() => void>;
 }
 
 export interface ControlServerOptions {
@@ -56,6 +60,14 @@ export class ControlServer {
         this.send(conn.socket, { jsonrpc: '2.0', method: 'UnitChanged', params: change }),
       );
       return {};
+    });
+    this.rpc.addMethod('JournalQuery', async (params, conn) => {
+      const journal = opts.manager.journal;
+      if (!journal) throw new JSONRPCErrorException('rsd runs without a journal', ErrorCode.Failed);
+      return journalQuery(journal, asParams(params), {
+        send: (m) => this.sendPaced(conn.socket, m),
+        onClose: (stop) => (conn.socket.destroyed ? stop() : conn.closers.push(stop)),
+      });
     });
     this.rpc.mapErrorToJSONRPCErrorResponse = (id, error: unknown) => {
       if (error instanceof JSONRPCErrorException) return { jsonrpc: '2.0', id, error: error.toObject() };
@@ -122,6 +134,7 @@ export class ControlServer {
       privileged: this.privileged(uid, gid, cred?.ok ? cred.value.pid : 0),
       socket,
       unsubscribe: null,
+      closers: [],
     };
     this.connections.add(socket);
     let buffered: Buffer[] = [];
@@ -143,6 +156,7 @@ export class ControlServer {
     });
     const done = (): void => {
       conn.unsubscribe?.();
+      for (const c of conn.closers.splice(0)) c();
       this.connections.delete(socket);
     };
     socket.on('close', done);
@@ -177,6 +191,21 @@ export class ControlServer {
       return;
     }
     socket.write(JSON.stringify(message) + '\n');
+  }
+
+  /** Like send, but waits while the client has much unread output instead of cutting it off. */
+  private async sendPaced(socket: Socket, message: unknown): Promise<void> {
+    if (socket.destroyed) throw new Error('client gone');
+    if (!socket.write(JSON.stringify(message) + '\n'))
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          socket.off('drain', done);
+          socket.off('close', done);
+          resolve();
+        };
+        socket.on('drain', done);
+        socket.on('close', done);
+      });
   }
 
   async close(): Promise<void> {

@@ -44,6 +44,8 @@ export class JournalStore {
   private writing: Promise<void> | null = null;
   private scheduled = false;
   private seqnum: number;
+  /** The seqnum of the last entry on disk (or given up on): queries see everything up to it. */
+  writtenSeqnum = 0;
   private lost = 0;
   private lastError = '';
   private closed = false;
@@ -59,6 +61,7 @@ export class JournalStore {
     this.bootIdHex = opts.bootId.toString('hex');
     this.archived = archived;
     this.seqnum = seqnum;
+    this.writtenSeqnum = seqnum - 1;
     this.highWater = Math.max(256 * 1024, Math.min(4 * 1024 * 1024, Math.floor(opts.maxFileSize / 4)));
   }
 
@@ -76,7 +79,8 @@ export class JournalStore {
 
   /** Oldest first; the last is the active one, its size what has been written. */
   files(): readonly JournalFile[] {
-    return [...this.archived, this.active];
+    // Copies: a query reads what was written when it began, however the files change meanwhile.
+    return [...this.archived, this.active].map((f) => ({ ...f }));
   }
 
   /** Whether sources may keep sending (false: pause until onDrain). */
@@ -158,6 +162,7 @@ export class JournalStore {
     while (this.pending.length > 0) {
       const count = this.pendingEntries;
       const buf = this.pending.take();
+      const lastSeq = this.seqnum - 1;
       const units = this.batchUnits;
       this.batchUnits = new Set();
       this.batch++;
@@ -165,6 +170,7 @@ export class JournalStore {
       this.inflight = buf.length;
       await this.writeBatch(buf, count, units);
       this.inflight = 0;
+      this.writtenSeqnum = lastSeq;
       if (this.followers.size > 0) this.emit(buf);
       if (this.accepting) {
         const waiters = this.drainWaiters.splice(0);
