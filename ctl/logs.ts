@@ -23,6 +23,7 @@ export interface LogsOptions {
   all: boolean;
   quiet: boolean;
   currentBoot: boolean;
+  outputFields: string[];
 }
 
 export const LOGS_HELP = `rsdctl logs [OPTIONS...]: show the journal, like journalctl
@@ -37,6 +38,7 @@ export const LOGS_HELP = `rsdctl logs [OPTIONS...]: show the journal, like journ
      --case-sensitive[=BOOL]
   -r --reverse             Newest first
   -o --output=MODE         short, short-iso, short-precise, cat, json, json-pretty
+     --output-fields=LIST  json modes: only these fields
   -a --all                 Show unprintable messages
   -b --boot                Only this boot
   -q --quiet               No informational messages
@@ -60,6 +62,7 @@ export function parseLogsArgs(argv: string[], socket: string): LogsOptions | str
     all: false,
     quiet: false,
     currentBoot: false,
+    outputFields: [],
   };
   const short: Record<string, string> = {
     u: 'unit',
@@ -76,7 +79,16 @@ export function parseLogsArgs(argv: string[], socket: string): LogsOptions | str
     q: 'quiet',
     e: 'pager-end',
   };
-  const takesValue = new Set(['unit', 'since', 'until', 'priority', 'grep', 'output', 'socket']);
+  const takesValue = new Set([
+    'unit',
+    'since',
+    'until',
+    'priority',
+    'grep',
+    'output',
+    'socket',
+    'output-fields',
+  ]);
   const args: Array<[string, string | undefined]> = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -153,6 +165,10 @@ export function parseLogsArgs(argv: string[], socket: string): LogsOptions | str
         if (!(OUTPUT_MODES as readonly string[]).includes(value!)) return `Unknown output format '${value}'.`;
         o.output = value as OutputMode;
         break;
+      case 'output-fields':
+        if (need()) return need()!;
+        o.outputFields.push(...value!.split(',').filter((f) => f !== ''));
+        break;
       case 'all':
         o.all = true;
         break;
@@ -216,6 +232,15 @@ export async function logs(argv: string[], socket: string): Promise<number> {
   if (o.grep !== null) params.grep = o.grep;
   if (o.caseSensitive !== null) params.caseSensitive = o.caseSensitive;
   if (o.currentBoot) params.currentBoot = true;
+  if (o.output === 'cat') params.fields = ['MESSAGE'];
+  else if (o.outputFields.length > 0 && o.output.startsWith('json'))
+    params.fields = [
+      '__CURSOR',
+      '__REALTIME_TIMESTAMP',
+      '__MONOTONIC_TIMESTAMP',
+      '_BOOT_ID',
+      ...o.outputFields,
+    ];
   await c.call<{ count: number }>('JournalQuery', params);
   if (o.follow) {
     // Until interrupted (or rsd goes away).

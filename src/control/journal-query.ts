@@ -5,7 +5,8 @@
  * rsd wait (not buffer): the next batch goes out when the socket has drained.
  */
 import type { Journal } from '../journal/journal';
-import { toRecord, type JournalRecord } from '../journal/fields';
+import type { JournalEntry } from '../journal/entry';
+import { fieldValue, toRecord, type JournalRecord } from '../journal/fields';
 import type { JournalFilter } from '../journal/reader';
 import { invalid, optBool, optNum, optStr, strList, type Params } from './params';
 
@@ -77,6 +78,16 @@ export async function journalQuery(
     throw invalid("'lines' must be a whole number");
   const reverse = optBool(p, 'reverse');
   const follow = optBool(p, 'follow');
+  // Only these fields of each record (journalctl --output-fields=; `-o cat` needs only MESSAGE).
+  const wanted = strList(p, 'fields');
+  const record = (e: JournalEntry): JournalRecord => {
+    if (wanted.length === 0) return toRecord(e);
+    if (wanted.length === 1 && wanted[0] === 'MESSAGE') return { MESSAGE: fieldValue(e.message) };
+    const r = toRecord(e);
+    const out: JournalRecord = {};
+    for (const k of wanted) if (r[k] !== undefined) out[k] = r[k];
+    return out;
+  };
 
   let batch: JournalRecord[] = [];
   const flush = async (): Promise<void> => {
@@ -94,7 +105,7 @@ export async function journalQuery(
     let sending = Promise.resolve();
     const stop = journal.follow(filter, (e) => {
       if (e.seqnum <= upTo) return;
-      const r = toRecord(e);
+      const r = record(e);
       if (queued) queued.push(r);
       else
         sending = sending.then(() =>
@@ -109,7 +120,7 @@ export async function journalQuery(
     filter,
     { ...(lines !== undefined ? { lines } : {}), reverse },
     async (e) => {
-      batch.push(toRecord(e));
+      batch.push(record(e));
       if (batch.length >= BATCH) await flush();
     },
   );

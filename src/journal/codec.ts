@@ -119,12 +119,21 @@ export class FrameBuffer {
     return this.length - at;
   }
 
-  /** Hands the bytes out and starts over with a buffer of the same size. */
+  private spare: Buffer | null = null;
+
+  /** Hands the bytes out and starts over (in the buffer given back by `recycle`, if any). */
   take(): Buffer {
     const out = this.buf.subarray(0, this.length);
-    this.buf = Buffer.allocUnsafe(Math.max(1 << 20, Math.min(this.buf.length, 8 << 20)));
+    this.buf = this.spare ?? Buffer.allocUnsafe(Math.max(1 << 20, Math.min(this.buf.length, 8 << 20)));
+    this.spare = null;
     this.length = 0;
     return out;
+  }
+
+  /** A buffer from `take` that is no longer needed: reused, so a steady flood allocates nothing. */
+  recycle(b: Buffer): void {
+    const whole = Buffer.from(b.buffer, b.byteOffset, b.buffer.byteLength - b.byteOffset);
+    if (b.byteOffset === 0 && whole.length <= 8 << 20) this.spare = whole;
   }
 }
 

@@ -172,6 +172,7 @@ export class JournalStore {
       this.inflight = 0;
       this.writtenSeqnum = lastSeq;
       if (this.followers.size > 0) this.emit(buf);
+      this.pending.recycle(buf);
       if (this.accepting) {
         const waiters = this.drainWaiters.splice(0);
         for (const w of waiters) w();

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { killCgroupTree } from '../../bench/rsd-cgroups';
 import { join } from 'node:path';
@@ -138,6 +138,8 @@ export class Rsd {
   kill(): void {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
     killCgroupTree(this.subtree);
+    // The journal a test rsd keeps beside its control socket (unless its config put it elsewhere).
+    rmSync(`${this.socket}.journal`, { recursive: true, force: true });
     running.delete(this);
   }
 }
