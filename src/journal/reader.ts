@@ -10,6 +10,8 @@ import {
   FILE_HEADER_SIZE,
   FRAME_OVERHEAD,
   frameAt,
+  FRAME_MAGIC,
+  MAX_PAYLOAD,
   parseFileHeader,
   peekRealtime,
   peekUnit,
@@ -33,6 +35,8 @@ export interface JournalFilter {
 }
 
 const CHUNK = 1 << 20;
+const MAGIC_BYTES = Buffer.alloc(4);
+MAGIC_BYTES.writeUInt32LE(FRAME_MAGIC, 0);
 
 function unitWanted(filter: JournalFilter, unit: string): boolean {
   const u = filter.units;
@@ -137,23 +141,23 @@ async function forwardFile(
         if (entryMatches(filter, e)) found.push(e);
       }
     });
-    // One frame bigger than the chunk: read it whole.
     if (end === 0) {
-      const len = buf.length >= 8 ? buf.readUInt32LE(4) : 0;
-      const whole =
-        len > 0 && len + FRAME_OVERHEAD > buf.length ? await of.read(pos, len + FRAME_OVERHEAD) : buf;
-      end = scanFrames(whole, 0, Math.min(whole.length, len + FRAME_OVERHEAD), (p, l) => {
-        const e = decodePayload(whole, p, l, of.bootId);
-        if (entryMatches(filter, e)) found.push(e);
-      });
-      if (end === 0) {
-        // Garbage here (a torn write followed by newer entries): skip to the next intact frame.
-        const rest = await of.read(pos, of.size - pos);
-        end = scanFrames(rest, 1, rest.length, (p, l) => {
-          const e = decodePayload(rest, p, l, of.bootId);
+      // No whole frame in this chunk: one frame bigger than the chunk, or damage.
+      const len = buf.length >= 8 && buf.readUInt32LE(0) === FRAME_MAGIC ? buf.readUInt32LE(4) : -1;
+      if (len >= 0 && len <= MAX_PAYLOAD && pos + len + FRAME_OVERHEAD <= of.size) {
+        const whole = await of.read(pos, len + FRAME_OVERHEAD);
+        if (frameAt(whole, 0, whole.length) !== null) {
+          const e = decodePayload(whole, 12, len, of.bootId);
           if (entryMatches(filter, e)) found.push(e);
-        });
-        if (end <= 1) break;
+          end = whole.length;
+        }
+      }
+      if (end === 0) {
+        // Damage (a torn write): go on from the next place a frame may start.
+        const next = buf.indexOf(MAGIC_BYTES, 1);
+        if (next > 0) end = next;
+        else if (pos + buf.length >= of.size) break;
+        else end = Math.max(1, buf.length - 3);
       }
     }
     for (const e of found) if (!(await visit(e))) return false;
@@ -179,7 +183,11 @@ async function backwardFile(
     let at = buf.length;
     let progressed = false;
     while (at > 0) {
-      if (at < 4) break;
+      // Fewer bytes than a frame: damage (a cut) that only a forward scan can sort out.
+      if (at < FRAME_OVERHEAD) {
+        if (progressed) break;
+        return backwardByScan(of, filter, visit, base + at);
+      }
       const len = buf.readUInt32LE(at - 4);
       let fs = at - FRAME_OVERHEAD - len;
       if (base + fs < FILE_HEADER_SIZE) return backwardByScan(of, filter, visit, base + at);
