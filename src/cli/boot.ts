@@ -11,6 +11,7 @@ import type { Log, RsdLog } from '../log';
 import { JOURNAL_DEFAULTS, type JournalConfig } from '../journal/config';
 import { Journal } from '../journal/journal';
 import { journalTransport } from '../journal/winston-transport';
+import { LogSockets, socketPaths } from '../journal/sockets';
 
 export interface BootOptions {
   readonly searchPath: readonly string[];
@@ -57,6 +58,8 @@ export async function boot(opts: BootOptions): Promise<number> {
     return null;
   });
   if (journal && 'addTransport' in log) (log as RsdLog).addTransport(journalTransport(journal));
+  const logSockets = journal ? new LogSockets(journal, (m) => log.warn(m)) : null;
+  await logSockets?.open(socketPaths(journal!.config, process.pid === 1));
   const manager = await Manager.create({
     ...(journal ? { journal } : {}),
     notifySocket: notifySocketPath(opts.controlSocket),
@@ -121,6 +124,7 @@ export async function boot(opts: BootOptions): Promise<number> {
   await manager.close();
   keepAlive.port1.close();
   log.info('All units stopped. Exiting.');
+  logSockets?.close();
   await journal?.close();
   return typeof reason === 'number' ? reason : 0;
 }

@@ -49,7 +49,14 @@ export class Rsd {
 
   static start(
     unitDir: string,
-    opts: { unit?: string; pidNamespace?: boolean; logLevel?: string; config?: string } = {},
+    opts: {
+      unit?: string;
+      pidNamespace?: boolean;
+      logLevel?: string;
+      config?: string;
+      /** Shell commands run in a private mount namespace before rsd starts in it (e.g. a tmpfs mount). */
+      mountNamespace?: string;
+    } = {},
   ): Rsd {
     const socket = join(tmpdir(), `rsd-test-${randomBytes(6).toString('hex')}.sock`);
     const rsd = [
@@ -67,7 +74,23 @@ export class Rsd {
       socket,
       ...(opts.config ? ['--config', opts.config] : []),
     ];
-    const r = new Rsd(opts.pidNamespace ? ['unshare', '--pid', '--fork', '--mount-proc', ...rsd] : rsd);
+    const r = new Rsd(
+      opts.pidNamespace
+        ? ['unshare', '--pid', '--fork', '--mount-proc', ...rsd]
+        : opts.mountNamespace !== undefined
+          ? [
+              'unshare',
+              '--mount',
+              '--propagation',
+              'private',
+              '--fork',
+              'sh',
+              '-c',
+              `${opts.mountNamespace} && exec "$0" "$@"`,
+              ...rsd,
+            ]
+          : rsd,
+    );
     r.subtree = rsd[rsd.indexOf('--cgroup-subtree') + 1]!;
     r.socket = socket;
     return r;
