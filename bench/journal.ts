@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { EntryMeta } from '../src/journal/entry';
@@ -172,7 +173,39 @@ async function fillJournal(dir: string, bytes: number): Promise<void> {
   await store.close();
 }
 
-async function queryLatency(base: string, bytes: number): Promise<number> {
+/** One JournalQuery round trip over the control socket, in ms (no client process start). */
+function rawQuery(socket: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const s = connect(socket);
+    let buf = '';
+    s.setEncoding('utf8');
+    s.on('data', (c: string) => {
+      buf += c;
+      if (/"id":1,"result"/.test(buf)) {
+        s.destroy();
+        resolve(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+    });
+    s.on('error', reject);
+    s.write(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'JournalQuery',
+        params: { units: ['x'], lines: 100 },
+      }) + '\n',
+    );
+  });
+}
+
+interface Latency {
+  readonly raw: number;
+  readonly rsdctl: number;
+  readonly start: number;
+}
+
+async function queryLatency(base: string, bytes: number): Promise<Latency> {
   const dir = join(base, `q${bytes}`);
   mkdirSync(dir);
   await fillJournal(join(dir, 'journal'), bytes);
@@ -184,15 +217,19 @@ async function queryLatency(base: string, bytes: number): Promise<number> {
   );
   const rsd = new BenchRsd(dir, config);
   await rsd.ready();
-  const times: number[] = [];
+  const raw: number[] = [];
+  const full: number[] = [];
+  const start: number[] = [];
   for (let i = 0; i < 7; i++) {
+    raw.push(await rawQuery(rsd.socket));
     let out = '';
-    times.push(seconds(() => (out = ctl(rsd.socket, 'logs', '-u', 'x', '-n', '100', '-o', 'cat'))) * 1000);
+    full.push(seconds(() => (out = ctl(rsd.socket, 'logs', '-u', 'x', '-n', '100', '-o', 'cat'))) * 1000);
     if (out.split('\n').length !== 101) throw new Error(`query returned ${out.split('\n').length - 1} lines`);
+    start.push(seconds(() => ctl(rsd.socket, 'is-active', 'x')) * 1000);
   }
   await rsd.stop();
   rmSync(dir, { recursive: true, force: true });
-  return median(times.slice(2));
+  return { raw: median(raw.slice(2)), rsdctl: median(full.slice(2)), start: median(start.slice(2)) };
 }
 
 export async function benchJournal(): Promise<BenchRow[]> {
@@ -201,13 +238,22 @@ export async function benchJournal(): Promise<BenchRow[]> {
     const rows = await throughput(base);
     const small = await queryLatency(base, 10 * 1024 ** 2);
     const big = await queryLatency(base, 1024 ** 3);
-    rows.push({
-      figure: 'journal: rsdctl logs -u X -n 100 on 1 GB',
-      value: big,
-      unit: 'ms',
-      baseline: small,
-      baselineName: 'same query on 10 MB',
-    });
+    rows.push(
+      {
+        figure: 'journal: JournalQuery -u X -n 100 on 1 GB (round trip)',
+        value: big.raw,
+        unit: 'ms',
+        baseline: small.raw,
+        baselineName: 'same query on 10 MB',
+      },
+      {
+        figure: 'journal: rsdctl logs -u X -n 100 on 1 GB',
+        value: big.rsdctl,
+        unit: 'ms',
+        baseline: big.start,
+        baselineName: 'rsdctl is-active X',
+      },
+    );
     return rows;
   } finally {
     rmSync(base, { recursive: true, force: true });

@@ -253,4 +253,19 @@ describe('capture', () => {
       spawnSync('umount', ['-l', mnt]);
     }
   }, 120_000);
+
+  it('RateLimitIntervalSec=/RateLimitBurst= drop past the burst and count it, as journald writes it', async () => {
+    rsd = boot(
+      {
+        'chatty.service':
+          "[Service]\nType=oneshot\nExecStart=/bin/sh -c 'for i in $(seq 1 20); do echo line $i; done; sleep 1.5; echo later'\n",
+      },
+      'RateLimitIntervalSec=1s\nRateLimitBurst=5\nForwardToStdout=no\n',
+    );
+    await rsd.waitFor(/Startup finished/);
+    const out = rsdctl(rsd.socket, 'logs', '-u', 'chatty', '-o', 'cat', '-g', 'line|later|Suppressed').out;
+    expect(out).toBe(
+      'line 1\nline 2\nline 3\nline 4\nline 5\nSuppressed 15 messages from chatty.service\nlater\n',
+    );
+  });
 });
