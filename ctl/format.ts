@@ -22,6 +22,13 @@ export function dot(active: string): string {
   return '○';
 }
 
+/** list-dependencies' dot: always a black circle, green when up, red when failed (systemctl 252). */
+export function depDot(active: string): string {
+  if (active === 'active' || active === 'reloading' || active === 'activating') return color('0;1;32', '●');
+  if (active === 'inactive' || active === 'deactivating') return '●';
+  return color('0;1;31', '●');
+}
+
 export function table(rows: string[][], header: string[] | null): string[] {
   const all = header ? [header, ...rows] : rows;
   const widths = all[0]?.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length))) ?? [];
@@ -33,15 +40,19 @@ export function table(rows: string[][], header: string[] | null): string[] {
   );
 }
 
-export function listUnits(units: UnitSummary[], legend: boolean): string[] {
+export function listUnits(units: UnitSummary[], legend: boolean, plain = false): string[] {
+  // --plain drops the column of failure dots, header included.
   const rows = units.map((u) => [
-    `${u.active === 'failed' ? '●' : ' '} ${u.unit}`,
+    plain ? u.unit : `${u.active === 'failed' ? '●' : ' '} ${u.unit}`,
     u.load,
     u.active,
     u.sub,
     u.description,
   ]);
-  const out = table(rows, legend ? ['  UNIT', 'LOAD', 'ACTIVE', 'SUB', 'DESCRIPTION'] : null);
+  const out = table(
+    rows,
+    legend ? [plain ? 'UNIT' : '  UNIT', 'LOAD', 'ACTIVE', 'SUB', 'DESCRIPTION'] : null,
+  );
   if (legend) {
     out.push(
       '',
@@ -68,6 +79,25 @@ function ago(ts: string): string {
   return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}min ago`;
 }
 
+/** systemctl's sizes: 1024-based with one decimal, B K M G T. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'K', 'M', 'G', 'T'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${v}B` : `${v.toFixed(1).replace(/\.0$/, '')}${units[i]}`;
+}
+
+/** A cgroup attribute as a number, or null where the controller is not enabled (cgroup v1 hybrids). */
+async function cgroupNumber(cgroup: string, file: string): Promise<number | null> {
+  const text = await readFile(`${cgroup}/${file}`, 'utf8').catch(() => '');
+  const n = Number.parseInt(text, 10);
+  return Number.isFinite(n) ? n : null;
+}
+
 async function processTree(cgroup: string): Promise<string[]> {
   if (!cgroup) return [];
   const procs = await readFile(`${cgroup}/cgroup.procs`, 'utf8').catch(() => '');
@@ -92,6 +122,7 @@ export async function status(p: Properties): Promise<string[]> {
     : (p.LoadState ?? '');
   lines.push(`     Loaded: ${loaded}`);
   if (p.DropInPaths) lines.push(`    Drop-In: ${p.DropInPaths.split(' ').join('\n             ')}`);
+  if (p.NotEnforced) lines.push(`Not enforced: ${p.NotEnforced.split(' ').join(', ')}`);
   const since = active === 'active' ? p.ActiveEnterTimestamp : p.StateChangeTimestamp;
   const result = active === 'failed' && p.Result && p.Result !== 'success' ? ` (Result: ${p.Result})` : '';
   const activeText = `${active} (${p.SubState})${result}`;
@@ -102,10 +133,18 @@ export async function status(p: Properties): Promise<string[]> {
         ? color('0;1;31', activeText)
         : activeText;
   lines.push(`     Active: ${coloured}${since ? ` since ${since}; ${ago(since)}` : ''}`);
-  if (p.MainPID && p.MainPID !== '0') lines.push(`   Main PID: ${p.MainPID}`);
-  const tree = await processTree(p.ControlGroup ?? '');
+  if (p.MainPID && p.MainPID !== '0') {
+    const comm = (await readFile(`/proc/${p.MainPID}/comm`, 'utf8').catch(() => '')).trim();
+    lines.push(`   Main PID: ${p.MainPID}${comm ? ` (${comm})` : ''}`);
+  }
+  const cgroup = p.ControlGroup ?? '';
+  const tree = await processTree(cgroup);
   if (tree.length > 0) {
-    lines.push(`      Tasks: ${tree.length}`);
+    const tasks = (await cgroupNumber(cgroup, 'pids.current')) ?? tree.length;
+    const limit = await readFile(`${cgroup}/pids.max`, 'utf8').catch(() => '');
+    lines.push(`      Tasks: ${tasks}${/^\d+/.test(limit) ? ` (limit: ${limit.trim()})` : ''}`);
+    const memory = await cgroupNumber(cgroup, 'memory.current');
+    if (memory !== null) lines.push(`     Memory: ${formatBytes(memory)}`);
     lines.push(`     CGroup: ${p.ControlGroup}`, ...tree);
   }
   return lines;

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { RpcError, RsdClient } from './client';
-import { listUnits, status, table, type Properties, type UnitSummary } from './format';
+import { depDot, listUnits, status, table, type Properties, type UnitSummary } from './format';
 import {
   runGetDefault,
   runInstallVerb,
@@ -9,6 +11,7 @@ import {
   runSetDefault,
   type InstallVerb,
 } from './install-verbs';
+import { AS_SYSTEMCTL, HARMLESS_FLAGS, PROGRAM, versionText } from './personality';
 
 /*
  * rsdctl: systemctl's verbs, flags and exit codes against a running rsd. The common read-only verbs take a
@@ -34,6 +37,12 @@ async function withClient<T>(socket: string, f: (c: RsdClient) => Promise<T>): P
   }
 }
 
+/** A repeatable option that also takes comma-separated lists (`-p A,B -p C`, `--type=service,socket`). */
+function commaList(v: unknown): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).filter((x) => x !== '');
+}
+
 /** systemctl adds `.service` to a name without a type suffix. */
 function unitName(n: string): string {
   return /\.(service|socket|target|device|mount|automount|swap|timer|path|slice|scope)$/.test(n) ||
@@ -55,26 +64,37 @@ async function isActive(o: Common, units: string[], failed: boolean): Promise<Ex
   });
 }
 
-async function job(o: Common, verb: string, units: string[], noBlock: boolean): Promise<Exit> {
-  const method: Record<string, string> = {
-    start: 'Start',
-    stop: 'Stop',
-    restart: 'Restart',
-    'try-restart': 'TryRestart',
-    reload: 'Reload',
-    'reload-or-restart': 'ReloadOrRestart',
-    isolate: 'Isolate',
-  };
+/** Job verbs and their methods; systemctl's older and alternative spellings included. */
+const JOB_METHODS: Readonly<Record<string, string>> = {
+  start: 'Start',
+  stop: 'Stop',
+  restart: 'Restart',
+  'try-restart': 'TryRestart',
+  condrestart: 'TryRestart',
+  reload: 'Reload',
+  'reload-or-restart': 'ReloadOrRestart',
+  'try-reload-or-restart': 'TryReloadOrRestart',
+  'reload-or-try-restart': 'TryReloadOrRestart',
+  'force-reload': 'TryReloadOrRestart',
+  condreload: 'TryReloadOrRestart',
+  isolate: 'Isolate',
+};
+
+async function job(o: Common, verb: string, units: string[], noBlock: boolean, mode?: string): Promise<Exit> {
   return withClient(o.socket, async (c) => {
     let code = 0;
     await Promise.all(
       units.map(async (u) => {
         const name = verb === 'isolate' && !u.includes('.') ? `${u}.target` : unitName(u);
         try {
-          const r = await c.call<{ result?: string }>(method[verb]!, { unit: name, noBlock });
+          const r = await c.call<{ result?: string }>(JOB_METHODS[verb]!, {
+            unit: name,
+            noBlock,
+            ...(mode !== undefined ? { mode } : {}),
+          });
           if (r.result !== undefined && r.result !== 'done' && r.result !== 'skipped') {
             console.error(
-              `Job for ${name} failed (result: ${r.result}).\nSee "rsdctl status ${name}" for details.`,
+              `Job for ${name} failed (result: ${r.result}).\nSee "${PROGRAM} status ${name}" for details.`,
             );
             code = 1;
           }
@@ -139,6 +159,8 @@ async function run(argv: string[]): Promise<Exit> {
   const env = params.environment as string[];
   const props = params.properties as string[];
   let i = 0;
+  let pipe = false;
+  let quiet = false;
   const value = (a: string): string => {
     const eq = a.indexOf('=');
     if (eq >= 0) return a.slice(eq + 1);
@@ -164,16 +186,41 @@ async function run(argv: string[]): Promise<Exit> {
     else if (name === '--uid') params.user = value(a);
     else if (name === '--gid') params.group = value(a);
     else if (name === '--description') params.description = value(a);
-    else throw new Error(`rsdctl run: unknown option ${a}`);
+    else if (a === '--pipe' || a === '-P') pipe = true;
+    else if (a === '--wait') params.wait = true;
+    else if (a === '--quiet' || a === '-q') quiet = true;
+    else throw new Error(`${PROGRAM} run: unknown option ${a}`);
   }
   const command = argv.slice(i);
-  if (command.length === 0) throw new Error('rsdctl run: no command given');
+  if (command.length === 0) throw new Error(`${PROGRAM} run: no command given`);
   params.command = command;
-  return withClient(socket, async (c) => {
-    const r = await c.call<{ unit: string; result: string }>('RunTransient', params);
-    console.error(`Running as unit: ${r.unit}`);
-    return r.result === 'done' ? 0 : 1;
-  });
+  let r: TransientResult;
+  if (pipe) {
+    // Like systemd-run --pipe: the service gets our stdin, stdout and stderr, and we wait for its end.
+    const { callWithFds } = await import('./fd-client');
+    r = callWithFds<TransientResult>(
+      socket,
+      'RunTransient',
+      { ...params, stdin: 0, stdout: 1, stderr: 2, wait: true },
+      [0, 1, 2],
+    );
+  } else r = await withClient(socket, (c) => c.call<TransientResult>('RunTransient', params));
+  if (!quiet && !pipe) console.error(`Running as unit: ${r.unit}`);
+  if (r.exitCode === undefined) return r.result === 'done' ? 0 : 1;
+  if (!quiet) {
+    console.error(`Finished with result: ${r.serviceResult ?? 'success'}`);
+    console.error(`Main processes terminated with: code=${r.exitCode}/status=${r.exitStatus ?? 0}`);
+  }
+  // systemd-run --wait: the main process's exit status, or failure when it did not exit on its own.
+  return r.exitCode === 'exited' ? (r.exitStatus ?? 0) : 1;
+}
+
+interface TransientResult {
+  unit: string;
+  result: string;
+  serviceResult?: string;
+  exitCode?: string;
+  exitStatus?: number;
 }
 
 /** The verbs the fast path serves; anything else goes through the full (yargs) command line. */
@@ -204,6 +251,7 @@ async function fastPath(argv: string[]): Promise<Exit | null> {
       if (v === undefined || !/^\d+$/.test(v)) return null;
       lines = Number(v);
     } else if (a === '-q' || a === '--quiet') o.quiet = true;
+    else if (HARMLESS_FLAGS.has(a)) continue;
     else if (a.startsWith('--socket=')) o.socket = a.slice('--socket='.length);
     else if (a === '--socket' && i + 1 < argv.length) o.socket = argv[++i]!;
     else if (a.startsWith('-')) return null;
@@ -228,22 +276,38 @@ async function full(argv: string[]): Promise<Exit> {
     legend: a.legend ?? true,
   });
   const parser = yargs(argv)
-    .scriptName('rsdctl')
-    .usage('$0 [options] COMMAND ...: control rsd, like systemctl')
+    .scriptName(PROGRAM)
+    .version(false)
+    .usage(
+      AS_SYSTEMCTL
+        ? '$0 [options] COMMAND ...: systemctl, served by rsd'
+        : '$0 [options] COMMAND ...: control rsd, like systemctl',
+    )
     .option('socket', { type: 'string', describe: 'rsd control socket (or RSD_SOCKET)' })
     .option('quiet', { alias: 'q', type: 'boolean' })
-    .option('no-block', { type: 'boolean', default: false })
-    .option('no-pager', { type: 'boolean' })
+    // yargs reads --no-X as X=false, so the systemctl flags are declared by their positive names.
+    .option('block', { type: 'boolean', default: true, describe: '--no-block: queue the job, do not wait' })
+    .option('pager', { type: 'boolean', hidden: true })
     .option('legend', { type: 'boolean', default: true, describe: '--no-legend hides headers and footers' })
     .option('all', { alias: 'a', type: 'boolean', default: false })
-    .option('type', { alias: 't', type: 'string', array: true })
-    .option('state', { type: 'string', array: true })
-    .option('property', { alias: 'p', type: 'string', array: true })
+    .option('type', { alias: 't', type: 'string' })
+    .option('state', { type: 'string' })
+    .option('property', { alias: 'p', type: 'string' })
     .option('value', { type: 'boolean', default: false })
     .option('signal', { alias: 's', type: 'string', default: 'SIGTERM' })
     .option('kill-whom', { type: 'string', choices: ['main', 'control', 'all'], default: 'all' })
     .option('reverse', { type: 'boolean', default: false })
     .option('lines', { alias: 'n', type: 'number', default: 10, describe: 'status: journal lines to show' })
+    .option('after', {
+      type: 'boolean',
+      default: false,
+      describe: 'list-dependencies: what it is ordered after',
+    })
+    .option('before', {
+      type: 'boolean',
+      default: false,
+      describe: 'list-dependencies: what it is ordered before',
+    })
     .option('root', {
       type: 'string',
       describe: 'Operate on the unit files under this directory, without rsd',
@@ -252,27 +316,36 @@ async function full(argv: string[]): Promise<Exit> {
     .option('force', { alias: 'f', type: 'boolean', default: false })
     .option('now', { type: 'boolean', default: false })
     .option('output', { alias: 'o', type: 'string', choices: ['short', 'json'], default: 'short' })
-    .option('root', {
-      type: 'string',
-      describe: 'Operate on the unit files under this directory, without rsd',
+    .option('system', { type: 'boolean', describe: 'The system manager (the only one rsd is)' })
+    .option('user', { type: 'boolean', hidden: true })
+    .option('ask-password', { type: 'boolean', describe: '--no-ask-password: accepted; rsd never asks' })
+    .option('full', { alias: 'l', type: 'boolean', describe: 'Accepted; nothing is truncated' })
+    .option('warn', { type: 'boolean', hidden: true })
+    .option('reload', {
+      type: 'boolean',
+      default: true,
+      describe: '--no-reload: enable/disable do not reload rsd',
     })
-    .option('runtime', { type: 'boolean', default: false })
-    .option('force', { alias: 'f', type: 'boolean', default: false })
-    .option('now', { type: 'boolean', default: false })
-    .option('output', { alias: 'o', type: 'string', choices: ['short', 'json'], default: 'short' })
+    .option('failed', { type: 'boolean', default: false, describe: 'Same as --state=failed' })
+    .option('job-mode', {
+      type: 'string',
+      choices: ['replace', 'fail', 'isolate', 'ignore-dependencies', 'ignore-requirements', 'flush'],
+    })
+    .option('plain', { type: 'boolean', default: false, describe: 'list-dependencies as a flat list' })
     .command(
-      [
-        'start <units..>',
-        'stop <units..>',
-        'restart <units..>',
-        'try-restart <units..>',
-        'reload <units..>',
-        'reload-or-restart <units..>',
-        'isolate <units..>',
-      ],
+      Object.keys(JOB_METHODS).map((v) => `${v} <units..>`),
       'Run a job for each unit and wait for its result',
       () => {},
-      (a) => set(job(common(a), String(a._[0]), (a.units as string[]) ?? [], a['no-block'] === true)),
+      (a) =>
+        set(
+          job(
+            common(a),
+            String(a._[0]),
+            (a.units as string[]) ?? [],
+            a.block === false,
+            a['job-mode'] as string | undefined,
+          ),
+        ),
     )
     .command(
       'is-active <units..>',
@@ -304,13 +377,7 @@ async function full(argv: string[]): Promise<Exit> {
       () => {},
       (a) =>
         set(
-          show(
-            common(a),
-            a.units as string[],
-            (a.property as string[] | undefined)?.flatMap((p) => p.split(',')) ?? [],
-            a.value === true,
-            a.output === 'json',
-          ),
+          show(common(a), a.units as string[], commaList(a.property), a.value === true, a.output === 'json'),
         ),
     )
     .command(
@@ -339,13 +406,30 @@ async function full(argv: string[]): Promise<Exit> {
           withClient(common(a).socket, async (c) => {
             const units = await c.call<UnitSummary[]>('ListUnits', {
               all: a.all === true,
-              types: (a.type as string[] | undefined) ?? [],
-              states: (a.state as string[] | undefined) ?? [],
+              types: commaList(a.type),
+              states: [...commaList(a.state), ...(a.failed === true ? ['failed'] : [])],
               patterns: (a.patterns as string[] | undefined) ?? [],
             });
             if (a.output === 'json') console.log(JSON.stringify(units));
-            else for (const l of listUnits(units, a.legend !== false)) console.log(l);
+            else for (const l of listUnits(units, a.legend !== false, a.plain === true)) console.log(l);
             return 0;
+          }),
+        ),
+    )
+    .command(
+      'is-system-running',
+      'starting, running, degraded or stopping; exit 0 only when running',
+      () => {},
+      (a) =>
+        set(
+          withClient(common(a).socket, async (c) => {
+            const { state } = await c.call<{ state: string }>('GetSystemState');
+            if (a.quiet !== true) console.log(state);
+            return state === 'running' ? 0 : 1;
+          }).catch(() => {
+            // As systemctl where no manager runs.
+            if (a.quiet !== true) console.log('offline');
+            return 1;
           }),
         ),
     )
@@ -376,20 +460,37 @@ async function full(argv: string[]): Promise<Exit> {
       (a) =>
         set(
           withClient(common(a).socket, async (c) => {
-            type Node = { unit: string; active: string; children: Node[] };
+            type Node = { unit: string; active: string; cycle?: boolean; children: Node[] };
+            const direction =
+              a.reverse === true
+                ? 'reverse'
+                : a.after === true
+                  ? 'after'
+                  : a.before === true
+                    ? 'before'
+                    : 'forward';
             const root = await c.call<Node>('ListDependencies', {
               unit: unitName(String(a.unit)),
-              reverse: a.reverse === true,
+              direction,
+              all: a.all === true,
             });
-            const print = (n: Node, prefix: string, last: boolean, top: boolean): void => {
-              console.log(
-                top ? n.unit : `${prefix}${last ? '└─' : '├─'}${n.active === 'active' ? '●' : '○'} ${n.unit}`,
-              );
-              n.children.forEach((ch, i) =>
-                print(ch, top ? '' : prefix + (last ? '  ' : '│ '), i === n.children.length - 1, false),
-              );
-            };
-            print(root, '', true, true);
+            const lines: string[] = [root.unit];
+            // systemctl 252: the state dot, then the tree, "..." where a unit repeats on its own path;
+            // --plain: each unit once, flat, nothing else.
+            const printed = new Set<string>([root.unit]);
+            const walk = (n: Node, prefix: string): void =>
+              n.children.forEach((ch, i) => {
+                const last = i === n.children.length - 1;
+                if (a.plain === true) {
+                  if (printed.has(ch.unit)) return;
+                  printed.add(ch.unit);
+                  lines.push(`  ${ch.unit}`);
+                } else if (ch.cycle === true) lines.push(`  ${prefix}${last ? '└─' : '├─'}...`);
+                else lines.push(`${depDot(ch.active)} ${prefix}${last ? '└─' : '├─'}${ch.unit}`);
+                walk(ch, prefix + (last ? '  ' : '│ '));
+              });
+            walk(root, '');
+            for (const l of lines) console.log(l);
             return 0;
           }),
         ),
@@ -422,8 +523,8 @@ async function full(argv: string[]): Promise<Exit> {
         ),
     )
     .command(
-      'daemon-reload',
-      'Re-read every unit file',
+      ['daemon-reload', 'daemon-reexec'],
+      'Re-read every unit file (daemon-reexec does the same)',
       () => {},
       (a) => set(withClient(common(a).socket, async (c) => (await c.call('DaemonReload'), 0))),
     )
@@ -456,7 +557,7 @@ async function full(argv: string[]): Promise<Exit> {
               quiet: o.quiet,
               force: a.force === true,
             });
-            if (code !== 0 || a.root !== undefined) return code;
+            if (code !== 0 || a.root !== undefined || a.reload === false) return code;
             // Like systemctl: the manager re-reads its units; --now also starts or stops them.
             const reloaded = await withClient(
               o.socket,
@@ -505,20 +606,36 @@ async function full(argv: string[]): Promise<Exit> {
           withClient(common(a).socket, async (c) => (await c.call('Exit', { code: Number(a.code ?? 0) }), 0)),
         ),
     )
-    .completion('completion', 'Print a bash/zsh completion script for rsdctl')
+    .completion('completion', `Print a bash/zsh completion script for ${PROGRAM}`)
     .demandCommand(1)
     .strict()
     .help()
     .fail((msg, err) => {
-      console.error(err ? err.message : msg);
-      exit = 1;
+      // Thrown, so a bad command line never runs the command; main() reports it once.
+      throw err ?? new Error(msg);
     });
   await parser.parseAsync();
   return exit;
 }
 
 async function main(): Promise<void> {
+  // `rsdctl status | head`: a reader that goes away ends the output, not with a stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
   const argv = process.argv.slice(2);
+  if (argv.includes('--user')) {
+    console.error(`${PROGRAM}: rsd is a system manager; --user is not supported.`);
+    process.exitCode = 1;
+    return;
+  }
+  if (argv.includes('--version')) {
+    const pkg = JSON.parse(await readFile(join(__dirname, '../../package.json'), 'utf8')) as {
+      version: string;
+    };
+    console.log(versionText(pkg.version));
+    return;
+  }
   try {
     const fast = await fastPath(argv);
     process.exitCode = fast ?? (await full(argv));

@@ -8,6 +8,9 @@
  *                   [--rlimit NAME=SOFT:HARD]... [--umask OOO] [--chroot DIR]
  *                   [--uid N] [--gid N] [--groups G1,G2,...] [--chdir DIR] [--chdir-optional]
  *                   [--listen-fds N] [--listen-fdnames A:B:...]
+ *                   [--private-network] [--private-network-storage N] [--mount-read-only P] [--mount-read-write P]
+ *                   [--mount-inaccessible P] [--mount-tmpfs P] [--mount-bind SOURCE P]...
+ *                   [--capability-bounding-set HEX] [--ambient-capabilities HEX] [--no-new-privileges]
  *                   -- EXECUTABLE ARGV0 [ARGS...]
  *
  *   NAME is one of CPU FSIZE DATA STACK CORE RSS NOFILE AS NPROC MEMLOCK LOCKS SIGPENDING MSGQUEUE NICE
@@ -16,6 +19,12 @@
  *   set to exactly --groups (empty if absent), so a service never keeps the manager's groups.
  *   --chdir-optional ignores a --chdir directory that does not exist (WorkingDirectory=-DIR).
  *   The environment is the helper's own (posix_spawn's envp) plus LISTEN_PID/LISTEN_FDS/LISTEN_FDNAMES.
+ *   --private-network-storage N: fds N and N+1 are a unit's socket pair holding its network namespace
+ *   (made by the first process that gets it, joined by the others); the helper closes both.
+ *   --mount-* options may repeat; any of them gives the process its own mount namespace, where they apply
+ *   in the order given (the caller sorts them, parents first: see src/exec/sandbox-mounts.ts). A path
+ *   written "-/x" is skipped when missing. HEX is a capability mask (bit N = capability N): the bounding
+ *   set keeps exactly those, the ambient set gets exactly those.
  *
  * The steps run in the order below (systemd's order: privileged steps before dropping privileges, chdir
  * after, so the directory is checked with the service's credentials).
@@ -25,8 +34,9 @@
  *   "FAIL <step> <errno> <exit>\n"     a step failed; the helper then exits with <exit>.
  *   nothing before EOF                 the helper died before reaching execve (e.g. killed).
  * Steps and exit codes (systemd.exec(5), "PROCESS EXIT CODES"): args 255, signals 207, setsid 220,
- * cgroup 219, oom-score-adjust 206, nice 201, rlimit 205, chroot 210, group 216, user 217, chdir 200,
- * environment 204, exec 203.
+ * cgroup 219, oom-score-adjust 206, nice 201, rlimit 205, network 225, namespace 226, chroot 210,
+ * capabilities 218, group 216, user 217, chdir 200, no-new-privileges 227, environment 204, exec 203.
+ * The sandboxing steps also say what failed on stderr, as systemd logs it from the child.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,7 +50,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/prctl.h>
 #include <unistd.h>
+
+#include "exec-helper-sandbox.h"
 
 extern char **environ;
 
@@ -55,8 +68,12 @@ enum {
     EXIT_CHROOT = 210,
     EXIT_GROUP = 216,
     EXIT_USER = 217,
+    EXIT_CAPABILITIES = 218,
     EXIT_CGROUP = 219,
     EXIT_SETSID = 220,
+    EXIT_NETWORK = 225,
+    EXIT_NAMESPACE = 226,
+    EXIT_NO_NEW_PRIVILEGES = 227,
     EXIT_EXCEPTION = 255,
 };
 
@@ -92,6 +109,14 @@ struct plan {
     int has_listen;
     long listen_fds;
     const char *listen_fdnames;
+    int private_network;
+    int network_storage; /* -1: none */
+    struct sandbox_mount *mounts; /* room for argc entries */
+    int n_mounts;
+    int has_bounding;
+    uint64_t bounding;
+    uint64_t ambient;
+    int no_new_privs;
     char **command; /* EXECUTABLE ARGV0 ARGS... NULL */
 };
 
@@ -119,6 +144,18 @@ static _Noreturn void fail(const char *step, int err, int exit_code) {
     snprintf(record, sizeof record, "FAIL %s %d %d\n", step, err, exit_code);
     report(record);
     _exit(exit_code);
+}
+
+/* A line on stderr (the service's, so it reaches the unit's log) naming what a sandboxing step could not do. */
+static void say(const char *what, const char *path) {
+    char line[PATH_MAX + 256];
+    int saved = errno;
+    if (path)
+        snprintf(line, sizeof line, "%s: %s: %s\n", what, path, strerror(saved));
+    else
+        snprintf(line, sizeof line, "%s: %s\n", what, strerror(saved));
+    write_all(2, line, strlen(line));
+    errno = saved;
 }
 
 static int parse_long(const char *s, int base, long min, long max, long *out) {
@@ -205,6 +242,23 @@ static int parse_groups(const char *s, struct plan *p) {
     return 0;
 }
 
+/* "-/path" is a path to skip when missing; every path is absolute. */
+static int parse_mount_path(const char *s, struct sandbox_mount *m) {
+    m->ignore_missing = s[0] == '-';
+    m->path = m->ignore_missing ? s + 1 : s;
+    return m->path[0] == '/' ? 0 : -1;
+}
+
+static int parse_mask(const char *s, uint64_t *out) {
+    char *end;
+    if (*s == '\0') return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 16);
+    if (errno != 0 || *end != '\0') return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
 /* Returns 0, or -1 on a malformed command line (reported as step "args"). */
 static int parse_args(int argc, char **argv, struct plan *p) {
     long v;
@@ -220,7 +274,23 @@ static int parse_args(int argc, char **argv, struct plan *p) {
             p->chdir_optional = 1;
             continue;
         }
+        if (strcmp(opt, "--private-network") == 0) {
+            p->private_network = 1;
+            continue;
+        }
+        if (strcmp(opt, "--no-new-privileges") == 0) {
+            p->no_new_privs = 1;
+            continue;
+        }
         if (i + 1 >= argc) return -1;
+        if (strcmp(opt, "--mount-bind") == 0) {
+            if (i + 2 >= argc) return -1;
+            struct sandbox_mount *m = &p->mounts[p->n_mounts++];
+            m->kind = MOUNT_BIND;
+            m->source = argv[++i];
+            if (parse_mount_path(argv[++i], m) < 0) return -1;
+            continue;
+        }
         const char *val = argv[++i];
         if (strcmp(opt, "--status-fd") == 0) {
             if (parse_long(val, 10, 0, INT_MAX, &v) < 0) return -1;
@@ -260,6 +330,23 @@ static int parse_args(int argc, char **argv, struct plan *p) {
             p->has_listen = 1;
         } else if (strcmp(opt, "--listen-fdnames") == 0) {
             p->listen_fdnames = val;
+        } else if (strncmp(opt, "--mount-", 8) == 0) {
+            struct sandbox_mount *m = &p->mounts[p->n_mounts];
+            if (strcmp(opt, "--mount-read-only") == 0) m->kind = MOUNT_READ_ONLY;
+            else if (strcmp(opt, "--mount-read-write") == 0) m->kind = MOUNT_READ_WRITE;
+            else if (strcmp(opt, "--mount-inaccessible") == 0) m->kind = MOUNT_INACCESSIBLE;
+            else if (strcmp(opt, "--mount-tmpfs") == 0) m->kind = MOUNT_TMPFS;
+            else return -1;
+            if (parse_mount_path(val, m) < 0) return -1;
+            p->n_mounts++;
+        } else if (strcmp(opt, "--private-network-storage") == 0) {
+            if (parse_long(val, 10, 0, INT_MAX - 1, &v) < 0) return -1;
+            p->network_storage = (int)v;
+        } else if (strcmp(opt, "--capability-bounding-set") == 0) {
+            if (parse_mask(val, &p->bounding) < 0) return -1;
+            p->has_bounding = 1;
+        } else if (strcmp(opt, "--ambient-capabilities") == 0) {
+            if (parse_mask(val, &p->ambient) < 0) return -1;
         } else {
             return -1;
         }
@@ -316,6 +403,27 @@ static int write_file(const char *path, const char *text) {
     return 0;
 }
 
+/*
+ * systemd's setrlimit_closest(): without CAP_SYS_RESOURCE (a container, say) a hard limit cannot be raised,
+ * so the limit gets as close as the current hard limit allows instead of failing the service.
+ */
+static int setrlimit_closest(int resource, const struct rlimit *want) {
+    if (setrlimit(resource, want) == 0) return 0;
+    if (errno != EPERM) return -1;
+    struct rlimit have;
+    if (getrlimit(resource, &have) < 0) return -1;
+    if (have.rlim_max == RLIM_INFINITY) {
+        errno = EPERM;
+        return -1;
+    }
+    struct rlimit fixed = {
+        .rlim_cur = want->rlim_cur < have.rlim_max ? want->rlim_cur : have.rlim_max,
+        .rlim_max = want->rlim_max < have.rlim_max ? want->rlim_max : have.rlim_max,
+    };
+    if (fixed.rlim_cur == have.rlim_cur && fixed.rlim_max == have.rlim_max) return 0;
+    return setrlimit(resource, &fixed);
+}
+
 static void join_cgroup(const char *dir) {
     char path[PATH_MAX];
     char pid[32];
@@ -341,6 +449,9 @@ static void set_listen_env(const struct plan *p) {
 int main(int argc, char **argv) {
     static struct plan p; /* static: zero-initialised and off the (small) stack */
     p.status_fd = -1;
+    p.network_storage = -1;
+    p.mounts = calloc((size_t)argc, sizeof *p.mounts);
+    if (!p.mounts) fail("args", errno, EXIT_EXCEPTION);
     if (parse_args(argc, argv, &p) < 0) fail("args", EINVAL, EXIT_EXCEPTION);
 
     /* The status fd arrives without close-on-exec (dup2 cleared it); the service must not inherit it. */
@@ -366,9 +477,27 @@ int main(int argc, char **argv) {
 
     /* Before dropping privileges: raising a hard limit needs CAP_SYS_RESOURCE. */
     for (int i = 0; i < p.n_rlimits; i++)
-        if (setrlimit(p.rlimits[i].resource, &p.rlimits[i].value) < 0) fail("rlimit", errno, EXIT_LIMITS);
+        if (setrlimit_closest(p.rlimits[i].resource, &p.rlimits[i].value) < 0) fail("rlimit", errno, EXIT_LIMITS);
 
     if (p.has_umask) umask(p.umask);
+
+    if (p.network_storage >= 0) {
+        if (sandbox_shared_network(p.network_storage) < 0) {
+            say("Failed to set up network namespacing", NULL);
+            fail("network", errno, EXIT_NETWORK);
+        }
+    } else if (p.private_network && sandbox_private_network() < 0) {
+        say("Failed to set up network namespacing", NULL);
+        fail("network", errno, EXIT_NETWORK);
+    }
+
+    if (p.n_mounts > 0) {
+        const char *where = NULL;
+        if (sandbox_mounts(p.mounts, p.n_mounts, &where) < 0) {
+            say("Failed to set up mount namespacing", where);
+            fail("namespace", errno, EXIT_NAMESPACE);
+        }
+    }
 
     if (p.chroot) {
         if (chroot(p.chroot) < 0) fail("chroot", errno, EXIT_CHROOT);
@@ -376,17 +505,39 @@ int main(int argc, char **argv) {
         if (!p.chdir && chdir("/") < 0) fail("chroot", errno, EXIT_CHROOT);
     }
 
+    /*
+     * systemd's order: ambient capabilities (which need them in the inheritable set), the bounding set (which
+     * needs CAP_SETPCAP, so before the user change), then keep-caps so a non-root user keeps the permitted
+     * set through setresuid(), which clears the ambient set: it is raised again after.
+     */
+    int to_non_root = p.has_uid && p.uid != 0;
+    if (p.ambient && sandbox_ambient_before_user(p.ambient) < 0) {
+        say("Failed to apply ambient capabilities (before UID change)", NULL);
+        fail("capabilities", errno, EXIT_CAPABILITIES);
+    }
+    if (p.has_bounding && sandbox_drop_bounding_set(p.bounding) < 0) {
+        say("Failed to drop capabilities", NULL);
+        fail("capabilities", errno, EXIT_CAPABILITIES);
+    }
+    if (p.ambient && to_non_root && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) fail("user", errno, EXIT_USER);
+
     /* Groups first, then gid, then uid: after setuid() the process may no longer change its groups. */
     if (p.has_uid || p.has_gid || p.has_groups) {
         if (setgroups((size_t)p.n_groups, p.n_groups ? p.groups : NULL) < 0) fail("group", errno, EXIT_GROUP);
     }
     if (p.has_gid && setresgid(p.gid, p.gid, p.gid) < 0) fail("group", errno, EXIT_GROUP);
     if (p.has_uid && setresuid(p.uid, p.uid, p.uid) < 0) fail("user", errno, EXIT_USER);
+    if (p.ambient && to_non_root && sandbox_ambient_after_user(p.ambient) < 0) {
+        say("Failed to apply ambient capabilities (after UID change)", NULL);
+        fail("capabilities", errno, EXIT_CAPABILITIES);
+    }
 
     if (p.chdir && chdir(p.chdir) < 0) {
         if (!(p.chdir_optional && errno == ENOENT)) fail("chdir", errno, EXIT_CHDIR);
         if (p.chroot && chdir("/") < 0) fail("chroot", errno, EXIT_CHROOT);
     }
+
+    if (p.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("no-new-privileges", errno, EXIT_NO_NEW_PRIVILEGES);
 
     if (p.has_listen) set_listen_env(&p);
 

@@ -5,7 +5,6 @@ import { SignalWatcher } from '../native/uv-signal';
 
 /** Linux's first real-time signal as glibc numbers it for programs (SIGRTMIN). */
 const SIGRTMIN = 34;
-import { unitFileState } from '../control/unit-file-state';
 import { Manager } from '../engine/manager';
 import type { Log, RsdLog } from '../log';
 import { JOURNAL_DEFAULTS, type JournalConfig } from '../journal/config';
@@ -98,7 +97,7 @@ export async function boot(opts: BootOptions): Promise<number> {
           path: opts.controlSocket,
           manager,
           log,
-          unitFileState,
+          searchPath: opts.searchPath,
           ...(adminGid !== undefined ? { adminGid } : {}),
         }).catch((e: Error) => {
           log.error(`Cannot open the control socket ${opts.controlSocket}: ${e.message}`);
@@ -110,6 +109,7 @@ export async function boot(opts: BootOptions): Promise<number> {
   void manager.request(opts.target, 'start', 'replace').then(async (r) => {
     // As systemd: start-up is finished when the boot transaction's last job is, not just the target's.
     await manager.idle();
+    manager.startupFinished();
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.ok && !stopping)
       log.info(`Startup finished in ${ms.toFixed(1)} ms (${opts.target}: ${r.outcome}).`);

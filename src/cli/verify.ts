@@ -93,6 +93,8 @@ export function verify(opts: VerifyOptions): VerifyResult {
   const lines: string[] = [];
   let failed = false;
   const printed = new Set<string>();
+  /** --unenforced: for each setting rsd does not act on, the units that use it. */
+  const unenforcedUnits = new Map<string, Set<string>>();
 
   const report = (unit: LoadedUnit): void => {
     if (printed.has(unit.id)) return;
@@ -135,10 +137,18 @@ export function verify(opts: VerifyOptions): VerifyResult {
     }
     if (opts.unenforced) {
       for (const s of unit.applied) {
-        if (s.support === 'accepted')
-          lines.push(`${s.file}:${s.line}: ${s.key}= is parsed but not enforced by rsd.`);
+        if (s.support !== 'accepted') continue;
+        lines.push(`${s.file}:${s.line}: ${s.key}= is parsed but not enforced by rsd.`);
+        const users = unenforcedUnits.get(s.key) ?? new Set<string>();
+        unenforcedUnits.set(s.key, users.add(unit.id));
       }
     }
+  }
+  if (unenforcedUnits.size > 0) {
+    const counts = [...unenforcedUnits].map(([key, units]) => [key, units.size] as const);
+    counts.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    lines.push('Parsed but not enforced by rsd (units using each):');
+    for (const [key, n] of counts) lines.push(`  ${key}= ${n}`);
   }
   return { lines, exitCode: failed ? 1 : 0 };
 }

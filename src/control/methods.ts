@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { transientUnitText } from './transient';
+import type { RequestFds } from './request-fds';
+import type { StdioFds } from '../engine/command-spec';
+import { DEPENDENCY_DIRECTIONS, dependencyTree } from './dependency-tree';
 import { JSONRPCErrorException } from 'json-rpc-2.0';
 import type { Manager } from '../engine/manager';
-import type { DependencyKind } from '../graph/dependency-kinds';
 import type { RequestJobType } from '../graph/job-types';
+import type { JobMode } from '../graph/transaction';
 import type { LoadedUnit } from '../load/unit-loader';
 import { parseSignal } from '../unit/values/signal';
 import { toRecord } from '../journal/fields';
@@ -18,10 +21,10 @@ import { ErrorCode, type JobResult, type JobVerb, type Properties, type UnitSumm
 export interface MethodContext {
   readonly manager: Manager;
   /** systemctl's UnitFileState for a loaded unit. */
-  readonly unitFileState: (unit: LoadedUnit) => string;
+  readonly unitFileState: (unit: LoadedUnit) => Promise<string>;
 }
 
-export type Method = (ctx: MethodContext, params: Params) => Promise<unknown> | unknown;
+export type Method = (ctx: MethodContext, params: Params, fds: RequestFds) => Promise<unknown> | unknown;
 
 const JOB_TYPES: Record<JobVerb, RequestJobType> = {
   start: 'start',
@@ -30,8 +33,27 @@ const JOB_TYPES: Record<JobVerb, RequestJobType> = {
   'try-restart': 'try-restart',
   reload: 'reload',
   'reload-or-restart': 'reload-or-start',
+  'try-reload-or-restart': 'try-reload',
   isolate: 'start',
 };
+
+/** systemd's job modes a client may ask for (systemctl --job-mode=). */
+const JOB_MODES: readonly JobMode[] = [
+  'replace',
+  'fail',
+  'isolate',
+  'ignore-dependencies',
+  'ignore-requirements',
+  'flush',
+  'replace-irreversibly',
+];
+
+/** ReloadOrRestartUnit(): a unit that cannot reload is restarted instead (try-: only when running). */
+function jobType(ctx: MethodContext, unit: string, verb: JobVerb): RequestJobType {
+  if (verb === 'reload-or-restart' && !ctx.manager.canReload(unit)) return 'restart';
+  if (verb === 'try-reload-or-restart' && !ctx.manager.canReload(unit)) return 'try-restart';
+  return JOB_TYPES[verb];
+}
 
 function fail(code: number, message: string): JSONRPCErrorException {
   return new JSONRPCErrorException(message, code);
@@ -64,8 +86,8 @@ function summary(m: Manager, id: string): UnitSummary {
 
 async function runJob(ctx: MethodContext, p: Params, verb: JobVerb): Promise<JobResult | { queued: true }> {
   const unit = str(p, 'unit');
-  const mode = verb === 'isolate' ? 'isolate' : 'replace';
-  const pending = ctx.manager.request(unit, JOB_TYPES[verb], mode, true);
+  const mode = verb === 'isolate' ? 'isolate' : oneOf(p, 'mode', JOB_MODES, 'replace');
+  const pending = ctx.manager.request(unit, jobType(ctx, unit, verb), mode, true);
   if (optBool(p, 'noBlock')) {
     void pending;
     return { queued: true };
@@ -75,22 +97,42 @@ async function runJob(ctx: MethodContext, p: Params, verb: JobVerb): Promise<Job
   return { unit: ctx.manager.unit(unit).id, job: verb, result: r.outcome };
 }
 
-const DEPENDENCY_KINDS_FORWARD: readonly DependencyKind[] = [
-  'Requires',
-  'Requisite',
-  'Wants',
-  'BindsTo',
-  'PartOf',
-  'Upholds',
-];
-const DEPENDENCY_KINDS_REVERSE: readonly DependencyKind[] = [
-  'RequiredBy',
-  'RequisiteOf',
-  'WantedBy',
-  'BoundBy',
-  'ConsistsOf',
-  'UpheldBy',
-];
+const STDIO_KEYS = ['StandardInput', 'StandardOutput', 'StandardError'] as const;
+
+/** systemd's CLD_* names for ExecMainCode (1 exited, 2 killed, 3 dumped). */
+const EXEC_MAIN_CODES: Readonly<Record<number, string>> = { 1: 'exited', 2: 'killed', 3: 'dumped' };
+
+/** `stdin`/`stdout`/`stderr`: indexes into the fds sent with the request (the fd transport). */
+function passedStdio(p: Params, fds: RequestFds): StdioFds | null {
+  const keys = ['stdin', 'stdout', 'stderr'] as const;
+  if (keys.every((k) => p[k] === undefined)) return null;
+  const picked = keys.map((k) => {
+    const i = optNum(p, k);
+    if (i === undefined) return null;
+    const fd = fds.take(i);
+    if (fd === undefined)
+      throw fail(-32602, `'${k}' names fd ${i}, but the request brought ${fds.count} (use the .fds socket)`);
+    return fd;
+  });
+  return [picked[0] ?? null, picked[1] ?? null, picked[2] ?? null];
+}
+
+/** Resolves once the unit has been up and is inactive or failed again; `cancel` stops watching. */
+function untilDown(m: Manager, unit: string): { done: Promise<void>; cancel: () => void } {
+  let off = (): void => undefined;
+  const done = new Promise<void>((resolve) => {
+    let seenUp = false;
+    off = m.subscribe((c) => {
+      if (c.unit !== unit) return;
+      if (c.activeState !== 'inactive' && c.activeState !== 'failed') seenUp = true;
+      else if (seenUp) {
+        off();
+        resolve();
+      }
+    });
+  });
+  return { done, cancel: () => off() };
+}
 
 /** Every method of the API, by name (docs/ControlInterface.md). */
 export const METHODS: Readonly<Record<string, Method>> = {
@@ -123,10 +165,13 @@ export const METHODS: Readonly<Record<string, Method>> = {
       .sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
   },
 
+  GetSystemState: (ctx) => ({ state: ctx.manager.systemState() }),
+
   GetUnit: (ctx, p) => summary(ctx.manager, str(p, 'unit')),
 
-  Show: (ctx, p): Properties => {
-    const props = unitProperties(ctx.manager, str(p, 'unit'), ctx.unitFileState);
+  Show: async (ctx, p): Promise<Properties> => {
+    const name = str(p, 'unit');
+    const props = unitProperties(ctx.manager, name, await ctx.unitFileState(ctx.manager.unit(name)));
     const wanted = strList(p, 'properties');
     if (wanted.length === 0) return props;
     const out: Properties = {};
@@ -165,6 +210,7 @@ export const METHODS: Readonly<Record<string, Method>> = {
   TryRestart: (ctx, p) => runJob(ctx, p, 'try-restart'),
   Reload: (ctx, p) => runJob(ctx, p, 'reload'),
   ReloadOrRestart: (ctx, p) => runJob(ctx, p, 'reload-or-restart'),
+  TryReloadOrRestart: (ctx, p) => runJob(ctx, p, 'try-reload-or-restart'),
   Isolate: (ctx, p) => runJob(ctx, p, 'isolate'),
 
   Kill: async (ctx, p) => {
@@ -198,23 +244,13 @@ export const METHODS: Readonly<Record<string, Method>> = {
 
   ListDependencies: (ctx, p) => {
     const unit = ctx.manager.unit(str(p, 'unit')).id;
-    const kinds = optBool(p, 'reverse') ? DEPENDENCY_KINDS_REVERSE : DEPENDENCY_KINDS_FORWARD;
-    const depth = typeof p.depth === 'number' ? p.depth : 8;
-    type Node = { unit: string; active: string; children: Node[] };
-    const seen = new Set<string>([unit]);
-    const walk = (id: string, level: number): Node => {
-      const children: Node[] = [];
-      if (level < depth) {
-        const deps = [...new Set(kinds.flatMap((k) => ctx.manager.dependencies(id, k)))].sort();
-        for (const d of deps) {
-          if (seen.has(d)) continue;
-          seen.add(d);
-          children.push(walk(d, level + 1));
-        }
-      }
-      return { unit: id, active: ctx.manager.runtime(id)?.activeState ?? 'inactive', children };
-    };
-    return walk(unit, 0);
+    const fallback = optBool(p, 'reverse') ? 'reverse' : 'forward';
+    return dependencyTree(
+      ctx.manager,
+      unit,
+      oneOf(p, 'direction', DEPENDENCY_DIRECTIONS, fallback),
+      optBool(p, 'all'),
+    );
   },
 
   GetDefault: (ctx) => {
@@ -222,13 +258,14 @@ export const METHODS: Readonly<Record<string, Method>> = {
     return { unit: u.id };
   },
 
-  RunTransient: async (ctx, p) => {
+  RunTransient: async (ctx, p, fds) => {
     const command = strList(p, 'command');
     if (command.length === 0) throw fail(-32602, "'command' must be a non-empty list of strings");
     const unit = optStr(p, 'unit') ?? `run-r${randomBytes(8).toString('hex')}.service`;
     if (!/\.service$/.test(unit)) throw fail(-32602, "'unit' must name a .service");
     if (ctx.manager.runtime(unit)?.activeState === 'active')
       throw fail(ErrorCode.Failed, `Unit ${unit} is already running.`);
+    const stdio = passedStdio(p, fds);
     const text = transientUnitText({
       description: optStr(p, 'description') ?? command.join(' '),
       command,
@@ -236,17 +273,38 @@ export const METHODS: Readonly<Record<string, Method>> = {
       cwd: optStr(p, 'workingDirectory'),
       user: optStr(p, 'user'),
       group: optStr(p, 'group'),
-      properties: strList(p, 'properties'),
+      // What the passed fds replace opens nothing of its own.
+      properties: [
+        ...strList(p, 'properties'),
+        ...STDIO_KEYS.filter((_, k) => stdio?.[k] != null).map((key) => `${key}=null`),
+      ],
     });
-    const u = ctx.manager.defineTransient(unit, text);
-    if (u.loadState !== 'loaded')
+    const u = ctx.manager.defineTransient(unit, text, stdio);
+    if (u.loadState !== 'loaded') {
+      ctx.manager.releaseTransientStdio(unit);
       throw fail(
         ErrorCode.Failed,
         `Bad transient unit ${unit}: ${u.diagnostics.map((d) => d.message).join('; ')}`,
       );
+    }
+    const finished = optBool(p, 'wait') ? untilDown(ctx.manager, unit) : null;
     const r = await ctx.manager.request(unit, 'start', 'replace', true);
-    if (!r.ok) throw fail(ErrorCode.TransactionFailed, r.error);
-    return { unit, result: r.outcome };
+    if (!r.ok || r.outcome !== 'done') {
+      finished?.cancel();
+      ctx.manager.releaseTransientStdio(unit);
+      if (!r.ok) throw fail(ErrorCode.TransactionFailed, r.error);
+    }
+    if (finished === null || !r.ok || r.outcome !== 'done')
+      return { unit, result: r.ok ? r.outcome : 'failed' };
+    await finished.done;
+    const props = ctx.manager.runtime(unit)?.properties() ?? {};
+    return {
+      unit,
+      result: r.outcome,
+      serviceResult: ctx.manager.runtime(unit)?.result ?? 'success',
+      exitCode: EXEC_MAIN_CODES[Number(props.ExecMainCode ?? 0)] ?? 'exited',
+      exitStatus: Number(props.ExecMainStatus ?? 0),
+    };
   },
 
   Exit: (ctx, p) => {
@@ -257,8 +315,13 @@ export const METHODS: Readonly<Record<string, Method>> = {
   },
 };
 
-export function callMethod(name: string, ctx: MethodContext, params: unknown): Promise<unknown> | unknown {
+export function callMethod(
+  name: string,
+  ctx: MethodContext,
+  params: unknown,
+  fds: RequestFds,
+): Promise<unknown> | unknown {
   const m = METHODS[name];
   if (!m) throw fail(-32601, `Method not found: ${name}`);
-  return m(ctx, asParams(params));
+  return m(ctx, asParams(params), fds);
 }

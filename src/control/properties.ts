@@ -1,6 +1,5 @@
 import type { Manager } from '../engine/manager';
 import { DEPENDENCY_KINDS } from '../graph/dependency-kinds';
-import type { LoadedUnit } from '../load/unit-loader';
 import { formatTimeSpan } from '../unit/values/timespan';
 import type { Properties } from './protocol';
 
@@ -28,14 +27,11 @@ function monotonicToRealtime(mono: number): number {
   return Date.now() * 1000 - (nowMono - mono);
 }
 
-/** UnitFileState as systemctl reports it for a loaded unit, without asking the install code: enough for show. */
-export type UnitFileStateOf = (unit: LoadedUnit) => string;
-
 /**
  * A unit's properties with systemd's names and value formats (`systemctl show`): identity, states, paths,
  * dependencies, timestamps, and for services the main process and their settings.
  */
-export function unitProperties(manager: Manager, name: string, unitFileState: UnitFileStateOf): Properties {
+export function unitProperties(manager: Manager, name: string, unitFileState: string): Properties {
   const u = manager.unit(name);
   const id = u.id;
   const rt = manager.runtime(id);
@@ -49,7 +45,7 @@ export function unitProperties(manager: Manager, name: string, unitFileState: Un
     SubState: rt?.subState ?? 'dead',
     FragmentPath: u.source?.fragmentPath ?? '',
     DropInPaths: (u.source?.dropInPaths ?? []).join(' '),
-    UnitFileState: unitFileState(u),
+    UnitFileState: unitFileState,
   };
   if (u.loadState !== 'loaded') {
     if (u.loadState !== 'masked') p.LoadError = u.reason;
@@ -70,6 +66,12 @@ export function unitProperties(manager: Manager, name: string, unitFileState: Un
     p[key] = formatTimestamp(t?.[key] ?? 0);
   }
   const c = u.config;
+  // rsd's own: the settings this unit's files make that rsd parses but does not act on (rsdctl status).
+  // [Install] is left out: enable/disable act on it, never the running manager.
+  const notEnforced = new Set(
+    u.applied.filter((a) => a.support === 'accepted' && a.section !== 'Install').map((a) => a.key),
+  );
+  if (notEnforced.size > 0) p.NotEnforced = [...notEnforced].join(' ');
   p.CanStart = String(c.type === 'service' || c.type === 'target');
   p.RefuseManualStart = c.Unit.RefuseManualStart ? 'yes' : 'no';
   p.RefuseManualStop = c.Unit.RefuseManualStop ? 'yes' : 'no';

@@ -28,6 +28,7 @@ export const READ_ONLY_METHODS = new Set([
   'RecentLines',
   'IsEnabled',
   'GetDefault',
+  'GetSystemState',
   'ListJobs',
   'ListDependencies',
   'Subscribe',
@@ -36,7 +37,14 @@ export const READ_ONLY_METHODS = new Set([
 ]);
 
 export type JobVerb =
-  'start' | 'stop' | 'restart' | 'try-restart' | 'reload' | 'reload-or-restart' | 'isolate';
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'try-restart'
+  | 'reload'
+  | 'reload-or-restart'
+  | 'try-reload-or-restart'
+  | 'isolate';
 
 export interface UnitSummary {
   readonly unit: string;

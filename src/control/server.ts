@@ -3,12 +3,14 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { JSONRPCErrorException, JSONRPCServer } from 'json-rpc-2.0';
 import type { Manager } from '../engine/manager';
-import type { LoadedUnit } from '../load/unit-loader';
 import type { Log } from '../log';
 import { peerCredentials } from '../native/peercred';
 import { journalQuery } from './journal-query';
 import { callMethod, METHODS, type MethodContext } from './methods';
 import { asParams } from './params';
+import { UnitFileStates } from './unit-file-state';
+import { FdTransport, type FdRequest } from './fd-transport';
+import { RequestFds } from './request-fds';
 import { ErrorCode, MAX_FRAME_BYTES, READ_ONLY_METHODS } from './protocol';
 
 /** Who is on the other end of a connection, as SO_PEERCRED says. */
@@ -17,11 +19,19 @@ interface Connection {
   readonly gid: number;
   /** Root, or a member (primary or supplementary) of AdminGroup=; settled once per connection. */
   readonly privileged: Promise<boolean>;
-  readonly socket: Socket;
+  /** The stream connection; null for a request on the fd transport, which has no notifications. */
+  readonly socket: Socket | null;
+  /** What came with the request (the fd transport's SCM_RIGHTS). */
+  readonly fds: RequestFds;
   unsubscribe: (() => void) | null;
   /** What to stop when the connection closes (a JournalQuery that follows). */
   readonly closers: Array<() => void>;
 }
+
+const NO_FDS = new RequestFds([]);
+
+/** The fd transport's socket beside the stream socket (docs/ControlInterface.md). */
+export const fdSocketPath = (controlPath: string): string => `${controlPath}.fds`;
 
 export interface ControlServerOptions {
   readonly path: string;
@@ -29,7 +39,8 @@ export interface ControlServerOptions {
   readonly log: Log;
   /** Members of this group (by gid) may call every method, not only the read-only ones. */
   readonly adminGid?: number;
-  readonly unitFileState: (unit: LoadedUnit) => string;
+  /** The directories units are loaded from: UnitFileState is judged against them. */
+  readonly searchPath: readonly string[];
 }
 
 /** A client that stops reading is cut off once this much output waits for it. */
@@ -43,30 +54,39 @@ const MAX_PENDING_OUTPUT = 16 * 1024 * 1024;
 export class ControlServer {
   private readonly rpc = new JSONRPCServer<Connection>();
   private readonly connections = new Set<Socket>();
+  private readonly fileStates: UnitFileStates;
+  private fdTransport: FdTransport | null = null;
 
   private constructor(
     private readonly opts: ControlServerOptions,
     private readonly server: Server,
   ) {
-    const ctx: MethodContext = { manager: opts.manager, unitFileState: opts.unitFileState };
+    this.fileStates = new UnitFileStates(opts.searchPath);
+    const ctx: MethodContext = { manager: opts.manager, unitFileState: (u) => this.fileStates.of(u) };
     for (const name of Object.keys(METHODS)) {
       this.rpc.addMethod(name, async (params, conn) => {
         await this.authorize(name, conn);
-        return callMethod(name, ctx, params);
+        return callMethod(name, ctx, params, conn.fds);
       });
     }
     this.rpc.addMethod('Subscribe', (_params, conn) => {
+      const socket = conn.socket;
+      if (socket === null)
+        throw new JSONRPCErrorException('Subscribe needs the stream socket', ErrorCode.Failed);
       conn.unsubscribe ??= opts.manager.subscribe((change) =>
-        this.send(conn.socket, { jsonrpc: '2.0', method: 'UnitChanged', params: change }),
+        this.send(socket, { jsonrpc: '2.0', method: 'UnitChanged', params: change }),
       );
       return {};
     });
     this.rpc.addMethod('JournalQuery', async (params, conn) => {
       const journal = opts.manager.journal;
       if (!journal) throw new JSONRPCErrorException('rsd runs without a journal', ErrorCode.Failed);
+      const socket = conn.socket;
+      if (socket === null)
+        throw new JSONRPCErrorException('JournalQuery needs the stream socket', ErrorCode.Failed);
       return journalQuery(journal, asParams(params), {
-        send: (m) => this.sendPaced(conn.socket, m),
-        onClose: (stop) => (conn.socket.destroyed ? stop() : conn.closers.push(stop)),
+        send: (m) => this.sendPaced(socket, m),
+        onClose: (stop) => (socket.destroyed ? stop() : conn.closers.push(stop)),
       });
     });
     this.rpc.mapErrorToJSONRPCErrorResponse = (id, error: unknown) => {
@@ -98,6 +118,11 @@ export class ControlServer {
     // 0660, owned by root and the admin group (root's when there is none): who else may connect at all.
     await chmod(opts.path, 0o660);
     if (opts.adminGid !== undefined) await chown(opts.path, 0, opts.adminGid).catch(() => undefined);
+    try {
+      cs.fdTransport = FdTransport.listen(fdSocketPath(opts.path), (r) => cs.handleWithFds(r), opts.adminGid);
+    } catch (e) {
+      opts.log.warn(`No fd-passing control socket: ${e instanceof Error ? e.message : String(e)}`);
+    }
     opts.log.info(`Listening for control requests on ${opts.path}.`);
     return cs;
   }
@@ -133,6 +158,7 @@ export class ControlServer {
       gid,
       privileged: this.privileged(uid, gid, cred?.ok ? cred.value.pid : 0),
       socket,
+      fds: NO_FDS,
       unsubscribe: null,
       closers: [],
     };
@@ -176,7 +202,7 @@ export class ControlServer {
   private async handle(line: string, conn: Connection): Promise<void> {
     try {
       const response = await this.rpc.receiveJSON(line, conn);
-      if (response !== null && !(Array.isArray(response) && response.length === 0))
+      if (conn.socket !== null && response !== null && !(Array.isArray(response) && response.length === 0))
         this.send(conn.socket, response);
     } catch (e) {
       this.opts.log.error(`Control request crashed: ${e instanceof Error ? e.message : String(e)}`);
@@ -208,7 +234,31 @@ export class ControlServer {
       });
   }
 
+  /** One request from the fd transport, answered as one message (null: a notification, no answer). */
+  private async handleWithFds(req: FdRequest): Promise<string | null> {
+    const uid = req.cred?.uid ?? 65534;
+    const gid = req.cred?.gid ?? 65534;
+    const fds = new RequestFds(req.fds);
+    const conn: Connection = {
+      uid,
+      gid,
+      privileged: this.privileged(uid, gid, req.cred?.pid ?? 0),
+      socket: null,
+      fds,
+      unsubscribe: null,
+      closers: [],
+    };
+    try {
+      const response = await this.rpc.receiveJSON(req.text, conn);
+      return response === null ? null : JSON.stringify(response);
+    } finally {
+      fds.closeRest();
+    }
+  }
+
   async close(): Promise<void> {
+    this.fdTransport?.close();
+    await this.fileStates.close();
     for (const s of this.connections) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await unlink(this.opts.path).catch(() => undefined);

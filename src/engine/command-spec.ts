@@ -2,6 +2,7 @@ import { access, constants } from 'node:fs/promises';
 import { prepareStdio, type OutputCapture, type PreparedStdio } from '../exec/stdio';
 import type { ExecOptions, SpawnSpec } from '../exec/spawn';
 import type { Rlimit, RlimitName } from '../exec/spawn-spec';
+import { NO_UNIT_SANDBOX, sandboxOptions, type UnitSandbox } from '../exec/sandbox';
 import { buildEnvironment } from '../exec/unit-environment';
 import { groupsOfUser, lookupGroup, lookupUser, type UserEntry } from '../exec/users';
 import type { ExecContext } from '../unit/table/exec-context';
@@ -121,11 +122,21 @@ export interface CommandInputs {
   /** MAINPID, SERVICE_RESULT, EXIT_CODE, EXIT_STATUS, ... */
   readonly managerSet: Readonly<Record<string, string>>;
   readonly cgroup: string | null;
+  /** What the unit keeps for its sandbox (PrivateTmp= directories, PrivateNetwork= namespace). */
+  readonly sandbox?: UnitSandbox | null;
   /** Takes each journal-bound output stream of the command. */
   readonly capture: OutputCapture;
   /** Socket activation for the main process: fds for LISTEN_FDS, an accepted connection, their variables. */
   readonly sockets?: SocketHandover;
+  /** Client-passed stdio (transient units); null entries keep the unit's own settings. */
+  readonly stdioFds?: StdioFds | null;
 }
+
+/**
+ * Descriptors a client passed for a transient unit's stdin, stdout and stderr (systemd's
+ * StandardInputFileDescriptor= and friends): they replace what the unit's Standard*= settings would open.
+ */
+export type StdioFds = readonly [number | null, number | null, number | null];
 
 export interface SocketHandover {
   readonly fds: readonly number[];
@@ -194,6 +205,8 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
     options.workingDirectory = { path: creds.user?.home ?? '/root', missingOk: wd.ignoreMissing };
   // Otherwise the manager's own directory, which is / once it boots (as systemd's is).
   if (exec.RootDirectory !== '') options.rootDirectory = exec.RootDirectory;
+  if (!command.flags.fullPrivileges)
+    Object.assign(options, sandboxOptions(exec, i.sandbox ?? NO_UNIT_SANDBOX));
 
   const stdio = await prepareStdio(
     exec.StandardInput,
@@ -203,12 +216,15 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
     inputData(exec),
     i.sockets?.connection ?? null,
   );
+  const passed = i.stdioFds;
   const spec: SpawnSpec = {
     path,
     argv0: argv[0] ?? path,
     args: argv.slice(1),
     env: [...env].map(([k, v]) => `${k}=${v}`),
-    stdio: stdio.stdio,
+    stdio: passed
+      ? [passed[0] ?? stdio.stdio[0], passed[1] ?? stdio.stdio[1], passed[2] ?? stdio.stdio[2]]
+      : stdio.stdio,
     exec: options,
   };
   if (i.sockets && i.sockets.fds.length > 0) {

@@ -1,5 +1,5 @@
 import type { Job } from '../graph/transaction';
-import type { PendingJob } from '../graph/transaction';
+import type { PendingJob, QueuedWaits } from '../graph/transaction';
 import type { JobOutcome } from './unit-runtime';
 
 /*
@@ -15,6 +15,8 @@ import type { JobOutcome } from './unit-runtime';
 
 interface QueuedJob {
   readonly job: Job;
+  /** Jobs of later transactions this one must also wait for (ordering is checked at run time). */
+  readonly laterWaits: string[];
   running: boolean;
   readonly waiters: Array<(outcome: JobOutcome) => void>;
 }
@@ -24,6 +26,7 @@ export class JobRunner {
   private nextNumber = 1;
   private readonly numbers = new Map<string, number>();
   private idleWaiters: Array<() => void> = [];
+  private dispatchWaiters: Array<{ readonly unit: string; readonly resolve: () => void }> = [];
 
   constructor(
     private readonly run: (job: Job) => Promise<JobOutcome>,
@@ -54,7 +57,12 @@ export class JobRunner {
   }
 
   /** Installs a transaction's jobs; resolves with the outcome of the job with id `anchorId`. */
-  install(jobs: readonly Job[], cancelled: readonly string[], anchorId: string | null): Promise<JobOutcome> {
+  install(
+    jobs: readonly Job[],
+    cancelled: readonly string[],
+    anchorId: string | null,
+    queuedWaits: readonly QueuedWaits[] = [],
+  ): Promise<JobOutcome> {
     for (const id of cancelled) {
       const q = this.jobs.get(id);
       if (q && !q.running) this.finish(q, 'canceled');
@@ -63,7 +71,7 @@ export class JobRunner {
     for (const job of jobs) {
       let q = this.jobs.get(job.id);
       if (!q) {
-        q = { job, running: false, waiters: [] };
+        q = { job, laterWaits: [], running: false, waiters: [] };
         this.jobs.set(job.id, q);
         this.numbers.set(job.id, this.nextNumber++);
       }
@@ -71,6 +79,10 @@ export class JobRunner {
         const target = q;
         anchor = new Promise((resolve) => target.waiters.push(resolve));
       }
+    }
+    for (const w of queuedWaits) {
+      const q = this.jobs.get(w.job);
+      if (q && !q.running) q.laterWaits.push(...w.waitsFor);
     }
     this.pump();
     return anchor;
@@ -80,6 +92,36 @@ export class JobRunner {
   whenIdle(): Promise<void> {
     if (this.jobs.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Resolves when no job is left waiting but those that wait, directly or not, for `unit`'s own job (Type=idle:
+   * systemd finishes that job at once and makes the process wait, so the jobs after it run meanwhile).
+   */
+  whenDispatched(unit: string): Promise<void> {
+    if (this.dispatchedFor(unit)) return Promise.resolve();
+    return new Promise((resolve) => this.dispatchWaiters.push({ unit, resolve }));
+  }
+
+  private dispatchedFor(unit: string): boolean {
+    const own = this.jobOf(unit)?.id;
+    const behind = new Set<string>();
+    if (own !== undefined) {
+      const waitedOnBy = new Map<string, string[]>();
+      for (const q of this.jobs.values())
+        for (const w of [...q.job.waitsFor, ...q.laterWaits])
+          waitedOnBy.set(w, [...(waitedOnBy.get(w) ?? []), q.job.id]);
+      const todo = [own];
+      for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
+        for (const next of waitedOnBy.get(id) ?? []) {
+          if (behind.has(next)) continue;
+          behind.add(next);
+          todo.push(next);
+        }
+      }
+    }
+    for (const q of this.jobs.values()) if (!q.running && !behind.has(q.job.id)) return false;
+    return true;
   }
 
   /** Resolves when the job with this id finishes ('done' at once if there is no such job). */
@@ -101,10 +143,16 @@ export class JobRunner {
     for (const q of [...this.jobs.values()]) {
       if (q.running || !this.jobs.has(q.job.id)) continue;
       if (q.job.waitsFor.some((w) => this.jobs.has(w))) continue;
+      if (q.laterWaits.some((w) => this.jobs.has(w))) continue;
       q.running = true;
       void this.run(q.job)
         .catch((): JobOutcome => 'failed')
         .then((outcome) => this.finish(q, outcome));
+    }
+    if (this.dispatchWaiters.length > 0) {
+      const ready = this.dispatchWaiters.filter((w) => this.dispatchedFor(w.unit));
+      this.dispatchWaiters = this.dispatchWaiters.filter((w) => !ready.includes(w));
+      for (const w of ready) w.resolve();
     }
   }
 

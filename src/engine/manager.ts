@@ -5,6 +5,8 @@ import { detectCgroupBackend, removeCgroupRoot, type CgroupBackend } from '../ex
 import { DependencyGraph } from '../graph/dependencies';
 import type { ActiveState, RequestJobType } from '../graph/job-types';
 import { buildTransaction, type Job, type JobMode } from '../graph/transaction';
+import { canReload } from '../graph/transaction-add';
+import { Upkeep } from './upkeep';
 import { UnitFileIndex } from '../load/unit-file-index';
 import { UnitLoader, type LoadedUnit } from '../load/unit-loader';
 import type { UnitConfig } from '../unit/table';
@@ -15,7 +17,7 @@ import { captureLines } from '../journal/capture';
 import type { Journal } from '../journal/journal';
 import { NotifySocket, type NotifyMessage } from '../notify';
 import { close, F_GETFL, F_SETFL, fcntlGet, fcntlSet, kill, O_NONBLOCK } from '../native/libc';
-import type { SocketHandover } from './command-spec';
+import type { SocketHandover, StdioFds } from './command-spec';
 import { ServiceRuntime } from './service';
 import { SocketRuntime } from './socket';
 import { StartLimit } from './start-limit';
@@ -89,6 +91,7 @@ export class Manager {
   private readonly context: UnitContext;
   private loader: UnitLoader;
   private graph: DependencyGraph;
+  private readonly upkeep: Upkeep;
 
   private readonly opts: ManagerOptions;
   private readonly recent = new Map<string, string[]>();
@@ -143,7 +146,26 @@ export class Manager {
       stateChanged: (id) => this.unitChanged(id),
       socketsFor: (id) => this.socketsFor(id),
       socketsHandedOver: (id) => this.socketsHandedOver(id),
+      stdioFdsFor: (id) => this.transientStdio.get(id) ?? null,
+      jobsDispatched: (id) => this.jobs.whenDispatched(id),
     };
+    this.upkeep = new Upkeep({
+      deps: (id, kind) => this.graph.deps(id, kind),
+      stateOf: (id) => this.stateOf(id),
+      hasJob: (id) => this.jobs.jobOf(id) !== undefined,
+      stopWhenUnneeded: (id) => {
+        const u = this.loader.load(id);
+        return u.loadState === 'loaded' && u.config.Unit.StopWhenUnneeded;
+      },
+      start: (id, upholder) => {
+        this.opts.log.info(`Upheld by ${upholder} but not active, starting.`, id);
+        void this.request(id, 'start', 'replace');
+      },
+      stop: (id) => {
+        this.opts.log.info('Unit not needed anymore. Stopping.', id);
+        void this.request(id, 'stop', 'replace');
+      },
+    });
     notify?.onMessage((msg, sender, fds) => {
       // FDSTORE=1 must be decided now, before the notify socket closes the fds nobody kept.
       const kept =
@@ -331,6 +353,13 @@ export class Manager {
     return this.jobs.whenIdle();
   }
 
+  /** unit_can_reload(): whether a reload job applies to the unit (reload-or-restart picks by it). */
+  canReload(name: string): boolean {
+    this.graph.ensure([name]);
+    const unit = this.graph.unit(this.graph.resolve(name));
+    return unit !== undefined && canReload(this.graph, unit);
+  }
+
   /** Queues a job and its transaction; resolves when the requested job finishes. */
   async request(
     name: string,
@@ -355,7 +384,7 @@ export class Manager {
       return { ok: false, error: tx.error };
     }
     const anchor = tx.jobs.find((j) => j.anchor);
-    const outcome = await this.jobs.install(tx.jobs, tx.cancelled, anchor?.id ?? null);
+    const outcome = await this.jobs.install(tx.jobs, tx.cancelled, anchor?.id ?? null, tx.queuedWaits);
     return { ok: true, outcome };
   }
 
@@ -474,7 +503,9 @@ export class Manager {
     this.lastState.set(id, now);
     if (before === now) return;
     this.stamp(id, before, now);
+    this.upkeep.changed(id);
     if (now === 'inactive' || now === 'failed') {
+      this.releaseTransientStdio(id);
       for (const other of this.runtimes.values()) {
         if (other instanceof SocketRuntime && other.serviceName === id) other.serviceStopped();
       }
@@ -636,13 +667,42 @@ export class Manager {
 
   /** Transient units (`rsdctl run`) by name, with their text, so a daemon-reload keeps them. */
   private readonly transients = new Map<string, string>();
+  /** Stdio fds clients passed for transient units, kept until the unit is down again. */
+  private readonly transientStdio = new Map<string, StdioFds>();
 
-  /** Defines a transient unit from its text; the caller starts it. Its load state tells whether it parsed. */
-  defineTransient(name: string, text: string): LoadedUnit {
+  /**
+   * Defines a transient unit from its text, with the stdio fds a client passed (now the manager's to close);
+   * the caller starts it. Its load state tells whether it parsed.
+   */
+  defineTransient(name: string, text: string, stdio: StdioFds | null = null): LoadedUnit {
+    this.releaseTransientStdio(name);
+    if (stdio !== null) this.transientStdio.set(name, stdio);
     this.transients.set(name, text);
     const u = this.loader.defineTransient(name, text);
     this.graph.ensure([name]);
     return u;
+  }
+
+  private phase: 'starting' | 'up' | 'stopping' = 'starting';
+
+  /** The boot transaction has finished (every job it queued is done). */
+  startupFinished(): void {
+    if (this.phase === 'starting') this.phase = 'up';
+  }
+
+  /** systemd's SystemState, as `systemctl is-system-running` prints it. */
+  systemState(): 'starting' | 'running' | 'degraded' | 'stopping' {
+    if (this.phase !== 'up') return this.phase;
+    for (const rt of this.runtimes.values()) if (rt.activeState === 'failed') return 'degraded';
+    return 'running';
+  }
+
+  /** Closes the passed stdio of a transient unit that is down (or never came up). */
+  releaseTransientStdio(name: string): void {
+    const fds = this.transientStdio.get(name);
+    if (!fds) return;
+    this.transientStdio.delete(name);
+    for (const fd of new Set(fds)) if (fd !== null) close(fd);
   }
 
   /** `rsdctl exit`/`poweroff`: the boot loop stops everything and exits with `code`. */
@@ -655,6 +715,7 @@ export class Manager {
    * and waits for all of them.
    */
   async stopAll(): Promise<void> {
+    this.phase = 'stopping';
     const up = [...this.runtimes.values()].filter(
       (rt) => rt.activeState !== 'inactive' && rt.activeState !== 'failed',
     );

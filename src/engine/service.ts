@@ -1,14 +1,17 @@
-import { readFile, rm, mkdir, chown } from 'node:fs/promises';
+import { rm, mkdir, chown } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildExit } from '../exec/reaper';
 import type { ExecOutcome } from '../exec/spawn';
 import type { OutputCapture } from '../exec/stdio';
+import { createUnitSandbox, releaseUnitSandbox, type UnitSandbox } from '../exec/sandbox';
 import { UnitCgroup } from '../exec/unit-cgroup';
+import { readPidFile, waitForPidFile } from '../exec/pid-file';
 import { newInvocationId } from '../exec/unit-environment';
 import type { ActiveState } from '../graph/job-types';
 import type { ServiceConfig, UnitConfig } from '../unit/table';
 import type { ExecCommand } from '../unit/values/command-line';
 import { signalName } from '../unit/values/signal';
+import { exitStatusName } from '../unit/values/exit-status';
 import { prepareCommand, resolveCredentials, type Credentials } from './command-spec';
 import { isCleanEnd, resultOfEnd, shouldRestart } from './restart-policy';
 import { close } from '../native/libc';
@@ -81,7 +84,9 @@ class Superseded extends Error {}
 
 const usec = (n: number): number | null => (Number.isFinite(n) ? Math.max(0, Math.round(n / 1000)) : null);
 
-/** Resolves after `ms`, or never for null; the timer is cleared by `cancel`. */
+/** Type=idle waits at most this long for the other jobs to be dispatched (systemd's fixed 5 s). */
+const IDLE_TIMEOUT_MS = 5000;
+
 /**
  * Resolves after `ms`, or never for null; `cancel` clears the timer; `extend` makes the deadline at least
  * `ms` from now (EXTEND_TIMEOUT_USEC=).
@@ -127,6 +132,8 @@ export class ServiceRuntime implements UnitRuntime {
   private watchdogFired = false;
   private cgroup: UnitCgroup | null = null;
   private credentials: Credentials = { user: null };
+  /** PrivateTmp='s directories and PrivateNetwork='s namespace, from start until the unit is dead again. */
+  private sandbox: UnitSandbox | null = null;
   private invocationId = '';
   private restartTimer: NodeJS.Timeout | null = null;
   private nRestarts = 0;
@@ -239,8 +246,12 @@ export class ServiceRuntime implements UnitRuntime {
     } finally {
       timeout.cancel();
       this.extendStart = null;
+      this.stopPidFileWait?.();
     }
   }
+
+  /** While a forking start waits for its PID file: ends the wait (the start timed out or was superseded). */
+  private stopPidFileWait: (() => void) | null = null;
 
   /** While starting: EXTEND_TIMEOUT_USEC= from the service moves the start deadline. */
   private extendStart: ((usec: number) => void) | null = null;
@@ -321,18 +332,20 @@ export class ServiceRuntime implements UnitRuntime {
     const cmd = s.ExecStart[0];
     if (!cmd) return this.failStart(gen, 'protocol');
     if (s.Type === 'forking') return this.startForking(cmd, gen);
+    if (s.Type === 'idle') {
+      // systemd.service(5): the program waits until every job is dispatched, at most 5 s, so its output does
+      // not interleave with the boot's status lines.
+      const wait = delay(IDLE_TIMEOUT_MS);
+      await Promise.race([this.ctx.jobsDispatched(this.id), wait.promise]);
+      wait.cancel();
+      this.check(gen);
+    }
     const spawned = await this.spawnMain(cmd, gen);
     if (spawned.kind === 'not-started') return this.failStart(gen, 'exit-code');
     if (s.Type === 'exec' || s.Type === 'notify' || s.Type === 'notify-reload') {
       const outcome = await spawned.exec;
       this.check(gen);
-      if (outcome.kind === 'failed') {
-        this.log(
-          `Failed at step ${outcome.failure.step.toUpperCase()} spawning ${cmd.path}: ${outcome.failure.errnoName}`,
-          'error',
-        );
-        return this.waitFailedMain(gen);
-      }
+      if (outcome.kind === 'failed') return this.waitFailedMain(gen);
     }
     if (s.Type === 'notify' || s.Type === 'notify-reload') {
       if (this.ctx.notifySocket === null) {
@@ -385,12 +398,19 @@ export class ServiceRuntime implements UnitRuntime {
     const s = this.config.Service;
     let pid = 0;
     if (s.PIDFile !== '') {
-      const text = await readFile(s.PIDFile, 'utf8').catch(() => '');
+      pid = await readPidFile(s.PIDFile);
       this.check(gen);
-      pid = /^\s*(\d+)\s*$/.test(text) ? Number(text.trim()) : 0;
       if (pid === 0) {
-        this.log(`Can't open PID file ${s.PIDFile} (yet?) after start: No such file or directory`, 'error');
-        return this.failStart(gen, 'protocol');
+        this.log(`Can't open PID file ${s.PIDFile} (yet?) after start: No such file or directory`, 'warn');
+        // systemd: with nothing left running the daemon is not coming; otherwise wait for the file (the
+        // start timeout ends the wait).
+        if (!this.cgroup || (await this.cgroup.isEmpty())) return this.failStart(gen, 'protocol');
+        const w = waitForPidFile(s.PIDFile);
+        this.stopPidFileWait = w.stop;
+        pid = await w.pid;
+        this.stopPidFileWait = null;
+        this.check(gen);
+        if (pid === 0) return this.failStart(gen, 'protocol');
       }
     } else if (s.GuessMainPID && this.cgroup) {
       const pids = await this.cgroup.pids();
@@ -439,7 +459,9 @@ export class ServiceRuntime implements UnitRuntime {
           : {}),
       },
       cgroup: this.cgroup?.path ?? null,
+      sandbox: this.sandbox,
       capture: this.capture(cmd, () => pid),
+      stdioFds: this.ctx.stdioFdsFor(this.id),
       ...(sockets ? { sockets } : {}),
     });
     this.check(gen);
@@ -463,6 +485,14 @@ export class ServiceRuntime implements UnitRuntime {
     this.ctx.watchPid(r.pid, (exit) => this.onMainExit(r.pid, exit));
     // A stop came while we were preparing: the stop may have looked for processes already, so this one dies now.
     if (gen !== this.generation) this.ctx.signal(r.pid, 9);
+    // The helper's steps can fail after the spawn, whatever the Type=: say which step, as systemd does.
+    void r.exec.then((o) => {
+      if (o.kind === 'failed')
+        this.log(
+          `Failed at step ${o.failure.step.toUpperCase()} spawning ${cmd.path}: ${o.failure.errnoName}`,
+          'error',
+        );
+    });
     return { kind: 'spawned', exec: r.exec };
   }
 
@@ -497,9 +527,11 @@ export class ServiceRuntime implements UnitRuntime {
       waiter();
       return;
     }
+    // systemd names the statuses its own exec steps use: status=205/LIMITS.
+    const named = end.kind === 'exited' ? exitStatusName(end.status) : null;
     const describe =
       end.kind === 'exited'
-        ? `code=exited, status=${end.status}`
+        ? `code=exited, status=${end.status}${named ? `/${named}` : ''}`
         : `code=killed, signal=${signalName(end.signal).replace(/^SIG/, '')}`;
     // While stopping, the exit is expected: systemd only mentions it at debug level.
     if (this.activeState === 'deactivating') this.ctx.log.debug(`Main process exited, ${describe}`, this.id);
@@ -539,7 +571,9 @@ export class ServiceRuntime implements UnitRuntime {
       invocationId: this.invocationId,
       managerSet: { ...this.notifyEnv(), ...extra },
       cgroup: this.cgroup?.path ?? null,
+      sandbox: this.sandbox,
       capture: this.capture(cmd, () => pid),
+      stdioFds: this.ctx.stdioFdsFor(this.id),
     });
     this.check(gen);
     if (!prepared.ok) {
@@ -747,6 +781,8 @@ export class ServiceRuntime implements UnitRuntime {
       await this.cgroup.remove();
       this.cgroup = null;
     }
+    if (this.sandbox) await releaseUnitSandbox(this.sandbox);
+    this.sandbox = null;
     const e = this.config.Exec;
     if (e.RuntimeDirectoryPreserve === 'no') {
       for (const d of e.RuntimeDirectory)
@@ -757,6 +793,7 @@ export class ServiceRuntime implements UnitRuntime {
   /** RuntimeDirectory= and friends: created at start, owned by the unit's user (systemd.exec(5)). */
   private async makeDirectories(): Promise<void> {
     const e = this.config.Exec;
+    this.sandbox ??= await createUnitSandbox(this.id, e);
     const sets: Array<[readonly string[], string, number]> = [
       [e.RuntimeDirectory, '/run', e.RuntimeDirectoryMode],
       [e.StateDirectory, '/var/lib', e.StateDirectoryMode],

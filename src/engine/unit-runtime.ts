@@ -5,7 +5,7 @@ import type { ChildExit } from '../exec/reaper';
 import type { SpawnResult, SpawnSpec } from '../exec/spawn';
 import type { ActiveState } from '../graph/job-types';
 import type { Log } from '../log';
-import type { SocketHandover } from './command-spec';
+import type { SocketHandover, StdioFds } from './command-spec';
 import type { UnitConfig } from '../unit/table';
 
 /**
@@ -62,4 +62,8 @@ export interface UnitContext {
   socketsFor(serviceId: string): SocketHandover | null;
   /** The main process has its fds now: rsd drops its copy of an accepted connection. */
   socketsHandedOver(serviceId: string): void;
+  /** Resolves once no job waits to run but those behind this unit's own (Type=idle's moment). */
+  jobsDispatched(unitId: string): Promise<void>;
+  /** Stdio a client passed for a transient unit; null when none. */
+  stdioFdsFor(unitId: string): StdioFds | null;
 }

@@ -14,10 +14,14 @@ export type ExecStep =
   | 'oom-score-adjust'
   | 'nice'
   | 'rlimit'
+  | 'network'
+  | 'namespace'
   | 'chroot'
+  | 'capabilities'
   | 'group'
   | 'user'
   | 'chdir'
+  | 'no-new-privileges'
   | 'environment'
   | 'exec'
   /** a file action (dup2/open) failed in the child: EXIT_FDS */
@@ -42,10 +46,14 @@ export const EXIT_CODE_OF_STEP: Readonly<Record<ExecStep, number | null>> = {
   'oom-score-adjust': 206, // EXIT_OOM_ADJUST
   nice: 201, // EXIT_NICE
   rlimit: 205, // EXIT_LIMITS
+  network: 225, // EXIT_NETWORK
+  namespace: 226, // EXIT_NAMESPACE
   chroot: 210, // EXIT_CHROOT
+  capabilities: 218, // EXIT_CAPABILITIES
   group: 216, // EXIT_GROUP
   user: 217, // EXIT_USER
   chdir: 200, // EXIT_CHDIR
+  'no-new-privileges': 227, // EXIT_NO_NEW_PRIVILEGES
   environment: 204, // EXIT_MEMORY: setenv can only fail for lack of memory
   exec: 203, // EXIT_EXEC
   fds: 202, // EXIT_FDS

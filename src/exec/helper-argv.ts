@@ -3,12 +3,15 @@
  * native/exec-helper.c). Pure; validates what the helper would reject so mistakes surface here, in the
  * manager, with a message, instead of as exit status 255 in a child.
  */
+import type { MountOp } from './sandbox-mounts';
 import type { ExecOptions, Rlimit, RlimitName, RlimitValue } from './spawn-spec';
 
 export interface HelperRequest {
   exec: ExecOptions;
   setsid: boolean;
   statusFd: number;
+  /** The child's fd of the first end of exec.networkNamespaceStorage (the second follows it). */
+  networkStorageFd?: number;
   /** Socket activation: the number of passed fds and their names. */
   listen?: { count: number; names?: readonly string[] };
   path: string;
@@ -30,6 +33,22 @@ function rlimitValue(v: RlimitValue): string {
 
 function rlimitArg(name: RlimitName, l: Rlimit): string {
   return `${name}=${rlimitValue(l.soft)}:${rlimitValue(l.hard)}`;
+}
+
+function mask(name: string, v: bigint): string {
+  if (v < 0n || v >= 1n << 64n) throw new RangeError(`${name} out of range: ${v}`);
+  return v.toString(16);
+}
+
+function mountPath(path: string, ignoreMissing: boolean): string {
+  if (!path.startsWith('/')) throw new RangeError(`mount path is not absolute: ${path}`);
+  return ignoreMissing ? `-${path}` : path;
+}
+
+function mountArgs(m: MountOp): string[] {
+  const path = mountPath(m.path, m.ignoreMissing);
+  if (m.kind === 'bind') return ['--mount-bind', m.source, path];
+  return [`--mount-${m.kind}`, path];
 }
 
 export function helperArgv(req: HelperRequest): string[] {
@@ -55,6 +74,17 @@ export function helperArgv(req: HelperRequest): string[] {
     out.push('--chdir', e.workingDirectory.path);
     if (e.workingDirectory.missingOk) out.push('--chdir-optional');
   }
+  if (e.privateNetwork) {
+    if (req.networkStorageFd !== undefined)
+      out.push('--private-network-storage', int('network storage fd', req.networkStorageFd, 0, 0x7ffffffe));
+    else out.push('--private-network');
+  }
+  for (const m of e.mounts ?? []) out.push(...mountArgs(m));
+  if (e.capabilityBoundingSet !== undefined)
+    out.push('--capability-bounding-set', mask('capabilityBoundingSet', e.capabilityBoundingSet));
+  if (e.ambientCapabilities !== undefined && e.ambientCapabilities !== 0n)
+    out.push('--ambient-capabilities', mask('ambientCapabilities', e.ambientCapabilities));
+  if (e.noNewPrivileges) out.push('--no-new-privileges');
   if (req.listen) {
     out.push('--listen-fds', String(req.listen.count));
     if (req.listen.names) {

@@ -1,5 +1,6 @@
 /** What `spawnProcess` takes and returns. */
 import type { ExecFailure } from './exec-failure';
+import type { MountOp } from './sandbox-mounts';
 
 /** fd 0/1/2 of the child: null = /dev/null, a number = a copy of that fd of ours, 'inherit' = ours. */
 export type StdioSource = null | number | 'inherit';
@@ -51,6 +52,18 @@ export interface ExecOptions {
   /** Relative to `rootDirectory` if set. `missingOk` is WorkingDirectory=-DIR. */
   workingDirectory?: { path: string; missingOk: boolean };
   rootDirectory?: string;
+  /** PrivateNetwork=: a network namespace of its own, with only the loopback device, up. */
+  privateNetwork?: boolean;
+  /** With privateNetwork: the unit's socket pair that shares one namespace among its processes. */
+  networkNamespaceStorage?: readonly [number, number];
+  /** A mount namespace of its own with these mounts, applied in order (sandbox-mounts.ts). */
+  mounts?: readonly MountOp[];
+  /** CapabilityBoundingSet=: the capabilities the bounding set keeps (bit N = capability N). */
+  capabilityBoundingSet?: bigint;
+  /** AmbientCapabilities=: raised as ambient (kept across a change to a non-root User=). */
+  ambientCapabilities?: bigint;
+  /** NoNewPrivileges=: PR_SET_NO_NEW_PRIVS right before execve. */
+  noNewPrivileges?: boolean;
 }
 
 export interface SpawnSpec {

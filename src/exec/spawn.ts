@@ -22,8 +22,16 @@ import {
   O_NONBLOCK,
   pipe2,
   posixSpawn,
+  spawnCanCloseFrom,
   type FileAction,
+  type PosixSpawnRequest,
+  type Sys,
 } from '../native/libc';
+import {
+  LISTEN_PID_PLACEHOLDER,
+  spawnIntoCgroup,
+  spawnIntoCgroupAvailable,
+} from '../native/spawn-into-cgroup';
 import { execFailure, type ExecStep } from './exec-failure';
 import { fdLayoutActions, type FdSource } from './fd-layout';
 import { helperArgv, needsHelper } from './helper-argv';
@@ -62,6 +70,55 @@ const EXECUTED = Promise.resolve({ kind: 'executed' } as const);
  * system can refuse comes back as a typed result. Register the pid with the reaper in the same tick.
  */
 export function spawnProcess(spec: SpawnSpec): SpawnResult {
+  const cgroup = spec.exec?.cgroup;
+  const native = spawnIntoCgroupAvailable();
+  if (cgroup === undefined && native && !spawnCanCloseFrom()) {
+    let refused = false;
+    const r = spawnWith(
+      spec,
+      (req) => {
+        const s = spawnIntoCgroup(req, null);
+        if ('unsupported' in s) refused = true;
+        return s;
+      },
+      true,
+    );
+    return refused ? spawnWith(spec, posixSpawn, false) : r;
+  }
+  if (cgroup === undefined || !native) return spawnWith(spec, posixSpawn, false);
+  // Born in its cgroup, the child has nothing to join: often nothing is left for the helper to do at all.
+  const { cgroup: _joined, ...rest } = spec.exec ?? {};
+  let refused = false;
+  const r = spawnWith(
+    { ...spec, exec: rest },
+    (req) => {
+      const s = spawnIntoCgroup(req, cgroup);
+      if ('unsupported' in s) refused = true;
+      return s;
+    },
+    true,
+  );
+  return refused ? spawnWith(spec, posixSpawn, false) : r;
+}
+
+/** The socket-activation variables, with LISTEN_PID left for the child to fill in (librsd-spawn.so). */
+function listenEnv(env: readonly string[], count: number, names: readonly string[] | undefined): string[] {
+  const out = env.filter((e) => !/^LISTEN_(PID|FDS|FDNAMES)=/.test(e));
+  out.push(`LISTEN_FDS=${count}`);
+  if (names) out.push(`LISTEN_FDNAMES=${names.join(':')}`);
+  out.push(LISTEN_PID_PLACEHOLDER);
+  return out;
+}
+
+/**
+ * `childSetsListenPid`: the launcher fills in LISTEN_PID in the child (librsd-spawn.so), so socket
+ * activation alone needs no helper.
+ */
+function spawnWith(
+  spec: SpawnSpec,
+  launch: (req: PosixSpawnRequest) => Sys<number>,
+  childSetsListenPid: boolean,
+): SpawnResult {
   const extraFds = spec.extraFds ?? [];
   const layout: FdSource[] = [
     ...spec.stdio.map((s, fd) => stdioSource(s, fd)),
@@ -69,11 +126,11 @@ export function spawnProcess(spec: SpawnSpec): SpawnResult {
   ];
   const setsid = spec.setsid ?? true;
 
-  if (!needsHelper(spec.exec, spec.listen)) {
-    const r = posixSpawn({
+  if (!needsHelper(spec.exec, childSetsListenPid ? undefined : spec.listen)) {
+    const r = launch({
       path: spec.path,
       argv: [spec.argv0, ...spec.args],
-      env: spec.env,
+      env: spec.listen ? listenEnv(spec.env, extraFds.length, spec.listen.names) : spec.env,
       actions: fdLayoutActions(layout),
       setsid,
     });
@@ -83,10 +140,13 @@ export function spawnProcess(spec: SpawnSpec): SpawnResult {
 
   const helper = execHelperPath();
   const statusFd = layout.length;
+  // After the status fd: the unit's network namespace storage, when it has one.
+  const storage = spec.exec?.privateNetwork ? spec.exec.networkNamespaceStorage : undefined;
   const args = helperArgv({
     exec: spec.exec ?? {},
     setsid,
     statusFd,
+    ...(storage ? { networkStorageFd: statusFd + 1 } : {}),
     ...(spec.listen ? { listen: { count: extraFds.length, names: spec.listen.names } } : {}),
     path: spec.path,
     argv0: spec.argv0,
@@ -98,9 +158,13 @@ export function spawnProcess(spec: SpawnSpec): SpawnResult {
   const pipe = pipe2(O_CLOEXEC);
   if (!pipe.ok) return failed('fork', pipe.errno);
   fcntlSet(pipe.value.read, F_SETFL, O_NONBLOCK);
-  const actions: FileAction[] = fdLayoutActions([...layout, { kind: 'fd', fd: pipe.value.write }]);
+  const actions: FileAction[] = fdLayoutActions([
+    ...layout,
+    { kind: 'fd', fd: pipe.value.write },
+    ...(storage ?? []).map((fd): FdSource => ({ kind: 'fd', fd })),
+  ]);
 
-  const r = posixSpawn({
+  const r = launch({
     path: helper,
     argv: ['rsd-exec-helper', ...args],
     env: spec.env,

@@ -47,7 +47,7 @@ function validateLoadState(unit: LoadedUnit | undefined, name: string): AddError
 }
 
 /** unit_can_reload(): the type's own answer, else whether the unit propagates reloads to others. */
-function canReload(graph: DependencyGraph, unit: LoadedUnit): boolean {
+export function canReload(graph: DependencyGraph, unit: LoadedUnit): boolean {
   if (unit.loadState === 'loaded' && unit.config.type === 'service')
     return unit.config.Service.ExecReload.length > 0 || unit.config.Service.Type === 'notify-reload';
   if (unit.type === 'mount' || unit.type === 'swap') return true;

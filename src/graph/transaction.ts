@@ -62,9 +62,19 @@ export type TransactionResult =
       readonly jobs: Job[];
       /** Ids of queued jobs this transaction cancels (replaced by a conflicting job, or flushed/isolated). */
       readonly cancelled: string[];
+      /**
+       * Queued jobs that must now also wait for some of this transaction's jobs: systemd checks ordering when
+       * a job is about to run, so a job installed later can still hold back one already waiting.
+       */
+      readonly queuedWaits: QueuedWaits[];
       readonly warnings: string[];
     }
   | { readonly ok: false; readonly error: string; readonly warnings: string[] };
+
+export interface QueuedWaits {
+  readonly job: string;
+  readonly waitsFor: readonly string[];
+}
 
 export interface TransactionOptions {
   /** Units an isolate considers stopping; the graph's units by default. */
@@ -342,5 +352,13 @@ function finish(
     anchor: j === tr.anchor,
   }));
   const cancelledIds = [...cancelled].map((u) => id({ unit: u, type: pending.get(u)!.type }));
-  return { ok: true, jobs, cancelled: cancelledIds, warnings };
+  const newHeads = new Map(heads.map((j) => [j.unit, j]));
+  const queuedWaits: QueuedWaits[] = [];
+  for (const [u, p] of pending) {
+    if (cancelled.has(u) || newHeads.has(u)) continue;
+    const queued: OrderJob = { unit: u, type: p.type, ignoreOrder: false };
+    const w = waitsFor(graph, queued, (x) => newHeads.get(x)).map(id);
+    if (w.length > 0) queuedWaits.push({ job: id(queued), waitsFor: w });
+  }
+  return { ok: true, jobs, cancelled: cancelledIds, queuedWaits, warnings };
 }

@@ -83,3 +83,16 @@ export function isUnderSearchPath(lp: LookupPaths, path: string): string | null 
   for (const d of lp.searchPath) if (path.startsWith(d + '/')) return path.slice(d.length + 1);
   return null;
 }
+
+/**
+ * LookupPaths for the directories rsd itself loads units from (its search path, `--unit-dir` included): the
+ * enablement links that count are those in these directories, and /etc/systemd/system, or else the first
+ * directory, plays the persistent configuration directory.
+ */
+export function lookupPathsFor(searchPath: readonly string[]): LookupPaths {
+  const std = lookupPaths('/');
+  const persistentConfig = searchPath.includes(std.persistentConfig)
+    ? std.persistentConfig
+    : (searchPath[0] ?? std.persistentConfig);
+  return { ...std, searchPath: [...searchPath], persistentConfig };
+}

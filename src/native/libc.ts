@@ -55,7 +55,7 @@ interface Bindings {
   posix_spawn_file_actions_destroy(fa: Buffer): number;
   posix_spawn_file_actions_adddup2(fa: Buffer, fd: number, newfd: number): number;
   posix_spawn_file_actions_addclose(fa: Buffer, fd: number): number;
-  posix_spawn_file_actions_addclosefrom_np(fa: Buffer, from: number): number;
+  posix_spawn_file_actions_addclosefrom_np: ((fa: Buffer, from: number) => number) | null;
   posix_spawn_file_actions_addopen(fa: Buffer, fd: number, path: string, oflag: number, mode: number): number;
   posix_spawnattr_init(attr: Buffer): number;
   posix_spawnattr_setflags(attr: Buffer, flags: number): number;
@@ -82,6 +82,14 @@ function bindings(): Bindings {
   if (bound) return bound;
   const lib = koffi.load('libc.so.6');
   const f = (decl: string): unknown => lib.func(decl);
+  // musl (the Alpine image) lacks it: spawns there go through librsd-spawn.so, which closes fds itself.
+  const optional = (decl: string): unknown => {
+    try {
+      return lib.func(decl);
+    } catch {
+      return null;
+    }
+  };
   bound = {
     posix_spawn: f(
       'int posix_spawn(_Out_ int *pid, const char *path, void *fa, void *attr, const char **argv, const char **envp)',
@@ -90,7 +98,7 @@ function bindings(): Bindings {
     posix_spawn_file_actions_destroy: f('int posix_spawn_file_actions_destroy(void *fa)'),
     posix_spawn_file_actions_adddup2: f('int posix_spawn_file_actions_adddup2(void *fa, int fd, int newfd)'),
     posix_spawn_file_actions_addclose: f('int posix_spawn_file_actions_addclose(void *fa, int fd)'),
-    posix_spawn_file_actions_addclosefrom_np: f(
+    posix_spawn_file_actions_addclosefrom_np: optional(
       'int posix_spawn_file_actions_addclosefrom_np(void *fa, int from)',
     ),
     posix_spawn_file_actions_addopen: f(
@@ -170,8 +178,15 @@ function addAction(fa: Buffer, a: FileAction): number {
     case 'close':
       return b.posix_spawn_file_actions_addclose(fa, a.fd);
     case 'closefrom':
-      return b.posix_spawn_file_actions_addclosefrom_np(fa, a.lowest);
+      return b.posix_spawn_file_actions_addclosefrom_np?.(fa, a.lowest) ?? ENOSYS;
   }
+}
+
+const ENOSYS = 38;
+
+/** Whether posix_spawn can close every fd above the layout (glibc 2.34+); musl cannot. */
+export function spawnCanCloseFrom(): boolean {
+  return bindings().posix_spawn_file_actions_addclosefrom_np !== null;
 }
 
 export interface PosixSpawnRequest {

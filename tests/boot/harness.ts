@@ -31,8 +31,11 @@ export class Rsd {
   /** The control socket of this rsd (each test rsd has its own). */
   socket = '';
 
-  private constructor(args: string[]) {
-    this.proc = spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  private constructor(args: string[], env?: Record<string, string>) {
+    this.proc = spawn(args[0]!, args.slice(1), {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(env ? { env: { ...process.env, ...env } } : {}),
+    });
     let buf = '';
     const onData = (chunk: Buffer): void => {
       buf += chunk.toString('utf8');
@@ -56,6 +59,7 @@ export class Rsd {
       config?: string;
       /** Shell commands run in a private mount namespace before rsd starts in it (e.g. a tmpfs mount). */
       mountNamespace?: string;
+      env?: Record<string, string>;
     } = {},
   ): Rsd {
     const socket = join(tmpdir(), `rsd-test-${randomBytes(6).toString('hex')}.sock`);
@@ -90,6 +94,7 @@ export class Rsd {
               ...rsd,
             ]
           : rsd,
+      opts.env,
     );
     r.subtree = rsd[rsd.indexOf('--cgroup-subtree') + 1]!;
     r.socket = socket;

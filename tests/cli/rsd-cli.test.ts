@@ -38,9 +38,12 @@ describe('rsd binary', () => {
   });
 
   it('verify --unenforced lists the settings rsd does not act on yet', () => {
-    const f = tree.write('ue/c.service', '[Service]\nExecStart=/bin/true\nProtectSystem=strict\n');
+    const f = tree.write(
+      'ue/c.service',
+      '[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service\n',
+    );
     const r = run(RSD, ['verify', '--unenforced', f]);
-    expect(r.err).toContain(`${f}:3: ProtectSystem= is parsed but not enforced by rsd.`);
+    expect(r.err).toContain(`${f}:3: SystemCallFilter= is parsed but not enforced by rsd.`);
   });
 
   it('verify without units is a usage error', () => {

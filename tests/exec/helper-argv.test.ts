@@ -66,3 +66,46 @@ test('the helper is used only when something needs it', () => {
   expect(needsHelper({ umask: 0 }, undefined)).toBe(true);
   expect(needsHelper(undefined, {})).toBe(true);
 });
+
+test('sandboxing options: namespaces, mounts in order ("-" for ignore-missing), capability masks in hex', () => {
+  expect(
+    helperArgv({
+      ...base,
+      exec: {
+        privateNetwork: true,
+        mounts: [
+          { kind: 'read-only', path: '/', ignoreMissing: false },
+          { kind: 'bind', source: '/tmp/rsd-private-x/tmp', path: '/tmp', ignoreMissing: false },
+          { kind: 'inaccessible', path: '/home', ignoreMissing: true },
+        ],
+        capabilityBoundingSet: 0x401n,
+        ambientCapabilities: 0x400n,
+        noNewPrivileges: true,
+      },
+    }).slice(2, -5),
+  ).toEqual([
+    '--setsid',
+    '--private-network',
+    '--mount-read-only', '/',
+    '--mount-bind', '/tmp/rsd-private-x/tmp', '/tmp',
+    '--mount-inaccessible', '-/home',
+    '--capability-bounding-set', '401',
+    '--ambient-capabilities', '400',
+    '--no-new-privileges',
+  ]); // prettier-ignore
+  expect(() =>
+    helperArgv({ ...base, exec: { mounts: [{ kind: 'tmpfs', path: 'home', ignoreMissing: false }] } }),
+  ).toThrow(RangeError);
+  expect(() => helperArgv({ ...base, exec: { capabilityBoundingSet: 1n << 64n } })).toThrow(RangeError);
+});
+
+test('PrivateNetwork= with the unit’s namespace storage passes the child’s fd of the pair', () => {
+  const args = helperArgv({
+    ...base,
+    exec: { privateNetwork: true, networkNamespaceStorage: [40, 41] },
+    networkStorageFd: 6,
+  });
+  expect(args).toContain('--private-network-storage');
+  expect(args[args.indexOf('--private-network-storage') + 1]).toBe('6');
+  expect(args).not.toContain('--private-network');
+});

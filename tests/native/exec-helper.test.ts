@@ -51,3 +51,48 @@ test('spawn-floor starts N processes, prints the milliseconds, and leaves nothin
   expect(childrenOfThisProcess()).toEqual([]);
   expect(spawnSync(nativeBin('spawn-floor'), ['1', '/nonexistent'], { encoding: 'utf8' }).status).toBe(1);
 });
+
+test('sandboxing steps: a mount that cannot be made fails at step namespace with 226 and says so on stderr', () => {
+  const r = spawnSync(
+    nativeBin('rsd-exec-helper'),
+    ['--status-fd', '3', '--mount-read-only', '/nonexistent-rsd-helper', '--', '/bin/true', 'true'],
+    { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], encoding: 'utf8' },
+  );
+  expect(r.status).toBe(226);
+  expect(String(r.output[3])).toBe('FAIL namespace 2 226\n');
+  expect(r.stderr).toBe(
+    'Failed to set up mount namespacing: /nonexistent-rsd-helper: No such file or directory\n',
+  );
+  // "-" skips it; a relative path is a malformed command line.
+  expect(helper(['--mount-read-only', '-/nonexistent-rsd-helper', '--', '/bin/true', 'true']).status).toBe(0);
+  expect(helper(['--mount-tmpfs', 'home', '--', '/bin/true', 'true']).record).toBe('FAIL args 22 255\n');
+  expect(helper(['--capability-bounding-set', 'xyz', '--', '/bin/true', 'true']).record).toBe(
+    'FAIL args 22 255\n',
+  );
+});
+
+test('bounding set, ambient set and no_new_privs as the program sees them', () => {
+  const r = helper([
+    '--capability-bounding-set', '401',
+    '--ambient-capabilities', '400',
+    '--no-new-privileges',
+    '--', '/bin/grep', 'grep', '-E', '^(CapBnd|CapAmb|NoNewPrivs)', '/proc/self/status',
+  ]); // prettier-ignore
+  expect(r.record).toBe('EXEC\n');
+  expect(r.stdout.replace(/\t/g, ' ')).toBe(
+    'CapBnd: 0000000000000401\nCapAmb: 0000000000000400\nNoNewPrivs: 1\n',
+  );
+});
+
+test('a hard limit that cannot be raised (no CAP_SYS_RESOURCE) gets as close as it can, as systemd does', () => {
+  // The outer helper drops CAP_SYS_RESOURCE from the bounding set, so the inner one (root) runs without it.
+  const inner = nativeBin('rsd-exec-helper');
+  const r = helper([
+    '--rlimit', 'NOFILE=4096:4096',
+    '--capability-bounding-set', 'fffffffffeffffff',
+    '--', inner, 'rsd-exec-helper', '--rlimit', 'NOFILE=2048:8192',
+    '--', '/bin/sh', 'sh', '-c', 'ulimit -Sn; ulimit -Hn',
+  ]); // prettier-ignore
+  expect(r.status).toBe(0);
+  expect(r.stdout).toBe('2048\n4096\n');
+});

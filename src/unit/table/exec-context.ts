@@ -222,12 +222,14 @@ export const execContext = {
     support: 'accepted',
     doc: 'Controls the secure bits set for the executed process.',
   }),
-  CapabilityBoundingSet: list(P.tokens, {
-    support: 'accepted',
+  CapabilityBoundingSet: list(P.capabilityLine, {
+    support: 'enforced',
+    emptyIsValue: true,
     doc: 'Controls which capabilities to include in the capability bounding set for the executed process.',
   }),
-  AmbientCapabilities: list(P.tokens, {
-    support: 'accepted',
+  AmbientCapabilities: list(P.capabilityLine, {
+    support: 'enforced',
+    emptyIsValue: true,
     doc: 'Controls which capabilities to include in the ambient capability set for the executed process.',
   }),
   TimerSlackNSec: scalar(P.asWritten, '', {
@@ -235,7 +237,7 @@ export const execContext = {
     doc: 'Sets the timer slack in nanoseconds for the executed processes.',
   }),
   NoNewPrivileges: scalar(P.bool, false, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a boolean argument. If true, ensures that the service process and all its children can never gain new privileges through execve() (e.g.',
   }),
   KeyringMode: scalar(P.oneOf(['inherit', 'private', 'shared'] as const), 'private', {
@@ -360,26 +362,26 @@ export const execContext = {
   }),
   ReadWriteDirectories: alias(
     'ReadWritePaths',
-    list(P.prefixedPaths, { support: 'accepted', doc: 'See systemd ReadWriteDirectories=.' }),
+    list(P.prefixedPaths, { support: 'enforced', doc: 'See systemd ReadWriteDirectories=.' }),
   ),
   ReadOnlyDirectories: alias(
     'ReadOnlyPaths',
-    list(P.prefixedPaths, { support: 'accepted', doc: 'See systemd ReadOnlyDirectories=.' }),
+    list(P.prefixedPaths, { support: 'enforced', doc: 'See systemd ReadOnlyDirectories=.' }),
   ),
   InaccessibleDirectories: alias(
     'InaccessiblePaths',
-    list(P.prefixedPaths, { support: 'accepted', doc: 'See systemd InaccessibleDirectories=.' }),
+    list(P.prefixedPaths, { support: 'enforced', doc: 'See systemd InaccessibleDirectories=.' }),
   ),
   ReadWritePaths: list(P.prefixedPaths, {
-    support: 'accepted',
+    support: 'enforced',
     doc: "Paths that stay writable in the unit's mount namespace when the rest is made read-only.",
   }),
   ReadOnlyPaths: list(P.prefixedPaths, {
-    support: 'accepted',
+    support: 'enforced',
     doc: "Paths made read-only in the unit's mount namespace.",
   }),
   InaccessiblePaths: list(P.prefixedPaths, {
-    support: 'accepted',
+    support: 'enforced',
     doc: "Paths made inaccessible in the unit's mount namespace.",
   }),
   ExecPaths: list(P.prefixedPaths, {
@@ -401,7 +403,7 @@ export const execContext = {
     doc: 'Takes a space-separated list of mount points for temporary file systems (tmpfs). If set, a new file system namespace is set up for executed processes, and a...',
   }),
   PrivateTmp: scalar(P.bool, false, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a boolean argument. If true, sets up a new file system namespace for the executed processes and mounts private /tmp/ and /var/tmp/ directories inside...',
   }),
   PrivateDevices: scalar(P.bool, false, {
@@ -441,7 +443,7 @@ export const execContext = {
     doc: "Run the unit's processes in the specified journal namespace.",
   }),
   PrivateNetwork: scalar(P.bool, false, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a boolean argument. If true, sets up a new network namespace for the executed processes and configures only the loopback network device "lo" inside it.',
   }),
   PrivateUsers: scalar(P.bool, false, {
@@ -457,11 +459,11 @@ export const execContext = {
     doc: 'Takes a boolean argument. If true, sets up a new IPC namespace for the executed processes.',
   }),
   ProtectSystem: scalar(P.boolOr(['no', 'yes', 'full', 'strict'] as const, 'yes', 'no'), 'no', {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a boolean argument or the special values "full" or "strict". If true, mounts the /usr/ and the boot loader directories (/boot and /efi) read-only for...',
   }),
   ProtectHome: scalar(P.boolOr(['no', 'yes', 'read-only', 'tmpfs'] as const, 'yes', 'no'), 'no', {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a boolean argument or the special values "read-only" or "tmpfs". If true, the directories /home/, /root, and /run/user are made inaccessible and empty...',
   }),
   MountFlags: scalar(P.oneOf(['shared', 'slave', 'private'] as const), 'shared', {

@@ -89,3 +89,19 @@ export const pidFile: ValueParser<string> = (raw, ctx) => {
   const p = e.value.startsWith('/') ? e.value : `/run/${e.value}`;
   return ok(p.replace(/\/+/g, '/'));
 };
+
+/**
+ * One CapabilityBoundingSet= or AmbientCapabilities= line: its names as written and whether `~` inverts
+ * it. Lines are kept apart because systemd merges them in order (src/exec/capabilities.ts); an empty line
+ * is a value too (the empty set). Names are checked when the set is computed: systemd ignores unknown ones.
+ */
+export interface CapabilityLine {
+  readonly invert: boolean;
+  readonly names: readonly string[];
+}
+
+export const capabilityLine: ValueParser<CapabilityLine[]> = (raw) => {
+  const invert = raw.startsWith('~');
+  const names = (invert ? raw.slice(1) : raw).split(/\s+/).filter((w) => w !== '');
+  return ok([{ invert, names }]);
+};

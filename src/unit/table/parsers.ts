@@ -232,5 +232,5 @@ export const asWrittenList: ValueParser<string[]> = (raw) => ok([raw]);
 
 export { condition } from './condition';
 export { delegate, tasksMax, weight } from './parsers-cgroup';
-export { pidFile, standardInput, standardOutput, workingDirectory } from './parsers-exec';
+export { capabilityLine, pidFile, standardInput, standardOutput, workingDirectory } from './parsers-exec';
 export { listen } from './parsers-socket';

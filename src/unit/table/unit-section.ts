@@ -38,7 +38,7 @@ export const unitSection = {
   }),
   BindTo: alias('BindsTo', list(P.unitNames, { support: 'enforced', doc: 'See systemd BindTo=.' })),
   Upholds: list(P.unitNames, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Configures dependencies similar to Wants=, but as long as this unit is up, all units listed in Upholds= are started whenever found to be inactive or failed,...',
   }),
   Conflicts: list(P.unitNames, { support: 'enforced', doc: 'A space-separated list of unit names.' }),
@@ -105,7 +105,7 @@ export const unitSection = {
     doc: 'Takes a space-separated list of absolute paths. Automatically adds dependencies of type Requires= and After= for all mount units required to access the...',
   }),
   StopWhenUnneeded: scalar(P.bool, false, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a boolean argument. If true, this unit will be stopped when it is no longer used.',
   }),
   RefuseManualStart: scalar(P.bool, false, {

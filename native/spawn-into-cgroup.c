@@ -1,0 +1,168 @@
+/*
+ * librsd-spawn.so: posix_spawn's job, but the child is created inside a cgroup (clone3 with
+ * CLONE_INTO_CGROUP). Moving a running process into a cgroup (a write to cgroup.procs) waits for an RCU
+ * grace period in the kernel, 8-11 ms on an idle machine here: that wait was most of the time between a
+ * connection to a cold socket and its service running. A child born in its cgroup never migrates.
+ *
+ * Like glibc's posix_spawn: CLONE_VM | CLONE_VFORK on a separate stack, so the parent sleeps until the child
+ * has exec'd (or failed), every signal blocked around the clone, and in the child only raw system calls:
+ * dispositions back to SIG_DFL, an empty mask, the fd actions, setsid, execve.
+ *
+ * pid_env >= 0 names the envp entry the child turns into LISTEN_PID=<its pid> (socket activation without
+ * the exec helper). rsd_spawn() returns the pid; -1 when the child failed before or at execve (errno in *err; the child is
+ * reaped here); -2 when clone3 itself failed (errno in *err: ENOSYS, EINVAL, EOPNOTSUPP on kernels or
+ * cgroups that cannot do it), so the caller can fall back to posix_spawn.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+enum { OP_DUP2 = 0, OP_OPEN = 1, OP_CLOSEFROM = 2, OP_CLOSE = 3 };
+
+struct child_ctx {
+  const char *path;
+  char *const *argv;
+  char *const *envp;
+  const int *ops; /* 4 ints per action: op, a, b, flags */
+  int nops;
+  const char *const *paths; /* OP_OPEN: paths[b] opened as fd a with flags */
+  int setsid;
+  int pid_env; /* index in envp of the entry to make "LISTEN_PID=<own pid>", or -1 */
+  volatile int err;
+};
+
+/* The child's LISTEN_PID= entry: only the child writes it, and the parent sleeps until the exec copied it. */
+static char pid_env_buf[32];
+
+struct kernel_sigaction {
+  void *handler;
+  unsigned long flags;
+  void *restorer;
+  unsigned long mask;
+};
+
+static long raw_sigmask(int how, const unsigned long *set, unsigned long *old) {
+  return syscall(SYS_rt_sigprocmask, how, set, old, sizeof(unsigned long));
+}
+
+static int child_main(void *p) {
+  struct child_ctx *c = p;
+  struct kernel_sigaction dfl = {0};
+  for (int s = 1; s <= 64; s++) {
+    if (s == SIGKILL || s == SIGSTOP) continue;
+    syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(unsigned long));
+  }
+  if (c->setsid && setsid() < 0) goto fail;
+  for (int i = 0; i < c->nops; i++) {
+    const int *op = c->ops + 4 * i;
+    if (op[0] == OP_DUP2) {
+      if (dup2(op[1], op[2]) < 0) goto fail;
+    } else if (op[0] == OP_OPEN) {
+      int fd = open(c->paths[op[2]], op[3], 0);
+      if (fd < 0) goto fail;
+      if (fd != op[1]) {
+        if (dup2(fd, op[1]) < 0) goto fail;
+        close(fd);
+      }
+    } else if (op[0] == OP_CLOSE) {
+      close(op[1]);
+    } else if (op[0] == OP_CLOSEFROM) {
+      if (syscall(SYS_close_range, (unsigned)op[1], ~0U, 0) < 0)
+        for (int fd = op[1]; fd < 65536; fd++) close(fd);
+    }
+  }
+  if (c->pid_env >= 0) {
+    /* sd_listen_fds(3) checks LISTEN_PID against getpid(): only the child knows that number. */
+    char digits[16];
+    int n = 0;
+    for (long pid = syscall(SYS_getpid); pid > 0 && n < 15; pid /= 10) digits[n++] = (char)('0' + pid % 10);
+    memcpy(pid_env_buf, "LISTEN_PID=", 11);
+    for (int i = 0; i < n; i++) pid_env_buf[11 + i] = digits[n - 1 - i];
+    pid_env_buf[11 + n] = '\0';
+    ((char **)c->envp)[c->pid_env] = pid_env_buf;
+  }
+  unsigned long none = 0;
+  raw_sigmask(SIG_SETMASK, &none, NULL);
+  execve(c->path, c->argv, c->envp);
+fail:
+  c->err = errno;
+  _exit(127);
+}
+
+#if defined(__x86_64__)
+/*
+ * clone3 with a new stack: the child returns from the system call on that stack, so it must not return
+ * into C; it calls fn(arg) and exits. r8/r9 survive the syscall instruction in both processes.
+ */
+long rsd_clone3_call(struct clone_args *args, size_t size, int (*fn)(void *), void *arg);
+__asm__(".text\n"
+        ".globl rsd_clone3_call\n"
+        ".type rsd_clone3_call,@function\n"
+        "rsd_clone3_call:\n"
+        "  mov %rdx, %r9\n"
+        "  mov %rcx, %r8\n"
+        "  mov $435, %eax\n"
+        "  syscall\n"
+        "  test %rax, %rax\n"
+        "  jnz 1f\n"
+        "  xor %ebp, %ebp\n"
+        "  mov %r8, %rdi\n"
+        "  call *%r9\n"
+        "  mov %eax, %edi\n"
+        "  mov $60, %eax\n"
+        "  syscall\n"
+        "  hlt\n"
+        "1:\n"
+        "  ret\n");
+#define HAVE_CLONE3_CALL 1
+#endif
+
+/* Only the manager's main thread spawns, and CLONE_VFORK keeps it asleep while the child uses the stack. */
+static char child_stack[64 * 1024] __attribute__((aligned(16)));
+
+int rsd_spawn(const char *path, char *const *argv, char *const *envp, const int *ops, int nops,
+              const char *const *paths, int setsid, int cgroup_fd, int pid_env, int *err) {
+#ifndef HAVE_CLONE3_CALL
+  (void)path, (void)argv, (void)envp, (void)ops, (void)nops, (void)paths, (void)setsid, (void)cgroup_fd;
+  (void)pid_env;
+  *err = ENOSYS;
+  return -2;
+#else
+  struct child_ctx c = {path, argv, envp, ops, nops, paths, setsid, pid_env, 0};
+  struct clone_args args;
+  memset(&args, 0, sizeof args);
+  args.flags = CLONE_VM | CLONE_VFORK | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
+  args.exit_signal = SIGCHLD;
+  args.stack = (uint64_t)(uintptr_t)child_stack;
+  args.stack_size = sizeof child_stack;
+  args.cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0;
+  unsigned long all = ~0UL, old = 0;
+  raw_sigmask(SIG_SETMASK, &all, &old);
+  long pid = rsd_clone3_call(&args, sizeof args, child_main, &c);
+  raw_sigmask(SIG_SETMASK, &old, NULL);
+  if (pid < 0) {
+    *err = (int)-pid;
+    return -2;
+  }
+  if (c.err != 0) {
+    int status;
+    while (waitpid((pid_t)pid, &status, __WALL) < 0 && errno == EINTR) {
+    }
+    *err = c.err;
+    return -1;
+  }
+  *err = 0;
+  return (int)pid;
+#endif
+}
