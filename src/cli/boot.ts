@@ -11,6 +11,7 @@ import { JOURNAL_DEFAULTS, type JournalConfig } from '../journal/config';
 import { Journal } from '../journal/journal';
 import { journalTransport } from '../journal/winston-transport';
 import { LogSockets, socketPaths } from '../journal/sockets';
+import { startKmsg } from '../journal/kmsg';
 
 export interface BootOptions {
   readonly searchPath: readonly string[];
@@ -59,6 +60,7 @@ export async function boot(opts: BootOptions): Promise<number> {
   if (journal && 'addTransport' in log) (log as RsdLog).addTransport(journalTransport(journal));
   const logSockets = journal ? new LogSockets(journal, (m) => log.warn(m)) : null;
   await logSockets?.open(socketPaths(journal!.config, process.pid === 1));
+  const kmsg = journal ? await startKmsg(journal, (m) => log.warn(m)) : null;
   const manager = await Manager.create({
     ...(journal ? { journal } : {}),
     notifySocket: notifySocketPath(opts.controlSocket),
@@ -125,6 +127,7 @@ export async function boot(opts: BootOptions): Promise<number> {
   keepAlive.port1.close();
   log.info('All units stopped. Exiting.');
   logSockets?.close();
+  kmsg?.close();
   await journal?.close();
   return typeof reason === 'number' ? reason : 0;
 }

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rsd } from '../boot/harness';
 import { TmpTree } from '../helpers/tmp';
@@ -153,5 +154,22 @@ describe('log sockets', () => {
     expect(
       sent.records.map((r) => [r.MESSAGE, r.SYSLOG_IDENTIFIER, r.PRIORITY, r._TRANSPORT, r._SYSTEMD_UNIT]),
     ).toEqual([['sent natively', 'sender', '1', 'journal', 'nat.service']]);
+  });
+
+  it('ReadKMsg=yes reads the kernel log into the journal', async () => {
+    tree.write('units/default.target', '[Unit]\n');
+    const config = tree.write('rsd.conf', '[Journal]\nReadKMsg=yes\nForwardToStdout=no\n');
+    rsd = Rsd.start(tree.path('units'), { config });
+    await rsd.waitFor(/Startup finished/);
+    const tag = `rsd-journal-test-${process.pid}-${Date.now()}`;
+    writeFileSync('/dev/kmsg', `<5>${tag}: hello kernel log\n`);
+    let found: Awaited<ReturnType<typeof journalQuery>>['records'] = [];
+    await until(async () => {
+      found = (await journalQuery(rsd!.socket, { grep: tag })).records;
+      return found.length > 0;
+    });
+    expect(found.map((r) => [r.MESSAGE, r._TRANSPORT, r.PRIORITY, r.SYSLOG_IDENTIFIER])).toEqual([
+      [`${tag}: hello kernel log`, 'kernel', '5', 'kernel'],
+    ]);
   });
 });
