@@ -79,8 +79,17 @@ export class Journal {
     );
     if (config.forwardToStdout) {
       // rsd's own messages are on stdout already (winston's console transport).
+      // One write per batch of entries, not one per line.
+      let lines: string[] = [];
+      const flush = (): void => {
+        const text = lines.join('');
+        lines = [];
+        this.stdout.write(text);
+      };
       store.follow((e) => {
-        if (e.transport !== 'driver') this.stdout.write(formatRecord(toRecord(e), 'short') + '\n');
+        if (e.transport === 'driver') return;
+        if (lines.length === 0) setImmediate(flush);
+        lines.push(formatRecord(toRecord(e), 'short') + '\n');
       });
     }
   }

@@ -47,6 +47,8 @@ export class JournalStore {
   /** The seqnum of the last entry on disk (or given up on): queries see everything up to it. */
   writtenSeqnum = 0;
   private lost = 0;
+  /** The count told by a report entry that waits in a batch not yet written (given back if it fails). */
+  private reporting: { batch: number; count: number } | null = null;
   private lastError = '';
   private closed = false;
   private readonly highWater: number;
@@ -164,11 +166,12 @@ export class JournalStore {
       const buf = this.pending.take();
       const lastSeq = this.seqnum - 1;
       const units = this.batchUnits;
+      const number = this.batch;
       this.batchUnits = new Set();
       this.batch++;
       this.pendingEntries = 0;
       this.inflight = buf.length;
-      await this.writeBatch(buf, count, units);
+      await this.writeBatch(buf, count, units, number);
       this.inflight = 0;
       this.writtenSeqnum = lastSeq;
       if (this.followers.size > 0) this.emit(buf);
@@ -187,7 +190,7 @@ export class JournalStore {
     });
   }
 
-  private async writeBatch(buf: Buffer, count: number, units: Set<string>): Promise<void> {
+  private async writeBatch(buf: Buffer, count: number, units: Set<string>, number: number): Promise<void> {
     if (this.active.size > FILE_HEADER_SIZE && this.active.size + buf.length > this.opts.maxFileSize) {
       await this.rotate().catch((e: Error) => this.opts.onError(`Journal rotation failed: ${e.message}`));
     }
@@ -197,7 +200,8 @@ export class JournalStore {
         if (bytesWritten !== buf.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
         this.active.size += buf.length;
         for (const u of units) this.active.units?.add(u);
-        if (this.lost > 0) this.reportLost();
+        if (this.reporting?.batch === number) this.reporting = null;
+        if (this.lost > 0 && this.reporting === null) this.reportLost();
         return;
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
@@ -207,6 +211,11 @@ export class JournalStore {
           continue;
         }
         this.lost += count;
+        // The report in this batch did not make it: its count is still to be told.
+        if (this.reporting?.batch === number) {
+          this.lost += this.reporting.count;
+          this.reporting = null;
+        }
         const why = err.code ?? err.message;
         if (why !== this.lastError) {
           this.lastError = why;
@@ -220,6 +229,7 @@ export class JournalStore {
   private reportLost(): void {
     const n = this.lost;
     this.lost = 0;
+    this.reporting = { batch: this.batch, count: n };
     this.lastError = '';
     this.opts.onError(`Journal writable again; ${n} entries were lost.`);
     this.write(
