@@ -6,11 +6,12 @@
 import { mkdir, open, readFile, stat, statfs, type FileHandle } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { basename } from 'node:path';
-import { StreamCapture } from './capture';
+import { hostname } from 'node:os';
+import { StreamCapture, type EntrySink } from './capture';
 import { now } from './clock';
 import { PERSISTENT_DIR, VOLATILE_DIR, type JournalConfig } from './config';
 import type { EntryMeta, JournalEntry } from './entry';
-import { toRecord } from './fields';
+import { fieldValue, type JournalRecord } from './fields';
 import { formatRecord } from './format';
 import { RateLimiter } from './rate-limit';
 import { entryMatches, readJournal, type JournalFilter, type ReadOptions } from './reader';
@@ -39,6 +40,7 @@ export interface StreamSource {
   readonly logging: LoggingDirectives;
 }
 
+const HOSTNAME = hostname();
 const LEVEL_PRIORITY = { error: 3, warn: 4, info: 6, debug: 7 } as const;
 
 async function bootId(): Promise<Buffer> {
@@ -67,6 +69,9 @@ export class Journal {
   private readonly limiter: RateLimiter;
   private kmsg: Promise<FileHandle | null> | null = null;
   private readonly stdout: NodeJS.WritableStream;
+  /** Where entries go: the store, through the stdout forwarding when ForwardToStdout= is on. */
+  readonly sink: EntrySink;
+  private outLines: string[] = [];
 
   private constructor(
     readonly store: JournalStore,
@@ -77,21 +82,15 @@ export class Journal {
     this.limiter = new RateLimiter(config.rateLimitInterval, config.rateLimitBurst, (unit, n) =>
       this.rsdMessage('warn', `Suppressed ${n} messages from ${unit}`, unit),
     );
-    if (config.forwardToStdout) {
-      // rsd's own messages are on stdout already (winston's console transport).
-      // One write per batch of entries, not one per line.
-      let lines: string[] = [];
-      const flush = (): void => {
-        const text = lines.join('');
-        lines = [];
-        this.stdout.write(text);
-      };
-      store.follow((e) => {
-        if (e.transport === 'driver') return;
-        if (lines.length === 0) setImmediate(flush);
-        lines.push(formatRecord(toRecord(e), 'short') + '\n');
-      });
-    }
+    this.sink = config.forwardToStdout
+      ? {
+          append: (meta, priority, msg, st, en, stamp) => {
+            this.forward(meta, msg.subarray(st, en), stamp.realtime);
+            return store.append(meta, priority, msg, st, en, stamp);
+          },
+          onDrain: (cb) => store.onDrain(cb),
+        }
+      : store;
   }
 
   static async open(opts: JournalOptions): Promise<Journal> {
@@ -114,7 +113,7 @@ export class Journal {
     const identifier = l.identifier ?? basename(src.path);
     const console = kind.endsWith('+console') && !this.config.forwardToStdout;
     const kmsg = kind.startsWith('kmsg');
-    const capture = new StreamCapture(this.store, {
+    const capture = new StreamCapture(this.sink, {
       meta: () => ({
         unit: src.unit,
         identifier,
@@ -150,7 +149,30 @@ export class Journal {
   /** One entry from any source that delivers whole messages (sockets, kmsg). */
   write(meta: EntryMeta, message: Buffer): boolean {
     if (!this.admit(meta)) return this.store.accepting;
-    return this.store.write(meta, message);
+    const stamp = now();
+    return this.sink.append(meta, meta.priority, message, 0, message.length, stamp);
+  }
+
+  /**
+   * ForwardToStdout=: the entry in journalctl's short format on rsd's stdout, written when the input that
+   * carried it has been handled (one write per chunk of input), so it keeps its place among rsd's own
+   * messages as they were before the journal.
+   */
+  private forward(meta: EntryMeta, message: Buffer, realtime: number): void {
+    if (this.outLines.length === 0)
+      process.nextTick(() => {
+        const text = this.outLines.join('');
+        this.outLines = [];
+        this.stdout.write(text);
+      });
+    const record: JournalRecord = {
+      __REALTIME_TIMESTAMP: String(realtime),
+      _HOSTNAME: HOSTNAME,
+      SYSLOG_IDENTIFIER: meta.identifier,
+      MESSAGE: fieldValue(message),
+    };
+    if (meta.pid > 0) record._PID = String(meta.pid);
+    this.outLines.push(formatRecord(record, 'short') + '\n');
   }
 
   /** rsd's own message (the winston transport), about `unit` when given. */

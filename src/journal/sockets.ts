@@ -304,7 +304,7 @@ export class LogSockets {
           transport: 'stdout',
           fields: [],
         };
-        const capture = new StreamCapture(this.journal.store, {
+        const capture = new StreamCapture(this.journal.sink, {
           meta: () => meta,
           levelPrefix: h[3] === '1',
           maxLevel: priorityNumber('debug', 7),
