@@ -60,6 +60,8 @@ void yargs(hideBin(process.argv))
         controlSocket,
         adminGroup: conf.adminGroup,
         journal: conf.journal,
+        defaultTimeoutStopMs: conf.defaultTimeoutStopMs,
+        mounts: conf.mounts,
       });
       // A process that survived its unit's KillMode= (holding an output pipe) must not keep rsd running.
       process.exit(code);

@@ -11,6 +11,7 @@ import { asParams } from './params';
 import { UnitFileStates } from './unit-file-state';
 import { FdTransport, type FdRequest } from './fd-transport';
 import { RequestFds } from './request-fds';
+import { fault } from '../pid1/fault';
 import { ErrorCode, MAX_FRAME_BYTES, READ_ONLY_METHODS } from './protocol';
 
 /** Who is on the other end of a connection, as SO_PEERCRED says. */
@@ -66,6 +67,7 @@ export class ControlServer {
     for (const name of Object.keys(METHODS)) {
       this.rpc.addMethod(name, async (params, conn) => {
         await this.authorize(name, conn);
+        fault('control', name);
         return callMethod(name, ctx, params, conn.fds);
       });
     }

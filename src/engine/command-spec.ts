@@ -126,6 +126,8 @@ export interface CommandInputs {
   readonly sandbox?: UnitSandbox | null;
   /** Takes each journal-bound output stream of the command. */
   readonly capture: OutputCapture;
+  /** The main process of a service with a watchdog: WATCHDOG_PID is its own pid. */
+  readonly watchdogPid?: boolean;
   /** Socket activation for the main process: fds for LISTEN_FDS, an accepted connection, their variables. */
   readonly sockets?: SocketHandover;
   /** Client-passed stdio (transient units); null entries keep the unit's own settings. */
@@ -199,6 +201,7 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
   if (Object.hasOwn(exec, 'Nice')) options.nice = exec.Nice;
   if (Object.hasOwn(exec, 'OOMScoreAdjust')) options.oomScoreAdjust = exec.OOMScoreAdjust;
   if (i.cgroup !== null) options.cgroup = i.cgroup;
+  if (i.watchdogPid) options.watchdogPid = true;
   const wd = exec.WorkingDirectory;
   if (wd.kind === 'path') options.workingDirectory = { path: wd.path, missingOk: wd.ignoreMissing };
   else if (wd.kind === 'home')

@@ -15,6 +15,8 @@ describe('rsd.conf', () => {
       logLevel: 'debug',
       adminGroup: null,
       journal: JOURNAL_DEFAULTS,
+      defaultTimeoutStopMs: 90_000,
+      mounts: DEFAULTS.mounts,
     });
   });
 
