@@ -24,6 +24,7 @@ export class RsdClient {
   private readonly pending = new Map<number, Pending>();
   private buffer = '';
   onNotification: ((method: string, params: unknown) => void) | null = null;
+  private closeListeners: Array<() => void> = [];
 
   private constructor(private readonly socket: Socket) {
     socket.setEncoding('utf8');
@@ -31,6 +32,7 @@ export class RsdClient {
     socket.on('close', () => {
       for (const p of this.pending.values()) p.reject(new Error('rsd closed the connection'));
       this.pending.clear();
+      for (const l of this.closeListeners.splice(0)) l();
     });
   }
 
@@ -56,6 +58,11 @@ export class RsdClient {
       this.pending.set(id, { resolve: (v) => resolve(v as T), reject });
       this.socket.write(JSON.stringify({ jsonrpc: '2.0', id, method, params }) + '\n');
     });
+  }
+
+  onClose(listener: () => void): void {
+    if (this.socket.destroyed) listener();
+    else this.closeListeners.push(listener);
   }
 
   close(): void {

@@ -129,7 +129,7 @@ async function show(
   });
 }
 
-async function statusVerb(o: Common, units: string[]): Promise<Exit> {
+async function statusVerb(o: Common, units: string[], lines = 10): Promise<Exit> {
   return withClient(o.socket, async (c) => {
     let code = 0;
     for (const [i, u] of units.entries()) {
@@ -141,7 +141,7 @@ async function statusVerb(o: Common, units: string[]): Promise<Exit> {
       }
       if (i > 0) console.log('');
       for (const l of await status(p)) console.log(l);
-      const recent = await c.call<{ lines: string[] }>('RecentLines', { unit: p.Id });
+      const recent = await c.call<{ lines: string[] }>('RecentLines', { unit: p.Id, lines });
       if (recent.lines.length > 0) console.log(['', ...recent.lines].join('\n'));
       if (p.ActiveState !== 'active' && p.ActiveState !== 'reloading') code = Math.max(code, 3);
     }
@@ -234,11 +234,23 @@ async function fastPath(argv: string[]): Promise<Exit | null> {
     k++;
   }
   if (argv[k] === 'run') return run([...lead, ...argv.slice(k + 1)]);
+  if (argv[k] === 'logs' || argv[k] === 'journal') {
+    const { logs } = await import('./logs');
+    const sock =
+      lead.find((a) => a.startsWith('--socket='))?.slice(9) ?? (lead[0] === '--socket' ? lead[1] : undefined);
+    return logs(argv.slice(k + 1), sock ?? process.env.RSD_SOCKET ?? DEFAULT_SOCKET);
+  }
   const o: Common = { socket: process.env.RSD_SOCKET ?? DEFAULT_SOCKET, quiet: false, legend: true };
   const rest: string[] = [];
+  let lines = 10;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '-q' || a === '--quiet') o.quiet = true;
+    const n = /^(?:-n|--lines=?)(\d*)$/.exec(a);
+    if (n) {
+      const v = n[1] !== '' ? n[1] : argv[++i];
+      if (v === undefined || !/^\d+$/.test(v)) return null;
+      lines = Number(v);
+    } else if (a === '-q' || a === '--quiet') o.quiet = true;
     else if (HARMLESS_FLAGS.has(a)) continue;
     else if (a.startsWith('--socket=')) o.socket = a.slice('--socket='.length);
     else if (a === '--socket' && i + 1 < argv.length) o.socket = argv[++i]!;
@@ -249,7 +261,7 @@ async function fastPath(argv: string[]): Promise<Exit | null> {
   if (units.length === 0) return null;
   if (verb === 'is-active') return isActive(o, units, false);
   if (verb === 'is-failed') return isActive(o, units, true);
-  if (verb === 'status') return statusVerb(o, units);
+  if (verb === 'status') return statusVerb(o, units, lines);
   return null;
 }
 
@@ -285,6 +297,7 @@ async function full(argv: string[]): Promise<Exit> {
     .option('signal', { alias: 's', type: 'string', default: 'SIGTERM' })
     .option('kill-whom', { type: 'string', choices: ['main', 'control', 'all'], default: 'all' })
     .option('reverse', { type: 'boolean', default: false })
+    .option('lines', { alias: 'n', type: 'number', default: 10, describe: 'status: journal lines to show' })
     .option('after', {
       type: 'boolean',
       default: false,
@@ -350,7 +363,13 @@ async function full(argv: string[]): Promise<Exit> {
       'status <units..>',
       'Show a unit like systemctl status',
       () => {},
-      (a) => set(statusVerb(common(a), a.units as string[])),
+      (a) => set(statusVerb(common(a), a.units as string[], Number(a.lines ?? 10))),
+    )
+    .command(
+      ['logs', 'journal'],
+      'Show the journal, like journalctl (rsdctl logs --help)',
+      () => {},
+      () => {},
     )
     .command(
       'show <units..>',

@@ -18,7 +18,12 @@ const line = winston.format.printf((info) => {
   return `${String(info.timestamp)} rsd[${process.pid}]: ${unit}${String(info.message)}`;
 });
 
-export function createLog(level: LogLevel = 'info', stream: NodeJS.WritableStream = process.stdout): Log {
+/** A Log that more destinations can be added to once they exist (the journal, after boot opens it). */
+export interface RsdLog extends Log {
+  addTransport(t: winston.transport): void;
+}
+
+export function createLog(level: LogLevel = 'info', stream: NodeJS.WritableStream = process.stdout): RsdLog {
   const logger = winston.createLogger({
     level,
     format: winston.format.combine(winston.format.timestamp({ format: 'MMM DD HH:mm:ss' }), line),
@@ -29,7 +34,13 @@ export function createLog(level: LogLevel = 'info', stream: NodeJS.WritableStrea
     (message: string, unit?: string): void => {
       logger.log({ level: l, message, unit });
     };
-  return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+  return {
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    addTransport: (t) => void logger.add(t),
+  };
 }
 
 /** For code paths that must log somewhere but were given nowhere (tests of pure logic). */

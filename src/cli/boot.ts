@@ -5,7 +5,7 @@ import { ControlServer } from '../control/server';
 import { Manager } from '../engine/manager';
 import type { ShutdownKind, ShutdownRequest } from '../engine/shutdown-request';
 import { lookupGroup } from '../exec/users';
-import type { Log } from '../log';
+import type { Log, RsdLog } from '../log';
 import { kill } from '../native/libc';
 import { SignalWatcher } from '../native/uv-signal';
 import type { BootMount } from '../pid1/boot-mount-table';
@@ -18,6 +18,11 @@ import { reexec, takeReexecState } from '../pid1/reexec';
 
 /** Linux's first real-time signal as glibc numbers it for programs (SIGRTMIN). */
 const SIGRTMIN = 34;
+import { JOURNAL_DEFAULTS, type JournalConfig } from '../journal/config';
+import { Journal } from '../journal/journal';
+import { journalTransport } from '../journal/winston-transport';
+import { LogSockets, socketPaths } from '../journal/sockets';
+import { startKmsg } from '../journal/kmsg';
 
 export interface BootOptions {
   readonly searchPath: readonly string[];
@@ -28,6 +33,8 @@ export interface BootOptions {
   readonly controlSocket: string | null;
   /** rsd.conf AdminGroup=: its members may call every control method. */
   readonly adminGroup?: string | null;
+  /** rsd.conf [Journal]; the defaults when absent. */
+  readonly journal?: JournalConfig;
   /** The final sweep's wait between SIGTERM and SIGKILL (rsd.conf DefaultTimeoutStopSec=). */
   readonly defaultTimeoutStopMs?: number;
   /** What to mount at early boot as PID 1 outside a container (rsd.conf [Mounts]). */
@@ -96,7 +103,23 @@ export async function boot(opts: BootOptions): Promise<number> {
     setHostnameFromFile(log, opts.hostnameFile);
   } else if (pid1 && container !== null) log.info(`Running in a container (${container}).`);
   const watchers: SignalWatcher[] = [];
+  // A test rsd (its own control socket) keeps its own journal beside it, so instances never share one.
+  const journal = await Journal.open({
+    config: opts.journal ?? JOURNAL_DEFAULTS,
+    defaultDirectory:
+      opts.controlSocket === null || opts.controlSocket === '/run/rsd/rsd.sock'
+        ? null
+        : `${opts.controlSocket}.journal`,
+  }).catch((e: Error) => {
+    log.error(`Cannot open the journal: ${e.message}; services' output goes to this log only.`);
+    return null;
+  });
+  if (journal && 'addTransport' in log) (log as RsdLog).addTransport(journalTransport(journal));
+  const logSockets = journal ? new LogSockets(journal, (m) => log.warn(m)) : null;
+  await logSockets?.open(socketPaths(journal!.config, pid1));
+  const kmsg = journal ? await startKmsg(journal, (m) => log.warn(m)) : null;
   const m = await Manager.create({
+    ...(journal ? { journal } : {}),
     notifySocket: notifySocketPath(opts.controlSocket),
     searchPath: opts.searchPath,
     log,
@@ -164,12 +187,19 @@ export async function boot(opts: BootOptions): Promise<number> {
   await m.finalSweep(opts.defaultTimeoutStopMs ?? 90_000);
   await m.close();
   keepAlive.port1.close();
+  const closeJournal = async (): Promise<void> => {
+    logSockets?.close();
+    kmsg?.close();
+    await journal?.close();
+  };
   const action = decideFinalAction({ pid1, container }, reason.kind, reason.code);
   if (action.kind === 'reboot') {
     log.info(`All units stopped. Going to ${action.what}.`);
+    await closeJournal();
     rebootNow(action, mounted, log);
     return reason.code;
   }
   log.info('All units stopped. Exiting.');
+  await closeJournal();
   return action.code;
 }

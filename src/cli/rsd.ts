@@ -59,6 +59,7 @@ void yargs(hideBin(process.argv))
         cgroupSubtree: argv['cgroup-subtree'],
         controlSocket,
         adminGroup: conf.adminGroup,
+        journal: conf.journal,
         defaultTimeoutStopMs: conf.defaultTimeoutStopMs,
         mounts: conf.mounts,
       });

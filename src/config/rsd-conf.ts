@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'ini';
+import { JOURNAL_DEFAULTS, parseJournalSection, type JournalConfig } from '../journal/config';
 import { parseTimeSpan } from '../unit/values/timespan';
 import { DEFAULT_BOOT_MOUNTS, parseMountLine, type BootMount } from '../pid1/boot-mount-table';
 
@@ -11,6 +12,8 @@ export interface RsdConfig {
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
   /** Members of this group may use the control socket fully (others: read-only methods). */
   readonly adminGroup: string | null;
+  /** [Journal]: storage, caps, sockets (docs/journal.md). */
+  readonly journal: JournalConfig;
   /** How long the final sweep at shutdown waits after SIGTERM before SIGKILL, in ms (systemd's 90 s). */
   readonly defaultTimeoutStopMs: number;
   /** [Mounts]: what rsd mounts at early boot as PID 1 outside a container, in order. */
@@ -24,6 +27,7 @@ export const DEFAULTS: RsdConfig = {
   controlSocket: '/run/rsd/rsd.sock',
   logLevel: 'info',
   adminGroup: null,
+  journal: JOURNAL_DEFAULTS,
   defaultTimeoutStopMs: 90_000,
   mounts: DEFAULT_BOOT_MOUNTS,
 };
@@ -86,6 +90,11 @@ export function parseRsdConfig(text: string, path: string): ConfigResult {
         warnings.push(`${path}: Unknown key '${key}' in section [Manager], ignoring.`);
     }
   }
+  if (typeof ini.Journal === 'object' && ini.Journal !== null)
+    config = {
+      ...config,
+      journal: parseJournalSection(ini.Journal as Record<string, unknown>, path, warnings),
+    };
   const mounts = typeof ini.Mounts === 'object' && ini.Mounts !== null ? ini.Mounts : null;
   if (mounts !== null)
     config = { ...config, mounts: mountTable(mounts as Record<string, unknown>, path, warnings) };

@@ -11,6 +11,9 @@ import type { RequestJobType } from '../graph/job-types';
 import type { JobMode } from '../graph/transaction';
 import type { LoadedUnit } from '../load/unit-loader';
 import { parseSignal } from '../unit/values/signal';
+import { toRecord } from '../journal/fields';
+import { formatRecord } from '../journal/format';
+import { unitPattern } from './journal-query';
 import { asParams, oneOf, optBool, optNum, optStr, str, strList, type Params } from './params';
 import { unitProperties } from './properties';
 import { ErrorCode, type JobResult, type JobVerb, type Properties, type UnitSummary } from './protocol';
@@ -177,7 +180,17 @@ export const METHODS: Readonly<Record<string, Method>> = {
     return out;
   },
 
-  RecentLines: (ctx, p) => ({ lines: ctx.manager.recentLines(str(p, 'unit')) }),
+  RecentLines: async (ctx, p) => {
+    const unit = ctx.manager.unit(str(p, 'unit')).id;
+    const n = optNum(p, 'lines') ?? 10;
+    const journal = ctx.manager.journal;
+    if (!journal) return { lines: ctx.manager.recentLines(unit).slice(-n) };
+    const lines: string[] = [];
+    await journal.query({ units: [unitPattern(unit)] }, { lines: Math.max(0, Math.floor(n)) }, (e) => {
+      lines.push(formatRecord(toRecord(e), 'short'));
+    });
+    return { lines };
+  },
 
   Cat: async (ctx, p) => {
     const u = ctx.manager.unit(str(p, 'unit'));

@@ -32,6 +32,7 @@ export const READ_ONLY_METHODS = new Set([
   'ListJobs',
   'ListDependencies',
   'Subscribe',
+  'JournalQuery',
   'Ping',
 ]);
 

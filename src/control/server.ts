@@ -5,7 +5,9 @@ import { JSONRPCErrorException, JSONRPCServer } from 'json-rpc-2.0';
 import type { Manager } from '../engine/manager';
 import type { Log } from '../log';
 import { peerCredentials } from '../native/peercred';
+import { journalQuery } from './journal-query';
 import { callMethod, METHODS, type MethodContext } from './methods';
+import { asParams } from './params';
 import { UnitFileStates } from './unit-file-state';
 import { FdTransport, type FdRequest } from './fd-transport';
 import { RequestFds } from './request-fds';
@@ -23,6 +25,8 @@ interface Connection {
   /** What came with the request (the fd transport's SCM_RIGHTS). */
   readonly fds: RequestFds;
   unsubscribe: (() => void) | null;
+  /** What to stop when the connection closes (a JournalQuery that follows). */
+  readonly closers: Array<() => void>;
 }
 
 const NO_FDS = new RequestFds([]);
@@ -75,6 +79,17 @@ export class ControlServer {
         this.send(socket, { jsonrpc: '2.0', method: 'UnitChanged', params: change }),
       );
       return {};
+    });
+    this.rpc.addMethod('JournalQuery', async (params, conn) => {
+      const journal = opts.manager.journal;
+      if (!journal) throw new JSONRPCErrorException('rsd runs without a journal', ErrorCode.Failed);
+      const socket = conn.socket;
+      if (socket === null)
+        throw new JSONRPCErrorException('JournalQuery needs the stream socket', ErrorCode.Failed);
+      return journalQuery(journal, asParams(params), {
+        send: (m) => this.sendPaced(socket, m),
+        onClose: (stop) => (socket.destroyed ? stop() : conn.closers.push(stop)),
+      });
     });
     this.rpc.mapErrorToJSONRPCErrorResponse = (id, error: unknown) => {
       if (error instanceof JSONRPCErrorException) return { jsonrpc: '2.0', id, error: error.toObject() };
@@ -147,6 +162,7 @@ export class ControlServer {
       socket,
       fds: NO_FDS,
       unsubscribe: null,
+      closers: [],
     };
     this.connections.add(socket);
     let buffered: Buffer[] = [];
@@ -168,6 +184,7 @@ export class ControlServer {
     });
     const done = (): void => {
       conn.unsubscribe?.();
+      for (const c of conn.closers.splice(0)) c();
       this.connections.delete(socket);
     };
     socket.on('close', done);
@@ -204,6 +221,21 @@ export class ControlServer {
     socket.write(JSON.stringify(message) + '\n');
   }
 
+  /** Like send, but waits while the client has much unread output instead of cutting it off. */
+  private async sendPaced(socket: Socket, message: unknown): Promise<void> {
+    if (socket.destroyed) throw new Error('client gone');
+    if (!socket.write(JSON.stringify(message) + '\n'))
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          socket.off('drain', done);
+          socket.off('close', done);
+          resolve();
+        };
+        socket.on('drain', done);
+        socket.on('close', done);
+      });
+  }
+
   /** One request from the fd transport, answered as one message (null: a notification, no answer). */
   private async handleWithFds(req: FdRequest): Promise<string | null> {
     const uid = req.cred?.uid ?? 65534;
@@ -216,6 +248,7 @@ export class ControlServer {
       socket: null,
       fds,
       unsubscribe: null,
+      closers: [],
     };
     try {
       const response = await this.rpc.receiveJSON(req.text, conn);

@@ -1,5 +1,5 @@
 import { access, constants } from 'node:fs/promises';
-import { prepareStdio, type LineSink, type PreparedStdio } from '../exec/stdio';
+import { prepareStdio, type OutputCapture, type PreparedStdio } from '../exec/stdio';
 import type { ExecOptions, SpawnSpec } from '../exec/spawn';
 import type { Rlimit, RlimitName } from '../exec/spawn-spec';
 import { NO_UNIT_SANDBOX, sandboxOptions, type UnitSandbox } from '../exec/sandbox';
@@ -124,7 +124,8 @@ export interface CommandInputs {
   readonly cgroup: string | null;
   /** What the unit keeps for its sandbox (PrivateTmp= directories, PrivateNetwork= namespace). */
   readonly sandbox?: UnitSandbox | null;
-  readonly sink: LineSink;
+  /** Takes each journal-bound output stream of the command. */
+  readonly capture: OutputCapture;
   /** The main process of a service with a watchdog: WATCHDOG_PID is its own pid. */
   readonly watchdogPid?: boolean;
   /** Socket activation for the main process: fds for LISTEN_FDS, an accepted connection, their variables. */
@@ -214,7 +215,7 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
     exec.StandardInput,
     exec.StandardOutput,
     exec.StandardError,
-    i.sink,
+    i.capture,
     inputData(exec),
     i.sockets?.connection ?? null,
   );

@@ -21,13 +21,19 @@ export interface CommandHooks {
 export async function runCommand(
   ctx: UnitContext,
   unitId: string,
-  inputs: Omit<CommandInputs, 'sink'>,
+  inputs: Omit<CommandInputs, 'capture'>,
   hooks: CommandHooks,
 ): Promise<CommandEnd> {
   let pid = 0;
   const prepared = await prepareCommand({
     ...inputs,
-    sink: (line) => ctx.outputLine(unitId, pid, line),
+    capture: (pipe, _stream, kind) =>
+      ctx.captureOutput(unitId, pipe, kind, {
+        path: inputs.command.path,
+        pid: () => pid,
+        uid: inputs.credentials.uid ?? 0,
+        logging: inputs.exec,
+      }),
   });
   hooks.beforeSpawn?.();
   if (!prepared.ok) {

@@ -12,7 +12,9 @@ import { UnitLoader, type LoadedUnit } from '../load/unit-loader';
 import type { UnitConfig } from '../unit/table';
 import type { Log } from '../log';
 import { mkdir, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { captureLines } from '../journal/capture';
+import type { Journal } from '../journal/journal';
 import { NotifySocket, type NotifyMessage } from '../notify';
 import { close, F_GETFL, F_SETFL, fcntlGet, fcntlSet, kill, O_NONBLOCK } from '../native/libc';
 import type { SocketHandover, StdioFds } from './command-spec';
@@ -36,6 +38,8 @@ export interface ManagerOptions {
   readonly notifySocket?: string;
   /** The cgroup directory (under rsd's own cgroup) that holds the units' cgroups. */
   readonly cgroupSubtree?: string;
+  /** Where services' output goes; without one, their lines go to the log (tests of the engine alone). */
+  readonly journal?: Journal;
 }
 
 export interface UnitTimestamps {
@@ -126,10 +130,13 @@ export class Manager {
     };
     this.opts = { ...opts, log: unitLog };
     this.context = {
-      outputLine: (id, pid, line) => {
-        const name = `${id.replace(/\.service$/, '')}[${pid}]`;
-        remember(id, `${name}: ${line}`);
-        log.info(line, name);
+      captureOutput: (id, pipe, kind, source) => {
+        if (opts.journal) return opts.journal.captureStream(pipe, kind, { ...source, unit: id });
+        const name = `${basename(source.path)}[${source.pid()}]`;
+        captureLines(pipe, (line) => {
+          remember(id, `${name}: ${line}`);
+          log.info(line, name);
+        });
       },
       log: unitLog,
       cgroups,
@@ -724,9 +731,13 @@ export class Manager {
     this.opts.log.info('Reloaded unit files.');
   }
 
-  /** The last lines logged about a unit or written by it (until the journal keeps them all). */
+  /** The last lines logged about a unit or written by it, when there is no journal to ask. */
   recentLines(id: string): readonly string[] {
     return this.recent.get(this.loader.load(id).id) ?? [];
+  }
+
+  get journal(): Journal | null {
+    return this.opts.journal ?? null;
   }
 
   /** Transient units (`rsdctl run`) by name, with their text, so a daemon-reload keeps them. */

@@ -1,5 +1,6 @@
 import type { ChildExit } from '../exec/reaper';
 import type { ExecOutcome } from '../exec/spawn';
+import type { OutputCapture } from '../exec/stdio';
 import { createUnitSandbox, releaseUnitSandbox, type UnitSandbox } from '../exec/sandbox';
 import { UnitCgroup } from '../exec/unit-cgroup';
 import { readPidFile, waitForPidFile } from '../exec/pid-file';
@@ -427,8 +428,14 @@ export class ServiceRuntime implements UnitRuntime {
 
   // ---- processes ----------------------------------------------------------------------------------------
 
-  private sink(pid: () => number) {
-    return (line: string): void => this.ctx.outputLine(this.id, pid(), line);
+  private capture(cmd: ExecCommand, pid: () => number): OutputCapture {
+    return (pipe, _stream, kind) =>
+      this.ctx.captureOutput(this.id, pipe, kind, {
+        path: cmd.path,
+        pid,
+        uid: this.credentials.uid ?? 0,
+        logging: this.config.Exec,
+      });
   }
 
   /** Spawns the main process; its exit goes to onMainExit. */
@@ -451,7 +458,7 @@ export class ServiceRuntime implements UnitRuntime {
       watchdogPid: watchdog,
       cgroup: this.cgroup?.path ?? null,
       sandbox: this.sandbox,
-      sink: this.sink(() => pid),
+      capture: this.capture(cmd, () => pid),
       stdioFds: this.ctx.stdioFdsFor(this.id),
       ...(sockets ? { sockets } : {}),
     });

@@ -1,4 +1,6 @@
+import type { Socket } from 'node:net';
 import type { CgroupBackend } from '../exec/unit-cgroup';
+import type { StreamSource } from '../journal/journal';
 import type { ChildExit } from '../exec/reaper';
 import type { SpawnResult, SpawnSpec } from '../exec/spawn';
 import type { ActiveState } from '../graph/job-types';
@@ -34,6 +36,9 @@ export interface UnitRuntime {
 export type JobOutcome =
   'done' | 'failed' | 'skipped' | 'timeout' | 'canceled' | 'assert' | 'dependency' | 'unsupported';
 
+/** Who writes to a captured stream: the command's path, its pid once spawned, its logging settings. */
+export type OutputSource = Omit<StreamSource, 'unit'>;
+
 /** What the manager gives every unit runtime: its only ways to reach the OS and the rest of the engine. */
 export interface UnitContext {
   readonly log: Log;
@@ -51,8 +56,8 @@ export interface UnitContext {
   requestRestart(id: string): void;
   /** The unit's active state changed on its own (a process exited, a restart began). */
   stateChanged(id: string): void;
-  /** A line a unit's process wrote to a journal-bound stream. */
-  outputLine(unitId: string, pid: number, line: string): void;
+  /** A journal-bound output stream of one of a unit's processes: read it until it ends. */
+  captureOutput(unitId: string, pipe: Socket, kind: string, source: OutputSource): void;
   /** The sockets a service's main process gets (socket activation); null when none. */
   socketsFor(serviceId: string): SocketHandover | null;
   /** The main process has its fds now: rsd drops its copy of an accepted connection. */

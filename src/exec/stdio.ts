@@ -4,13 +4,16 @@ import { close, O_CLOEXEC, pipe2 } from '../native/libc';
 import type { StandardInput, StandardOutput } from '../unit/table/parsers-exec';
 import type { StdioSource } from './spawn';
 
-/** Receives each line a service writes to a journal-bound stream. */
-export type LineSink = (line: string, stream: 'stdout' | 'stderr') => void;
+/**
+ * Takes the read end of a journal-bound stream (StandardOutput=journal, kmsg, syslog, with or without
+ * +console; `kind` says which) and reads it until it ends (src/journal/capture.ts).
+ */
+export type OutputCapture = (pipe: Socket, stream: 'stdout' | 'stderr', kind: StandardOutput['kind']) => void;
 
 /**
- * The three standard fds of one command, set up before the spawn. Until the journal exists, `journal` (and
- * kmsg, syslog, with or without +console) is a pipe rsd reads line by line and writes to its own log.
- * After the spawn, `afterSpawn()` closes rsd's copies of what the child now owns.
+ * The three standard fds of one command, set up before the spawn: a journal-bound stream is a pipe whose
+ * read end goes to the OutputCapture. After the spawn, `afterSpawn()` closes rsd's copies of what the child
+ * now owns.
  */
 export interface PreparedStdio {
   readonly stdio: [StdioSource, StdioSource, StdioSource];
@@ -42,25 +45,19 @@ class Resources {
   }
 }
 
-/** A pipe whose read end rsd reads as lines; returns the write end for the child. */
-function linePipe(res: Resources, stream: 'stdout' | 'stderr', sink: LineSink): number {
+/** A pipe whose read end goes to `capture`; returns the write end for the child. */
+function capturePipe(
+  res: Resources,
+  stream: 'stdout' | 'stderr',
+  kind: StandardOutput['kind'],
+  capture: OutputCapture,
+): number {
   const p = pipe2(O_CLOEXEC);
   if (!p.ok) throw new Error(`pipe2: errno ${p.errno}`);
   res.childEnds.push(p.value.write);
   // A net.Socket reads the pipe through libuv's event loop, never a threadpool thread.
   const reader = new Socket({ fd: p.value.read, readable: true, writable: false });
-  let pending = '';
-  reader.setEncoding('utf8');
-  reader.on('data', (chunk: string) => {
-    const parts = (pending + chunk).split('\n');
-    pending = parts.pop() ?? '';
-    for (const l of parts) sink(l, stream);
-  });
-  reader.on('end', () => {
-    if (pending !== '') sink(pending, stream);
-    pending = '';
-  });
-  reader.on('error', () => reader.destroy());
+  capture(reader, stream, kind);
   return p.value.write;
 }
 
@@ -68,7 +65,7 @@ async function output(
   o: StandardOutput,
   stream: 'stdout' | 'stderr',
   res: Resources,
-  sink: LineSink,
+  capture: OutputCapture,
   socketFd: number | null,
 ): Promise<StdioSource> {
   if (o.kind === 'socket' && socketFd !== null) return socketFd;
@@ -88,9 +85,9 @@ async function output(
     case 'socket':
     case 'fd':
       // Socket activation and fd stores come with the sockets issue; until then such output is logged.
-      return linePipe(res, stream, sink);
+      return capturePipe(res, stream, o.kind, capture);
     default:
-      if (JOURNAL_KINDS.has(o.kind)) return linePipe(res, stream, sink);
+      if (JOURNAL_KINDS.has(o.kind)) return capturePipe(res, stream, o.kind, capture);
       return 'inherit';
   }
 }
@@ -132,7 +129,7 @@ export async function prepareStdio(
   standardInput: StandardInput,
   standardOutput: StandardOutput,
   standardError: StandardOutput,
-  sink: LineSink,
+  capture: OutputCapture,
   inputData: Buffer = Buffer.alloc(0),
   socketFd: number | null = null,
 ): Promise<PreparedStdio> {
@@ -144,10 +141,12 @@ export async function prepareStdio(
       standardInput.kind === 'socket' && standardOutput.kind === 'journal' && socketFd !== null
         ? { kind: 'socket' }
         : standardOutput;
-    const stdout = await output(out, 'stdout', res, sink, socketFd);
+    const stdout = await output(out, 'stdout', res, capture, socketFd);
     // StandardError=inherit means "where stdout goes" (systemd.exec(5)).
     const stderr =
-      standardError.kind === 'inherit' ? stdout : await output(standardError, 'stderr', res, sink, socketFd);
+      standardError.kind === 'inherit'
+        ? stdout
+        : await output(standardError, 'stderr', res, capture, socketFd);
     return { stdio: [stdin, stdout, stderr], afterSpawn: () => res.release() };
   } catch (e) {
     res.release();

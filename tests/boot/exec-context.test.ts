@@ -118,16 +118,16 @@ describe('the execution environment of a service', () => {
     );
     await rsd.waitFor(/Started probe/);
     expect(readFileSync(f, 'utf8')).toBe('old\nappended\n');
-    await rsd.waitFor(/logged\[\d+\]: to-the-log/);
-    await rsd.waitFor(/logged\[\d+\]: second line/);
+    await rsd.waitFor(/ sh\[\d+\]: to-the-log/);
+    await rsd.waitFor(/ sh\[\d+\]: second line/);
     expect(await rsd.stop()).toBe(0);
   });
 
   it('as PID 1 of a PID namespace, boots the demo units and exits 0 on SIGTERM', async () => {
     rsd = Rsd.start(join(__dirname, '..', '..', 'test_units'), { pidNamespace: true });
     await rsd.waitFor(/Startup finished/);
-    await rsd.waitFor(/hello\[\d+\]: Hello from hello\.service/);
-    await rsd.waitFor(/ticker\[\d+\]: tick tock/);
+    await rsd.waitFor(/ echo\[\d+\]: Hello from hello\.service/);
+    await rsd.waitFor(/ sh\[\d+\]: tick tock/);
     expect(await rsd.stop()).toBe(0);
     expect(rsd.log).toMatch(/Stopped Prints a tick/);
   });

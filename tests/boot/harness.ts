@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { killCgroupTree } from '../../bench/rsd-cgroups';
 import { TmpTree } from '../helpers/tmp';
@@ -62,6 +62,8 @@ export class Rsd {
       pidNamespace?: boolean;
       logLevel?: string;
       config?: string;
+      /** Shell commands run in a private mount namespace before rsd starts in it (e.g. a tmpfs mount). */
+      mountNamespace?: string;
       /**
        * As PID 1 rsd runs in a container (`container=rsd-test`), so it exits rather than calling reboot(2);
        * false: as an init outside a container. Other `unshare` flags go in `unshare`.
@@ -89,13 +91,17 @@ export class Rsd {
       socket,
       ...(opts.config ? ['--config', opts.config] : []),
     ];
-    const inner = opts.wrap ? ['sh', '-c', opts.wrap, 'sh', ...rsd] : rsd;
+    const wrap =
+      opts.wrap ?? (opts.mountNamespace !== undefined ? `${opts.mountNamespace} && exec "$@"` : undefined);
+    const inner = wrap ? ['sh', '-c', wrap, 'sh', ...rsd] : rsd;
     const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
     if (opts.pidNamespace && opts.container !== false) env.container = 'rsd-test';
     const r = new Rsd(
       opts.pidNamespace
         ? ['unshare', '--pid', '--fork', '--mount-proc', ...(opts.unshare ?? []), ...inner]
-        : inner,
+        : opts.mountNamespace !== undefined
+          ? ['unshare', '--mount', '--propagation', 'private', '--fork', ...inner]
+          : inner,
       env,
     );
     r.subtree = rsd[rsd.indexOf('--cgroup-subtree') + 1]!;
@@ -181,6 +187,8 @@ export class Rsd {
       this.proc.kill('SIGKILL');
     }
     killCgroupTree(this.subtree);
+    // The journal a test rsd keeps beside its control socket (unless its config put it elsewhere).
+    rmSync(`${this.socket}.journal`, { recursive: true, force: true });
     running.delete(this);
   }
 }

@@ -78,7 +78,7 @@ function redisUnit(port: number, dir: string, supervised: 'systemd' | 'no', extr
     tree.write('units/redis-mute.service', redisUnit(port, tree.path(''), 'no', 'TimeoutStartSec=2s'));
     rsd = Rsd.start(tree.path('units'), { unit: 'test.target' });
     await rsd.waitFor(
-      /redis-mute\.service: Ready to accept connections|redis-mute\[\d+\]: .*Ready to accept/,
+      /redis-mute\.service: Ready to accept connections|redis-server\[\d+\]: .*Ready to accept/,
     );
     expect(ctl('is-active', 'redis-mute.service').stdout).toBe('activating\n');
     await rsd.waitFor(/redis-mute\.service: Failed with result 'timeout'/);

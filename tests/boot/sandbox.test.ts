@@ -40,8 +40,11 @@ const token = (): string => randomBytes(6).toString('hex');
 /** Boots rsd with probe.service and any other units, all wanted by test.target. */
 function boot(probe: string, others: Record<string, string> = {}): Rsd {
   tree.write('units/test.target', `[Unit]\nWants=probe.service ${Object.keys(others).join(' ')}\n`);
-  tree.write('units/probe.service', probe);
-  for (const [name, text] of Object.entries(others)) tree.write(`units/${name}`, text);
+  // Output lines in rsd's log are "IDENTIFIER[PID]: ...": each unit's identifier is its own name.
+  const tagged = (name: string, text: string): string =>
+    text.replace('[Service]\n', `[Service]\nSyslogIdentifier=${name.replace(/\.service$/, '')}\n`);
+  tree.write('units/probe.service', tagged('probe.service', probe));
+  for (const [name, text] of Object.entries(others)) tree.write(`units/${name}`, tagged(name, text));
   return Rsd.start(tree.path('units'), { unit: 'test.target' });
 }
 

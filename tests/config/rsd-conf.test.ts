@@ -1,4 +1,5 @@
 import { DEFAULTS, parseRsdConfig, readRsdConfig } from '../../src/config/rsd-conf';
+import { JOURNAL_DEFAULTS } from '../../src/journal/config';
 
 describe('rsd.conf', () => {
   it('a missing file means the defaults, silently', () => {
@@ -13,9 +14,39 @@ describe('rsd.conf', () => {
       controlSocket: '/run/x.sock',
       logLevel: 'debug',
       adminGroup: null,
+      journal: JOURNAL_DEFAULTS,
       defaultTimeoutStopMs: 90_000,
       mounts: DEFAULTS.mounts,
     });
+  });
+
+  it('reads [Journal] settings; a bad value keeps its default and says so', () => {
+    const r = parseRsdConfig(
+      '[Journal]\nStorage=volatile\nSystemMaxUse=2G\nRuntimeMaxFileSize=16M\nLineMax=1K\n' +
+        'RateLimitIntervalSec=30s\nRateLimitBurst=100\nForwardToStdout=no\nSyslogSocket=/tmp/log\n' +
+        'NativeSocket=no\nDirectory=/tmp/j\nSystemMaxFileSize=big\nColour=blue\n',
+      'f',
+    );
+    expect(r.config.journal).toEqual({
+      ...JOURNAL_DEFAULTS,
+      storage: 'volatile',
+      systemMaxUse: 2 * 1024 ** 3,
+      runtimeMaxFileSize: 16 * 1024 ** 2,
+      lineMax: 1024,
+      rateLimitInterval: 30_000_000,
+      rateLimitBurst: 100,
+      forwardToStdout: false,
+      syslogSocket: { kind: 'path', path: '/tmp/log' },
+      nativeSocket: { kind: 'off' },
+      directory: '/tmp/j',
+    });
+    expect(r.warnings).toEqual([
+      'f: SystemMaxFileSize= must be a size (like 512M), ignoring: big',
+      "f: Unknown key 'Colour' in section [Journal], ignoring.",
+    ]);
+    expect(parseRsdConfig('[Journal]\nStorage=sometimes\n', 'f').warnings).toEqual([
+      'f: Storage= must be auto, volatile or persistent, ignoring: sometimes',
+    ]);
   });
 
   it('keeps the default for a bad value and says so', () => {

@@ -40,9 +40,14 @@ function ask(socket: string, line: string): Promise<unknown> {
     s.setEncoding('utf8');
     s.on('data', (c: string) => {
       buf += c;
-      if (buf.includes('\n')) {
+      // Notifications (JournalQuery's entries) come before the response: the response is what has an id.
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+        const msg = JSON.parse(buf.slice(0, nl)) as { id?: unknown };
+        buf = buf.slice(nl + 1);
+        if (msg.id === undefined) continue;
         s.destroy();
-        resolve(JSON.parse(buf.slice(0, buf.indexOf('\n'))));
+        resolve(msg);
+        return;
       }
     });
     s.on('error', reject);

@@ -59,7 +59,8 @@ describe('rsdctl', () => {
     expect(s.out).toMatch(/Active: active \(running\) since \w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
     expect(s.out).toMatch(/Main PID: \d+/);
     expect(s.out).toMatch(/CGroup: .*web\.service\n.*sleep 1000/);
-    expect(s.out).toMatch(/\n\n\d\d:\d\d:\d\d Starting Web server\.\.\.\n/);
+    // The unit's last journal lines, as systemctl status shows them (journalctl's short format).
+    expect(s.out).toMatch(/\n\n\w{3} \d\d \d\d:\d\d:\d\d \S+ rsd\[\d+\]: Starting Web server\.\.\.\n/);
     expect(ctl('status', 'idle').code).toBe(3);
     const missing = ctl('status', 'no-such-unit.service');
     expect(missing.code).toBe(4);
