@@ -2,6 +2,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { ControlServer } from '../control/server';
 import { lookupGroup } from '../exec/users';
 import { SignalWatcher } from '../native/uv-signal';
+import { markBootedBySystemdProtocols } from './booted-marker';
 
 /** Linux's first real-time signal as glibc numbers it for programs (SIGRTMIN). */
 const SIGRTMIN = 34;
@@ -38,6 +39,7 @@ export async function boot(opts: BootOptions): Promise<number> {
   process.on('unhandledRejection', (e) =>
     log.error(`Internal error (continuing): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   );
+  if (process.pid === 1) await markBootedBySystemdProtocols(log);
   const watchers: SignalWatcher[] = [];
   const manager = await Manager.create({
     notifySocket: notifySocketPath(opts.controlSocket),
