@@ -1,4 +1,4 @@
-import { rm, mkdir, chown } from 'node:fs/promises';
+import { rm, mkdir, chown, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildExit } from '../exec/reaper';
 import type { ExecOutcome } from '../exec/spawn';
@@ -803,6 +803,9 @@ export class ServiceRuntime implements UnitRuntime {
             () => undefined,
           );
         }
+        // mkdir() drops the setgid/setuid bits and applies the umask: systemd sets the mode afterwards
+        // (Debian's redis-server.service asks RuntimeDirectoryMode=2755).
+        await chmod(p, mode).catch(() => undefined);
       }
     }
   }
