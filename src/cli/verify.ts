@@ -137,7 +137,8 @@ export function verify(opts: VerifyOptions): VerifyResult {
     }
     if (opts.unenforced) {
       for (const s of unit.applied) {
-        if (s.support !== 'accepted') continue;
+        // [Install] is enable/disable's business, not the running manager's (as in rsdctl status).
+        if (s.support !== 'accepted' || s.section === 'Install') continue;
         lines.push(`${s.file}:${s.line}: ${s.key}= is parsed but not enforced by rsd.`);
         const users = unenforcedUnits.get(s.key) ?? new Set<string>();
         unenforcedUnits.set(s.key, users.add(unit.id));
