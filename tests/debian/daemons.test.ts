@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { TmpTree } from '../helpers/tmp';
 import { Bed, bedUnitDir, installDaemons } from './bed';
 import { parseProbe, PROBE, PROBES, probeArgs } from './probe';
@@ -193,7 +193,17 @@ maybe('Debian 12 daemons with their own units, rsd as PID 1', () => {
     const daemons = bed.others().filter((p) => /nginx|redis|memcached|sshd|cron|rsyslog/.test(p.comm));
     expect(daemons.length).toBeGreaterThanOrEqual(6);
     const from = bed.lines.length;
+    const cgroupRoot = /Using cgroup v2 at (\S+) to track/.exec(bed.log)?.[1];
+    expect(cgroupRoot).toBeDefined();
     expect(await bed.stop(40_000)).toBe(0);
+    // A unit's cgroup goes only once no process is left in it: none is left when rsd has exited (the
+    // kernel's kill of the namespace at rsd's exit leaves no trace in the cgroups, so this tells).
+    const left = existsSync(cgroupRoot!)
+      ? readdirSync(cgroupRoot!, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name)
+      : [];
+    expect(left).toEqual([]);
     const tail = bed.lines.slice(from).map((l) => l.text);
     const at = (re: RegExp): number => tail.findIndex((l) => re.test(l));
     for (const u of [...SERVICES, 'ssh.socket', 'syslog.socket'])
