@@ -7,7 +7,8 @@
 # unknown package); the test then skips and prints that reason.
 set -euo pipefail
 
-packages=(nginx-light redis-server memcached openssh-server cron rsyslog)
+# iproute2: the test bed brings its loopback up with `ip` (a minimal image may lack it).
+packages=(nginx-light redis-server memcached openssh-server cron rsyslog iproute2)
 missing_packages() {
   missing=()
   for p in "${packages[@]}"; do
