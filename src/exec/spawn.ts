@@ -100,6 +100,7 @@ function spawnWith(spec: SpawnSpec, launch: (req: PosixSpawnRequest) => Sys<numb
       env: spec.env,
       actions: fdLayoutActions(layout),
       setsid,
+      ignoreSigpipe: spec.ignoreSigpipe === true,
     });
     if (!r.ok) return failed(stepOfSpawnError(r.errno), r.errno);
     return { kind: 'spawned', pid: r.value, via: 'direct', exec: EXECUTED };
@@ -112,6 +113,7 @@ function spawnWith(spec: SpawnSpec, launch: (req: PosixSpawnRequest) => Sys<numb
   const args = helperArgv({
     exec: spec.exec ?? {},
     setsid,
+    ignoreSigpipe: spec.ignoreSigpipe === true,
     statusFd,
     ...(storage ? { networkStorageFd: statusFd + 1 } : {}),
     ...(spec.listen ? { listen: { count: extraFds.length, names: spec.listen.names } } : {}),

@@ -87,7 +87,7 @@ export function spawnIntoCgroup(req: PosixSpawnRequest, cgroupDir: string | null
       ops,
       req.actions.length,
       [...paths, null],
-      req.setsid ? 1 : 0,
+      (req.setsid ? 1 : 0) | (req.ignoreSigpipe ? 2 : 0), // RSD_SPAWN_SETSID | RSD_SPAWN_IGNORE_SIGPIPE
       dir.value,
       err,
     );
