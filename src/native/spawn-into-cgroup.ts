@@ -19,7 +19,7 @@ type SpawnFn = (
   ops: Int32Array,
   nops: number,
   paths: (string | null)[],
-  setsid: number,
+  flags: number,
   cgroupFd: number,
   err: number[],
 ) => number;
@@ -39,7 +39,7 @@ function library(): SpawnFn | null {
     fn = koffi
       .load(path)
       .func(
-        'int rsd_spawn(const char *path, const char **argv, const char **envp, const int *ops, int nops, const char **paths, int setsid, int cgroup_fd, _Out_ int *err)',
+        'int rsd_spawn(const char *path, const char **argv, const char **envp, const int *ops, int nops, const char **paths, int flags, int cgroup_fd, _Out_ int *err)',
       ) as SpawnFn;
     break;
   }
