@@ -168,6 +168,21 @@ export class Bed {
     return r;
   }
 
+  /**
+   * For afterAll: a bed a failed test left running is stopped as a user would (SIGTERM), so rsd removes what
+   * it made outside the bed (PrivateTmp= directories under /tmp and /var/tmp); then kill() in any case.
+   */
+  async teardown(): Promise<void> {
+    if (this.proc.exitCode === null && this.proc.signalCode === null) {
+      try {
+        await this.stop(20_000);
+      } catch {
+        // hung or gone: kill() below
+      }
+    }
+    this.kill();
+  }
+
   /** Whatever state it is in: the namespace's init is killed (and with it everything in it), cgroups go. */
   kill(): void {
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');

@@ -71,10 +71,10 @@ maybe('Debian 12 daemons with their own units, rsd as PID 1', () => {
     console.log(`Debian bed boot times (from rsd's start):\n${times.join('\n')}`);
   }, 120_000);
 
-  afterAll(() => {
-    bed?.kill();
+  afterAll(async () => {
+    await bed?.teardown();
     tree?.cleanup();
-  });
+  }, 30_000);
 
   it('every daemon serves: nginx HTTP on :80, redis PING, memcached stats, sshd banner on :22', () => {
     expect(Object.fromEntries(answered)).toEqual({
