@@ -584,7 +584,10 @@ async function full(argv: string[]): Promise<Exit> {
       () => {},
       (a) =>
         set(
-          withClient(common(a).socket, async (c) => (await c.call('Exit', { code: Number(a.code ?? 0) }), 0)),
+          withClient(
+            common(a).socket,
+            async (c) => (await c.call('Exit', { code: Number(a.code ?? 0), action: String(a._[0]) }), 0),
+          ),
         ),
     )
     .completion('completion', `Print a bash/zsh completion script for ${PROGRAM}`)

@@ -7,7 +7,7 @@
  *   rsd-exec-helper [--status-fd N] [--setsid] [--ignore-sigpipe] [--cgroup DIR] [--oom-score-adjust N] [--nice N]
  *                   [--rlimit NAME=SOFT:HARD]... [--umask OOO] [--chroot DIR]
  *                   [--uid N] [--gid N] [--groups G1,G2,...] [--chdir DIR] [--chdir-optional]
- *                   [--listen-fds N] [--listen-fdnames A:B:...]
+ *                   [--listen-fds N] [--listen-fdnames A:B:...] [--watchdog-pid]
  *                   [--private-network] [--private-network-storage N] [--mount-read-only P] [--mount-read-write P]
  *                   [--mount-inaccessible P] [--mount-tmpfs P] [--mount-bind SOURCE P]...
  *                   [--capability-bounding-set HEX] [--ambient-capabilities HEX] [--no-new-privileges]
@@ -18,7 +18,8 @@
  *   --groups "" means no supplementary groups. When --uid or --gid is given, the supplementary groups are
  *   set to exactly --groups (empty if absent), so a service never keeps the manager's groups.
  *   --chdir-optional ignores a --chdir directory that does not exist (WorkingDirectory=-DIR).
- *   The environment is the helper's own (posix_spawn's envp) plus LISTEN_PID/LISTEN_FDS/LISTEN_FDNAMES.
+ *   The environment is the helper's own (posix_spawn's envp) plus LISTEN_PID/LISTEN_FDS/LISTEN_FDNAMES,
+ *   and WATCHDOG_PID (the process's own pid) with --watchdog-pid.
  *   --private-network-storage N: fds N and N+1 are a unit's socket pair holding its network namespace
  *   (made by the first process that gets it, joined by the others); the helper closes both.
  *   --mount-* options may repeat; any of them gives the process its own mount namespace, where they apply
@@ -109,6 +110,7 @@ struct plan {
     int has_listen;
     long listen_fds;
     const char *listen_fdnames;
+    int watchdog_pid;
     int private_network;
     int network_storage; /* -1: none */
     struct sandbox_mount *mounts; /* room for argc entries */
@@ -273,6 +275,10 @@ static int parse_args(int argc, char **argv, struct plan *p) {
         }
         if (strcmp(opt, "--chdir-optional") == 0) {
             p->chdir_optional = 1;
+            continue;
+        }
+        if (strcmp(opt, "--watchdog-pid") == 0) {
+            p->watchdog_pid = 1;
             continue;
         }
         if (strcmp(opt, "--private-network") == 0) {
@@ -547,6 +553,11 @@ int main(int argc, char **argv) {
     if (p.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("no-new-privileges", errno, EXIT_NO_NEW_PRIVILEGES);
 
     if (p.has_listen) set_listen_env(&p);
+    if (p.watchdog_pid) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%d", (int)getpid());
+        if (setenv("WATCHDOG_PID", buf, 1) < 0) fail("environment", errno, EXIT_MEMORY);
+    }
 
     report("EXEC\n");
     execve(p.command[0], &p.command[1], environ);

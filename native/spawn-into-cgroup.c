@@ -9,7 +9,8 @@
  * dispositions back to SIG_DFL (SIGPIPE to SIG_IGN with RSD_SPAWN_IGNORE_SIGPIPE: IgnoreSIGPIPE=, systemd's
  * default), an empty mask, the fd actions, setsid, execve. `flags`: RSD_SPAWN_SETSID | RSD_SPAWN_IGNORE_SIGPIPE.
  *
- * rsd_spawn() returns the pid; -1 when the child failed before or at execve (errno in *err; the child is
+ * pid_env >= 0 names the envp entry the child turns into LISTEN_PID=<its pid> (socket activation without
+ * the exec helper). rsd_spawn() returns the pid; -1 when the child failed before or at execve (errno in *err; the child is
  * reaped here); -2 when clone3 itself failed (errno in *err: ENOSYS, EINVAL, EOPNOTSUPP on kernels or
  * cgroups that cannot do it), so the caller can fall back to posix_spawn.
  */
@@ -39,8 +40,12 @@ struct child_ctx {
   int nops;
   const char *const *paths; /* OP_OPEN: paths[b] opened as fd a with flags */
   int flags;
+  int pid_env; /* index in envp of the entry to make "LISTEN_PID=<own pid>", or -1 */
   volatile int err;
 };
+
+/* The child's LISTEN_PID= entry: only the child writes it, and the parent sleeps until the exec copied it. */
+static char pid_env_buf[32];
 
 struct kernel_sigaction {
   void *handler;
@@ -83,6 +88,16 @@ static int child_main(void *p) {
         for (int fd = op[1]; fd < 65536; fd++) close(fd);
     }
   }
+  if (c->pid_env >= 0) {
+    /* sd_listen_fds(3) checks LISTEN_PID against getpid(): only the child knows that number. */
+    char digits[16];
+    int n = 0;
+    for (long pid = syscall(SYS_getpid); pid > 0 && n < 15; pid /= 10) digits[n++] = (char)('0' + pid % 10);
+    memcpy(pid_env_buf, "LISTEN_PID=", 11);
+    for (int i = 0; i < n; i++) pid_env_buf[11 + i] = digits[n - 1 - i];
+    pid_env_buf[11 + n] = '\0';
+    ((char **)c->envp)[c->pid_env] = pid_env_buf;
+  }
   unsigned long none = 0;
   raw_sigmask(SIG_SETMASK, &none, NULL);
   execve(c->path, c->argv, c->envp);
@@ -123,13 +138,14 @@ __asm__(".text\n"
 static char child_stack[64 * 1024] __attribute__((aligned(16)));
 
 int rsd_spawn(const char *path, char *const *argv, char *const *envp, const int *ops, int nops,
-              const char *const *paths, int flags, int cgroup_fd, int *err) {
+              const char *const *paths, int flags, int cgroup_fd, int pid_env, int *err) {
 #ifndef HAVE_CLONE3_CALL
   (void)path, (void)argv, (void)envp, (void)ops, (void)nops, (void)paths, (void)flags, (void)cgroup_fd;
+  (void)pid_env;
   *err = ENOSYS;
   return -2;
 #else
-  struct child_ctx c = {path, argv, envp, ops, nops, paths, flags, 0};
+  struct child_ctx c = {path, argv, envp, ops, nops, paths, flags, pid_env, 0};
   struct clone_args args;
   memset(&args, 0, sizeof args);
   args.flags = CLONE_VM | CLONE_VFORK | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);

@@ -59,6 +59,8 @@ void yargs(hideBin(process.argv))
         cgroupSubtree: argv['cgroup-subtree'],
         controlSocket,
         adminGroup: conf.adminGroup,
+        defaultTimeoutStopMs: conf.defaultTimeoutStopMs,
+        mounts: conf.mounts,
       });
       // A process that survived its unit's KillMode= (holding an output pipe) must not keep rsd running.
       process.exit(code);

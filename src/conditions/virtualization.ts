@@ -13,12 +13,28 @@ const exists = (p: string): Promise<boolean> =>
   );
 const read = (p: string): Promise<string> => readFile(p, 'utf8').catch(() => '');
 
-async function detectContainer(env: NodeJS.ProcessEnv): Promise<string | null> {
+/**
+ * The `container=` variable of PID 1: our own environment when we are PID 1, else PID 1's, from
+ * /proc/1/environ (systemd's detect_container()).
+ */
+async function containerVariable(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (process.pid === 1) return env.container;
+  const environ = await read('/proc/1/environ');
+  const entry = environ.split('\0').find((e) => e.startsWith('container='));
+  return entry?.slice('container='.length);
+}
+
+/**
+ * The container rsd runs in, as `systemd-detect-virt --container` says, or null. Not cached: an init asks
+ * before it mounts /proc and /sys, and detectVirtualization() (cached) must only be asked after that.
+ */
+export async function detectContainer(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
   const osrelease = await read('/proc/sys/kernel/osrelease');
   if (/Microsoft|WSL/.test(osrelease)) return 'wsl';
   const fromFile = (await read('/run/systemd/container')).trim();
   if (fromFile) return fromFile;
-  if (env.container) return env.container === 'oci' ? 'podman' : env.container;
+  const variable = await containerVariable(env);
+  if (variable) return variable === 'oci' ? 'podman' : variable;
   if (await exists('/run/.containerenv')) return 'podman';
   if (await exists('/.dockerenv')) return 'docker';
   return null;

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'ini';
+import { parseTimeSpan } from '../unit/values/timespan';
+import { DEFAULT_BOOT_MOUNTS, parseMountLine, type BootMount } from '../pid1/boot-mount-table';
 
 /** rsd's own settings, from /etc/rsd/rsd.conf; every one can be overridden by a command-line flag. */
 export interface RsdConfig {
@@ -9,6 +11,10 @@ export interface RsdConfig {
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
   /** Members of this group may use the control socket fully (others: read-only methods). */
   readonly adminGroup: string | null;
+  /** How long the final sweep at shutdown waits after SIGTERM before SIGKILL, in ms (systemd's 90 s). */
+  readonly defaultTimeoutStopMs: number;
+  /** [Mounts]: what rsd mounts at early boot as PID 1 outside a container, in order. */
+  readonly mounts: readonly BootMount[];
 }
 
 export const DEFAULT_CONFIG_PATH = '/etc/rsd/rsd.conf';
@@ -18,6 +24,8 @@ export const DEFAULTS: RsdConfig = {
   controlSocket: '/run/rsd/rsd.sock',
   logLevel: 'info',
   adminGroup: null,
+  defaultTimeoutStopMs: 90_000,
+  mounts: DEFAULT_BOOT_MOUNTS,
 };
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -68,9 +76,42 @@ export function parseRsdConfig(text: string, path: string): ConfigResult {
       case 'AdminGroup':
         config = { ...config, adminGroup: v === '' ? null : v };
         break;
+      case 'DefaultTimeoutStopSec': {
+        const t = parseTimeSpan(v);
+        if (t.ok) config = { ...config, defaultTimeoutStopMs: t.value / 1000 };
+        else warnings.push(`${path}: DefaultTimeoutStopSec= is not a time span (${t.error}), ignoring: ${v}`);
+        break;
+      }
       default:
         warnings.push(`${path}: Unknown key '${key}' in section [Manager], ignoring.`);
     }
   }
+  const mounts = typeof ini.Mounts === 'object' && ini.Mounts !== null ? ini.Mounts : null;
+  if (mounts !== null)
+    config = { ...config, mounts: mountTable(mounts as Record<string, unknown>, path, warnings) };
   return { config, warnings };
+}
+
+/**
+ * [Mounts]: `WHERE = WHAT TYPE [OPTIONS]` per line, or `WHERE = skip`. A line for one of the default mount
+ * points replaces (or skips) it in place; other lines come after the defaults, in file order.
+ */
+function mountTable(section: Record<string, unknown>, path: string, warnings: string[]): BootMount[] {
+  const table: Array<BootMount | null> = [...DEFAULT_BOOT_MOUNTS];
+  for (const [where, value] of Object.entries(section)) {
+    const v = typeof value === 'string' ? value.trim() : String(value);
+    const at = table.findIndex((m) => m?.where === where);
+    if (v === 'skip' || v === '') {
+      if (at >= 0) table[at] = null;
+      continue;
+    }
+    const m = parseMountLine(where, v);
+    if (!m.ok) {
+      warnings.push(`${path}: [Mounts] ${where}: ${m.error}, ignoring.`);
+      continue;
+    }
+    if (at >= 0) table[at] = m.value;
+    else table.push(m.value);
+  }
+  return table.filter((m): m is BootMount => m !== null);
 }

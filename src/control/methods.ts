@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { shutdownKindOf } from '../engine/shutdown-request';
 import { readFile } from 'node:fs/promises';
 import { transientUnitText } from './transient';
 import type { RequestFds } from './request-fds';
@@ -296,8 +297,10 @@ export const METHODS: Readonly<Record<string, Method>> = {
 
   Exit: (ctx, p) => {
     const code = typeof p.code === 'number' ? p.code : 0;
+    // halt, poweroff, reboot: an init outside a container ends the machine so (docs/pid1.md).
+    const kind = typeof p.action === 'string' ? shutdownKindOf(p.action) : null;
     // After this answer is on its way: the exit closes every connection.
-    setImmediate(() => ctx.manager.requestExit(code));
+    setImmediate(() => ctx.manager.requestShutdown(kind ?? 'exit', code));
     return {};
   },
 };

@@ -9,6 +9,7 @@ import { callMethod, METHODS, type MethodContext } from './methods';
 import { UnitFileStates } from './unit-file-state';
 import { FdTransport, type FdRequest } from './fd-transport';
 import { RequestFds } from './request-fds';
+import { fault } from '../pid1/fault';
 import { ErrorCode, MAX_FRAME_BYTES, READ_ONLY_METHODS } from './protocol';
 
 /** Who is on the other end of a connection, as SO_PEERCRED says. */
@@ -62,6 +63,7 @@ export class ControlServer {
     for (const name of Object.keys(METHODS)) {
       this.rpc.addMethod(name, async (params, conn) => {
         await this.authorize(name, conn);
+        fault('control', name);
         return callMethod(name, ctx, params, conn.fds);
       });
     }

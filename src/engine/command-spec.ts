@@ -125,6 +125,8 @@ export interface CommandInputs {
   /** What the unit keeps for its sandbox (PrivateTmp= directories, PrivateNetwork= namespace). */
   readonly sandbox?: UnitSandbox | null;
   readonly sink: LineSink;
+  /** The main process of a service with a watchdog: WATCHDOG_PID is its own pid. */
+  readonly watchdogPid?: boolean;
   /** Socket activation for the main process: fds for LISTEN_FDS, an accepted connection, their variables. */
   readonly sockets?: SocketHandover;
   /** Client-passed stdio (transient units); null entries keep the unit's own settings. */
@@ -198,6 +200,7 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
   if (Object.hasOwn(exec, 'Nice')) options.nice = exec.Nice;
   if (Object.hasOwn(exec, 'OOMScoreAdjust')) options.oomScoreAdjust = exec.OOMScoreAdjust;
   if (i.cgroup !== null) options.cgroup = i.cgroup;
+  if (i.watchdogPid) options.watchdogPid = true;
   const wd = exec.WorkingDirectory;
   if (wd.kind === 'path') options.workingDirectory = { path: wd.path, missingOk: wd.ignoreMissing };
   else if (wd.kind === 'home')

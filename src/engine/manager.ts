@@ -21,6 +21,9 @@ import { SocketRuntime } from './socket';
 import { StartLimit } from './start-limit';
 import { TargetRuntime, UnsupportedRuntime } from './target';
 import { JobRunner } from './job-runner';
+import { fault } from '../pid1/fault';
+import { finalSweep } from '../pid1/sweep';
+import { shutdownKindOf, type ShutdownKind, type ShutdownRequest } from './shutdown-request';
 import { type JobOutcome, type UnitContext, type UnitRuntime } from './unit-runtime';
 
 /** How many lines per unit `status` can show. */
@@ -81,8 +84,9 @@ export class Manager {
   /** Realtime µs of each unit's last transitions, for `show` (ActiveEnterTimestamp, ...). */
   private readonly timestamps = new Map<string, UnitTimestamps>();
   private readonly listeners = new Set<(change: UnitChange) => void>();
-  private exitRequest: ((code: number) => void) | null = null;
-  readonly exitRequested: Promise<number>;
+  private exitRequest: ((request: ShutdownRequest) => void) | null = null;
+  /** Resolves with the first shutdown asked for (rsdctl exit/poweroff/..., SuccessAction=, ...). */
+  readonly exitRequested: Promise<ShutdownRequest>;
   private readonly jobs: JobRunner;
   private readonly context: UnitContext;
   private loader: UnitLoader;
@@ -99,7 +103,7 @@ export class Manager {
     private readonly notify: NotifySocket | null,
   ) {
     this.exitRequested = new Promise((resolve) => (this.exitRequest = resolve));
-    this.loader = new UnitLoader(UnitFileIndex.scan(opts.searchPath));
+    this.loader = this.newLoader(opts.searchPath, opts.log);
     this.graph = DependencyGraph.build([], (n) => this.loader.load(n));
     this.jobs = new JobRunner(
       (job) => this.runJob(job),
@@ -130,7 +134,7 @@ export class Manager {
       log: unitLog,
       cgroups,
       notifySocket: notify ? (opts.notifySocket ?? null) : null,
-      spawn: (spec) => spawnProcess(spec),
+      spawn: (spec) => (fault('spawn', spec.path), spawnProcess(spec)),
       watchPid: (pid, onExit) => this.reaper.watch(pid, onExit),
       adoptPid: (pid, onExit) => this.reaper.adopt(pid, onExit),
       unwatchPid: (pid) => this.reaper.unwatch(pid),
@@ -160,11 +164,19 @@ export class Manager {
       },
     });
     notify?.onMessage((msg, sender, fds) => {
-      // FDSTORE=1 must be decided now, before the notify socket closes the fds nobody kept.
-      const kept =
-        msg.fdStore && fds.length > 0 ? this.storeFds(sender.pid, fds, msg.fdName ?? 'stored') : [];
-      void this.routeNotification(msg, sender.pid);
-      return kept;
+      try {
+        fault('notify');
+        // FDSTORE=1 must be decided now, before the notify socket closes the fds nobody kept.
+        const kept =
+          msg.fdStore && fds.length > 0
+            ? this.storeFds(sender.pid, fds, msg.fdName ?? 'stored', msg.fdPoll !== false)
+            : [];
+        void this.routeNotification(msg, sender.pid).catch((e) => this.internalError('notification', e));
+        return kept;
+      } catch (e) {
+        this.internalError(`notification from PID ${sender.pid}`, e);
+        return [];
+      }
     });
   }
 
@@ -173,12 +185,12 @@ export class Manager {
    * NotifyAccess= decides whether it counts (systemd logs and drops the rest).
    */
   /** The fd store (FDSTORE=1) of the service whose main or control process sent `fds`; the fds it keeps. */
-  private storeFds(pid: number, fds: number[], name: string): number[] {
+  private storeFds(pid: number, fds: number[], name: string, poll: boolean): number[] {
     for (const rt of this.runtimes.values()) {
       if (!(rt instanceof ServiceRuntime)) continue;
       const p = rt.properties();
       if ((p.MainPID === pid || p.ControlPID === pid) && rt.acceptsNotification(pid, false))
-        return rt.storeFds(fds, name);
+        return rt.storeFds(fds, name, poll);
     }
     return [];
   }
@@ -224,6 +236,16 @@ export class Manager {
     target.onNotify(msg);
   }
 
+  private newLoader(searchPath: readonly string[], log: Log): UnitLoader {
+    const loader = new UnitLoader(UnitFileIndex.scan(searchPath));
+    loader.onInternalError = (name, e) =>
+      log.error(
+        `Internal error while loading ${name} (continuing): ${e instanceof Error ? e.stack : String(e)}`,
+        name,
+      );
+    return loader;
+  }
+
   /** Sets up the process side (reaper, subreaper, cgroups) once, then the manager. */
   static async create(opts: ManagerOptions): Promise<Manager> {
     const reaper = startReaper('all');
@@ -263,7 +285,17 @@ export class Manager {
     else if (c.type === 'target') rt = new TargetRuntime(u.id, this.context);
     else if (c.type === 'socket') {
       rt = new SocketRuntime(u.id, c, this.context, {
-        triggerService: (service) => void this.request(service, 'start', 'replace'),
+        triggerService: (service) => {
+          try {
+            fault('socket-activation', u.id);
+            void this.request(service, 'start', 'replace');
+          } catch (e) {
+            this.internalError(`socket activation of ${service} by ${u.id}`, e);
+            // As when its listeners cannot be set up: the socket closes them and fails ('resources').
+            const srt = this.runtimes.get(u.id);
+            if (srt) void srt.stop().then(() => srt.fail('resources'));
+          }
+        },
         startAcceptedInstance: (instance, fd, env) => {
           // The service reads and writes the connection with blocking calls, as systemd hands it over.
           const flags = fcntlGet(fd, F_GETFL);
@@ -360,17 +392,24 @@ export class Manager {
     mode: JobMode = 'replace',
     manual = false,
   ): Promise<RequestResult> {
-    this.graph.ensure([name]);
-    const id = this.graph.resolve(name);
-    const tx = buildTransaction(
-      this.graph,
-      { unit: id, job: type, mode, manual },
-      (u) => this.stateOf(u),
-      this.jobs.pending(),
-      {
-        debug: (l) => this.opts.log.debug(l),
-      },
-    );
+    let tx: ReturnType<typeof buildTransaction>;
+    try {
+      this.graph.ensure([name]);
+      const id = this.graph.resolve(name);
+      fault('transaction', id);
+      tx = buildTransaction(
+        this.graph,
+        { unit: id, job: type, mode, manual },
+        (u) => this.stateOf(u),
+        this.jobs.pending(),
+        {
+          debug: (l) => this.opts.log.debug(l),
+        },
+      );
+    } catch (e) {
+      const error = this.internalError(`${type} transaction for ${name}`, e);
+      return { ok: false, error };
+    }
     for (const w of tx.warnings) this.opts.log.warn(w);
     if (!tx.ok) {
       this.opts.log.error(`Failed to ${type} ${name}: ${tx.error}`);
@@ -386,7 +425,39 @@ export class Manager {
     return u.loadState === 'loaded' && u.config.Unit.Description !== '' ? u.config.Unit.Description : id;
   }
 
+  /**
+   * Logs an exception that ended one operation, with its stack, and says what it was (rsd goes on: the
+   * operation alone has failed). Returns the message for a caller that reports it.
+   */
+  private internalError(operation: string, e: unknown, unit?: string): string {
+    const message = e instanceof Error ? e.message : String(e);
+    const stack = e instanceof Error ? (e.stack ?? message) : message;
+    this.opts.log.error(`Internal error in ${operation} (continuing): ${stack}`, unit);
+    return `internal error: ${message}`;
+  }
+
+  /** A job whose code threw fails alone; a start that threw leaves its unit failed, as systemd's 'resources'. */
   private async runJob(job: Job): Promise<JobOutcome> {
+    try {
+      fault('job', job.unit);
+      return await this.runJobUnguarded(job);
+    } catch (e) {
+      this.internalError(`${job.type} job of ${job.unit}`, e, job.unit);
+      const rt = this.runtimes.get(job.unit);
+      if (rt && job.type !== 'stop' && rt.activeState !== 'active') {
+        try {
+          rt.fail('resources');
+        } catch (e2) {
+          this.internalError(`failing ${job.unit}`, e2, job.unit);
+        }
+      }
+      return 'failed';
+    } finally {
+      this.checkInvariants(job.unit);
+    }
+  }
+
+  private async runJobUnguarded(job: Job): Promise<JobOutcome> {
     const rt = this.runtime(job.unit);
     if (!rt) return job.type === 'stop' ? 'done' : 'failed';
     switch (job.type) {
@@ -505,7 +576,7 @@ export class Manager {
       const socket = this.instanceSocket.get(id);
       const srt = socket ? this.runtimes.get(socket) : undefined;
       if (srt instanceof SocketRuntime) {
-        srt.connectionEnded();
+        srt.connectionEnded(id);
         this.instanceSocket.delete(id);
       }
     }
@@ -546,11 +617,14 @@ export class Manager {
     const main =
       props.ExecMainCode === 1 && typeof props.ExecMainStatus === 'number' ? props.ExecMainStatus : null;
     const code = configured >= 0 ? configured : (main ?? (failed ? 1 : 0));
+    const kind = shutdownKindOf(action) ?? 'exit';
     this.opts.log.info(
-      `${failed ? 'FailureAction' : 'SuccessAction'}=${action} of ${id}: exiting with status ${code}.`,
+      kind === 'exit'
+        ? `${failed ? 'FailureAction' : 'SuccessAction'}=${action} of ${id}: exiting with status ${code}.`
+        : `${failed ? 'FailureAction' : 'SuccessAction'}=${action} of ${id}: ${kind}.`,
       id,
     );
-    this.requestExit(action.startsWith('exit') ? code : 0);
+    this.requestShutdown(kind, kind === 'exit' ? code : 0);
   }
 
   private stamp(id: string, before: ActiveState | undefined, now: ActiveState): void {
@@ -638,7 +712,8 @@ export class Manager {
    * their next start (systemd.unit(5)).
    */
   reload(): void {
-    this.loader = new UnitLoader(UnitFileIndex.scan(this.opts.searchPath));
+    fault('reload');
+    this.loader = this.newLoader(this.opts.searchPath, this.opts.log);
     for (const [name, text] of this.transients) this.loader.defineTransient(name, text);
     this.graph = DependencyGraph.build([...this.runtimes.keys()], (n) => this.loader.load(n));
     for (const [id, rt] of this.runtimes) {
@@ -694,9 +769,52 @@ export class Manager {
     for (const fd of new Set(fds)) if (fd !== null) close(fd);
   }
 
-  /** `rsdctl exit`/`poweroff`: the boot loop stops everything and exits with `code`. */
+  /** `rsdctl exit`: the boot loop stops everything and exits with `code`. */
   requestExit(code: number): void {
-    this.exitRequest?.(code);
+    this.requestShutdown('exit', code);
+  }
+
+  /** `rsdctl halt/poweroff/reboot/exit`: the boot loop stops everything, then ends as asked. */
+  requestShutdown(kind: ShutdownKind, code: number): void {
+    this.exitRequest?.({ kind, code });
+  }
+
+  /** Called when the manager's own state is found beyond repair (set by rsd's boot: a re-exec). */
+  onBeyondRepair: (reason: string) => void = () => {};
+
+  /**
+   * Checks what must always hold, after each job. A broken invariant means the manager can no longer
+   * trust its own state: it asks for a re-exec rather than run on it.
+   */
+  private checkInvariants(unit: string): void {
+    let broken: string | null = null;
+    try {
+      fault('invariant');
+      // Only what the job touched, so the check costs the same with 10 units or 10,000.
+      const rt = this.runtimes.get(unit);
+      if (rt !== undefined && rt.id !== unit) broken = `runtime ${rt.id} filed as ${unit}`;
+    } catch (e) {
+      broken = e instanceof Error ? e.message : String(e);
+    }
+    if (broken !== null) this.onBeyondRepair(`invariant check failed: ${broken}`);
+  }
+
+  /** Which units are up now (for a re-exec to bring them back). */
+  activeUnits(): string[] {
+    return [...this.runtimes.values()]
+      .filter(
+        (rt) =>
+          rt.activeState === 'active' || rt.activeState === 'activating' || rt.activeState === 'reloading',
+      )
+      .map((rt) => rt.id);
+  }
+
+  /**
+   * After stopAll(): SIGTERM to every process left (the namespace's as PID 1, else our descendants), SIGKILL
+   * after `timeoutMs`, everything reaped.
+   */
+  async finalSweep(timeoutMs: number): Promise<void> {
+    await finalSweep({ reaper: this.reaper, pid1: process.pid === 1, timeoutMs, log: this.opts.log });
   }
 
   /**

@@ -1,10 +1,9 @@
-import { rm, mkdir, chown, chmod } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ChildExit } from '../exec/reaper';
 import type { ExecOutcome } from '../exec/spawn';
 import { createUnitSandbox, releaseUnitSandbox, type UnitSandbox } from '../exec/sandbox';
 import { UnitCgroup } from '../exec/unit-cgroup';
 import { readPidFile, waitForPidFile } from '../exec/pid-file';
+import { fault } from '../pid1/fault';
 import { newInvocationId } from '../exec/unit-environment';
 import type { ActiveState } from '../graph/job-types';
 import type { ServiceConfig, UnitConfig } from '../unit/table';
@@ -12,9 +11,10 @@ import type { ExecCommand } from '../unit/values/command-line';
 import { signalName } from '../unit/values/signal';
 import { exitStatusName } from '../unit/values/exit-status';
 import { prepareCommand, resolveCredentials, type Credentials } from './command-spec';
+import { runCommand, type CommandEnd } from './control-command';
+import { makeExecDirectories, removeRuntimeDirectories } from './exec-directories';
 import { isCleanEnd, resultOfEnd, shouldRestart } from './restart-policy';
-import { close } from '../native/libc';
-import type { NotifyMessage } from '../notify';
+import { FdStore, type NotifyMessage } from '../notify';
 import { exitVariables, type ProcessEnd, type ServiceResult } from './service-result';
 import type { JobOutcome, UnitContext, UnitRuntime } from './unit-runtime';
 
@@ -75,9 +75,6 @@ const ACTIVE_STATE: Record<ServiceState, ActiveState> = {
   'final-sigterm': 'deactivating',
   'final-sigkill': 'deactivating',
 };
-
-type CommandEnd =
-  { kind: 'ended'; end: ProcessEnd } | { kind: 'not-started'; error: string; exitCode: number };
 
 class Superseded extends Error {}
 
@@ -239,7 +236,7 @@ export class ServiceRuntime implements UnitRuntime {
       return outcome;
     } catch (e) {
       if (e instanceof Superseded) return 'canceled';
-      this.log(`Start failed: ${e instanceof Error ? e.message : String(e)}`, 'error');
+      this.log(`Start failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, 'error');
       void this.stopSequence('resources');
       return 'failed';
     } finally {
@@ -266,7 +263,8 @@ export class ServiceRuntime implements UnitRuntime {
     }
     this.credentials = creds.value;
     this.cgroup ??= await UnitCgroup.create(this.ctx.cgroups, this.id).catch(() => null);
-    await this.makeDirectories();
+    this.sandbox ??= await createUnitSandbox(this.id, this.config.Exec);
+    await makeExecDirectories(this.config.Exec, this.credentials);
     this.check(gen);
 
     if (s.ExecCondition.length > 0) {
@@ -440,6 +438,7 @@ export class ServiceRuntime implements UnitRuntime {
   ): Promise<{ kind: 'spawned'; exec: Promise<ExecOutcome> } | { kind: 'not-started' }> {
     let pid = 0;
     const sockets = this.ctx.socketsFor(this.id);
+    const watchdog = this.watchdogUsec > 0 && Number.isFinite(this.watchdogUsec);
     const prepared = await prepareCommand({
       command: cmd,
       exec: this.config.Exec,
@@ -447,10 +446,9 @@ export class ServiceRuntime implements UnitRuntime {
       invocationId: this.invocationId,
       managerSet: {
         ...this.notifyEnv(),
-        ...(this.watchdogUsec > 0 && Number.isFinite(this.watchdogUsec)
-          ? { WATCHDOG_USEC: String(this.watchdogUsec) }
-          : {}),
+        ...(watchdog ? { WATCHDOG_USEC: String(this.watchdogUsec) } : {}),
       },
+      watchdogPid: watchdog,
       cgroup: this.cgroup?.path ?? null,
       sandbox: this.sandbox,
       sink: this.sink(() => pid),
@@ -556,47 +554,34 @@ export class ServiceRuntime implements UnitRuntime {
     extra: Record<string, string>,
     gen: number,
   ): Promise<CommandEnd> {
-    let pid = 0;
-    const prepared = await prepareCommand({
-      command: cmd,
-      exec: this.config.Exec,
-      credentials: this.credentials,
-      invocationId: this.invocationId,
-      managerSet: { ...this.notifyEnv(), ...extra },
-      cgroup: this.cgroup?.path ?? null,
-      sandbox: this.sandbox,
-      sink: this.sink(() => pid),
-      stdioFds: this.ctx.stdioFdsFor(this.id),
-    });
-    this.check(gen);
-    if (!prepared.ok) {
-      this.log(prepared.error, 'error');
-      return { kind: 'not-started', error: prepared.error, exitCode: prepared.exitCode };
-    }
-    const r = this.ctx.spawn(prepared.spec);
-    prepared.stdio.afterSpawn();
-    if (r.kind === 'failed') {
-      this.log(`Failed to spawn ${cmd.path}: ${r.failure.errnoName}`, 'error');
-      return { kind: 'not-started', error: r.failure.errnoName, exitCode: r.failure.exitCode ?? 203 };
-    }
-    pid = r.pid;
-    this.controlPid = r.pid;
-    if (gen !== this.generation) this.ctx.signal(r.pid, 9);
-    const end = await new Promise<ProcessEnd>((resolve) =>
-      this.ctx.watchPid(r.pid, (exit) =>
-        resolve(
-          exit.kind === 'exited'
-            ? { kind: 'exited', status: exit.code }
-            : { kind: 'killed', signal: exit.signal, coreDumped: exit.coreDumped },
-        ),
-      ),
+    const r = await runCommand(
+      this.ctx,
+      this.id,
+      {
+        command: cmd,
+        exec: this.config.Exec,
+        credentials: this.credentials,
+        invocationId: this.invocationId,
+        managerSet: { ...this.notifyEnv(), ...extra },
+        cgroup: this.cgroup?.path ?? null,
+        sandbox: this.sandbox,
+        stdioFds: this.ctx.stdioFdsFor(this.id),
+      },
+      {
+        beforeSpawn: () => this.check(gen),
+        spawned: (pid) => {
+          this.controlPid = pid;
+          if (gen !== this.generation) this.ctx.signal(pid, 9);
+        },
+      },
     );
+    if (r.kind === 'not-started') return r;
     this.controlPid = 0;
     const waiting = this.controlEnded;
     this.controlEnded = [];
     for (const w of waiting) w();
     this.check(gen);
-    return { kind: 'ended', end };
+    return r;
   }
 
   private succeeded(r: CommandEnd, cmd: ExecCommand): boolean {
@@ -669,7 +654,7 @@ export class ServiceRuntime implements UnitRuntime {
         }
       }
     }
-    await this.killPhase('stop', gen);
+    const emptied = await this.killPhase('stop', gen);
     this.setState('stop-post');
     const post = {
       SERVICE_RESULT: this.resultValue,
@@ -682,7 +667,8 @@ export class ServiceRuntime implements UnitRuntime {
       this.check(gen);
       if (r === 'timeout') break;
     }
-    await this.killPhase('final', gen);
+    // Nothing can have joined a cgroup seen empty unless an ExecStopPost= ran: no second look then.
+    if (!emptied || s.ExecStopPost.length > 0) await this.killPhase('final', gen);
     await this.cleanUpAfterStop();
     this.check(gen);
     const failed = this.resultValue !== 'success';
@@ -696,49 +682,72 @@ export class ServiceRuntime implements UnitRuntime {
    * if SendSIGKILL= allows. control-group: every process of the unit; process: the main (and control)
    * process only; mixed: SIGTERM to the main process, the SIGKILL to every process; none: nothing.
    */
-  private async killPhase(phase: 'stop' | 'final', gen: number): Promise<void> {
+  private async killPhase(phase: 'stop' | 'final', gen: number): Promise<boolean> {
     const k = this.config.Kill;
     const s = this.config.Service;
-    if (k.KillMode === 'none') return;
+    if (k.KillMode === 'none') return false;
     const termMode = k.KillMode === 'mixed' ? 'process' : k.KillMode;
     const killMode = k.KillMode === 'mixed' ? 'control-group' : k.KillMode;
-    if ((await this.remaining(killMode)) === 0) return;
+    // cgroup.procs is read once per phase: the same list tells whether anything is left and whom to signal.
+    const members = killMode === 'control-group' && this.cgroup ? await this.cgroup.pids() : [];
+    if (this.ownPids() === 0 && members.length === 0) return killMode === 'control-group';
     this.setState(phase === 'stop' ? 'stop-sigterm' : 'final-sigterm');
-    await this.signalAll(k.KillSignal, termMode);
-    if (k.SendSIGHUP) await this.signalAll(1, termMode);
+    this.signalAll(k.KillSignal, termMode, members);
+    if (k.SendSIGHUP) this.signalAll(1, termMode, members);
     const t = delay(usec(s.TimeoutStopSec));
     const gone = await Promise.race([this.allGone(termMode), t.promise]);
     t.cancel();
     this.check(gen);
-    if (gone !== 'timeout' && (await this.remaining(killMode)) === 0) return;
-    if (!k.SendSIGKILL) return;
+    if (gone !== 'timeout') {
+      // allGone() saw main and control end and, for a group, cgroup.events say populated 0: nothing to read.
+      if (termMode === killMode) return killMode === 'control-group';
+      // KillMode=mixed: the main process is gone; the SIGKILL is for whatever is left in the cgroup.
+      if (!this.cgroup || (await this.cgroup.isEmpty())) return true;
+    }
+    if (!k.SendSIGKILL) return false;
     if (gone === 'timeout') {
       this.log(`State '${this.state}' timed out. Killing.`, 'warn');
       if (this.resultValue === 'success') this.resultValue = 'timeout';
     }
     this.setState(phase === 'stop' ? 'stop-sigkill' : 'final-sigkill');
-    await this.signalAll(k.FinalKillSignal, killMode);
+    // The SIGKILL goes through cgroup.kill, which needs no list (and cannot miss a fork).
+    const killList =
+      killMode === 'control-group' && this.cgroup && k.FinalKillSignal !== 9 ? await this.cgroup.pids() : [];
+    await this.signalFinal(k.FinalKillSignal, killMode, killList);
     const t2 = delay(usec(s.TimeoutStopSec));
     const gone2 = await Promise.race([this.allGone(killMode), t2.promise]);
     t2.cancel();
     if (gone2 === 'timeout') this.log('Processes still around after final SIGKILL. Ignoring.', 'warn');
+    return gone2 !== 'timeout' && killMode === 'control-group';
   }
 
-  /** Processes still to stop: the cgroup's, plus main and control (which may not have joined it yet). */
-  private async remaining(mode: string): Promise<number> {
-    const own = (this.mainPid ? 1 : 0) + (this.controlPid ? 1 : 0);
-    if (mode === 'process' || !this.cgroup) return own;
-    return own + (await this.cgroup.pids()).length;
+  /** Main and control processes still to stop (they may not have joined the cgroup yet). */
+  private ownPids(): number {
+    return (this.mainPid ? 1 : 0) + (this.controlPid ? 1 : 0);
   }
 
-  private async signalAll(signal: number, mode: string): Promise<void> {
+  /** Signals main and control, and for the group every process in `members` (the cgroup's, read once). */
+  private signalAll(signal: number, mode: string, members: readonly number[]): void {
     const send = (pid: number, sig: number) => this.ctx.signal(pid, sig);
     if (this.mainPid) send(this.mainPid, signal);
     if (this.controlPid) send(this.controlPid, signal);
     if (mode === 'process' || mode === 'mixed') return;
-    if (this.cgroup) await this.cgroup.kill(signal, send);
-    else if (this.mainPid) send(-this.mainPid, signal); // the process group setsid made
+    if (this.cgroup) {
+      for (const pid of members) if (pid !== this.mainPid && pid !== this.controlPid) send(pid, signal);
+    } else if (this.mainPid) send(-this.mainPid, signal); // the process group setsid made
     if (signal !== 9 && this.mainPid) send(this.mainPid, 18); // SIGCONT, so a stopped process sees it
+  }
+
+  /** FinalKillSignal=: SIGKILL to a cgroup through cgroup.kill, any other signal to `members`. */
+  private async signalFinal(signal: number, mode: string, members: readonly number[]): Promise<void> {
+    if (signal === 9 && mode === 'control-group' && this.cgroup) {
+      const send = (pid: number, sig: number) => this.ctx.signal(pid, sig);
+      if (this.mainPid) send(this.mainPid, signal);
+      if (this.controlPid) send(this.controlPid, signal);
+      await this.cgroup.kill(9, send);
+      return;
+    }
+    this.signalAll(signal, mode, members);
   }
 
   /** Resolves once main and control processes have exited and, for the whole group, the cgroup is empty. */
@@ -770,44 +779,11 @@ export class ServiceRuntime implements UnitRuntime {
   }
 
   private async cleanUpAfterStop(): Promise<void> {
-    if (this.cgroup && (await this.cgroup.isEmpty())) {
-      await this.cgroup.remove();
-      this.cgroup = null;
-    }
+    // rmdir fails (EBUSY) while a process is left: then the cgroup stays, as systemd keeps it.
+    if (this.cgroup && (await this.cgroup.remove())) this.cgroup = null;
     if (this.sandbox) await releaseUnitSandbox(this.sandbox);
     this.sandbox = null;
-    const e = this.config.Exec;
-    if (e.RuntimeDirectoryPreserve === 'no') {
-      for (const d of e.RuntimeDirectory)
-        await rm(join('/run', d), { recursive: true, force: true }).catch(() => undefined);
-    }
-  }
-
-  /** RuntimeDirectory= and friends: created at start, owned by the unit's user (systemd.exec(5)). */
-  private async makeDirectories(): Promise<void> {
-    const e = this.config.Exec;
-    this.sandbox ??= await createUnitSandbox(this.id, e);
-    const sets: Array<[readonly string[], string, number]> = [
-      [e.RuntimeDirectory, '/run', e.RuntimeDirectoryMode],
-      [e.StateDirectory, '/var/lib', e.StateDirectoryMode],
-      [e.CacheDirectory, '/var/cache', e.CacheDirectoryMode],
-      [e.LogsDirectory, '/var/log', e.LogsDirectoryMode],
-      [e.ConfigurationDirectory, '/etc', e.ConfigurationDirectoryMode],
-    ];
-    for (const [dirs, base, mode] of sets) {
-      for (const d of dirs) {
-        const p = join(base, d);
-        await mkdir(p, { recursive: true, mode });
-        if (this.credentials.uid !== undefined) {
-          await chown(p, this.credentials.uid, this.credentials.gid ?? this.credentials.uid).catch(
-            () => undefined,
-          );
-        }
-        // mkdir() drops the setgid/setuid bits and applies the umask: systemd sets the mode afterwards
-        // (Debian's redis-server.service asks RuntimeDirectoryMode=2755).
-        await chmod(p, mode).catch(() => undefined);
-      }
-    }
+    await removeRuntimeDirectories(this.config.Exec);
   }
 
   private scheduleRestart(): void {
@@ -817,41 +793,38 @@ export class ServiceRuntime implements UnitRuntime {
     this.log(`Scheduled restart job in ${ms} ms.`);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
-      this.nRestarts++;
-      this.setState('dead');
-      this.ctx.requestRestart(this.id);
+      try {
+        fault('timer', this.id);
+        this.nRestarts++;
+        this.setState('dead');
+        this.ctx.requestRestart(this.id);
+      } catch (e) {
+        this.log(
+          `Internal error in the restart timer (continuing): ${e instanceof Error ? e.stack : String(e)}`,
+          'error',
+        );
+        this.fail('resources');
+      }
     }, ms);
   }
 
   // ---- the fd store ----------------------------------------------------------------------------------
 
   /** Fds the service asked rsd to keep (FDSTORE=1): handed back at each start, kept across restarts. */
-  private fdStore: Array<{ fd: number; name: string }> = [];
+  private readonly fdStore = new FdStore((m, level) => this.log(m, level));
 
-  storeFds(fds: readonly number[], name: string): number[] {
-    const room = this.config.Service.FileDescriptorStoreMax - this.fdStore.length;
-    if (room <= 0) {
-      this.log(
-        `Attempted to store ${fds.length} fds, but FileDescriptorStoreMax=${this.config.Service.FileDescriptorStoreMax} is reached; closing them.`,
-        'warn',
-      );
-      return [];
-    }
-    const kept = fds.slice(0, room);
-    for (const fd of kept) this.fdStore.push({ fd, name });
-    if (kept.length < fds.length)
-      this.log(`FileDescriptorStoreMax= reached: ${fds.length - kept.length} fds closed.`, 'warn');
-    return kept;
+  /** FDSTORE=1: keeps what FileDescriptorStoreMax= leaves room for; `poll` is false after FDPOLL=0. */
+  storeFds(fds: readonly number[], name: string, poll = true): number[] {
+    return this.fdStore.add(fds, name, poll, this.config.Service.FileDescriptorStoreMax);
   }
 
   storedFds(): ReadonlyArray<{ fd: number; name: string }> {
-    return this.fdStore;
+    return this.fdStore.list();
   }
 
   /** A stop someone asked for ends the service for good: its stored fds are closed (a restart keeps them). */
   private flushFdStore(): void {
-    for (const f of this.fdStore) close(f.fd);
-    this.fdStore = [];
+    this.fdStore.clear();
   }
 
   // ---- sd_notify ----------------------------------------------------------------------------------------
@@ -891,10 +864,7 @@ export class ServiceRuntime implements UnitRuntime {
     }
     if (msg.stopping) this.log('Service is stopping (STOPPING=1).');
     if (msg.extendTimeoutUsec !== undefined && this.extendStart) this.extendStart(msg.extendTimeoutUsec);
-    if (msg.fdStoreRemove && msg.fdName !== undefined) {
-      for (const f of this.fdStore.filter((x) => x.name === msg.fdName)) close(f.fd);
-      this.fdStore = this.fdStore.filter((x) => x.name !== msg.fdName);
-    }
+    if (msg.fdStoreRemove && msg.fdName !== undefined) this.fdStore.remove(msg.fdName);
     if (msg.watchdogUsec !== undefined) {
       this.watchdogUsec = msg.watchdogUsec;
       this.armWatchdog();

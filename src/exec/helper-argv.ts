@@ -77,6 +77,7 @@ export function helperArgv(req: HelperRequest): string[] {
     out.push('--chdir', e.workingDirectory.path);
     if (e.workingDirectory.missingOk) out.push('--chdir-optional');
   }
+  if (e.watchdogPid) out.push('--watchdog-pid');
   if (e.privateNetwork) {
     if (req.networkStorageFd !== undefined)
       out.push('--private-network-storage', int('network storage fd', req.networkStorageFd, 0, 0x7ffffffe));

@@ -36,6 +36,7 @@
  */
 import { setChildSubreaper, waitpid, WNOHANG } from '../native/libc';
 import { SignalWatcher } from '../native/uv-signal';
+import { fault } from '../pid1/fault';
 import { decodeWaitStatus, type ChildExit } from './wait-status';
 
 export type { ChildExit } from './wait-status';
@@ -56,6 +57,8 @@ class Reaper {
   private readonly sigchld: SignalWatcher;
   private orphans = 0;
   private running = true;
+  private childless = false;
+  private readonly drainListeners = new Set<(childless: boolean) => void>();
   /** Called for each reaped child nobody watched (scope 'all' only). */
   onOrphan: ExitListener | undefined;
 
@@ -107,6 +110,16 @@ class Reaper {
   reap(): void {
     if (this.scope === 'all') this.reapAll();
     else this.reapRegistered();
+    for (const l of this.drainListeners) l(this.childless);
+  }
+
+  /**
+   * Calls `listener` after each drain (scope 'all'): whether we had no child left at all (ECHILD). The
+   * final sweep at shutdown waits on this. Returns the function that removes the listener.
+   */
+  onDrain(listener: (childless: boolean) => void): () => void {
+    this.drainListeners.add(listener);
+    return () => this.drainListeners.delete(listener);
   }
 
   /** Removes the SIGCHLD listener and releases the loop. Watched pids are forgotten. */
@@ -123,9 +136,13 @@ class Reaper {
       const r = waitpid(-1, WNOHANG);
       if (!r.ok) {
         if (r.errno === EINTR) continue;
-        if (r.errno === ECHILD) return;
+        if (r.errno === ECHILD) {
+          this.childless = true;
+          return;
+        }
         throw new Error(`waitpid(-1): errno ${r.errno}`);
       }
+      this.childless = false;
       if (r.value.kind === 'none') return;
       const exit = decodeWaitStatus(r.value.pid, r.value.status);
       if (exit) this.deliver(exit);
@@ -165,6 +182,7 @@ class Reaper {
 /** A throwing listener must not abort the drain (other exits would wait for the next SIGCHLD). */
 function callSafely(listener: ExitListener, exit: ChildExit): void {
   try {
+    fault('reaper', String(exit.pid));
     listener(exit);
   } catch (err) {
     process.nextTick(() => {

@@ -52,6 +52,8 @@ export interface ExecOptions {
   /** Relative to `rootDirectory` if set. `missingOk` is WorkingDirectory=-DIR. */
   workingDirectory?: { path: string; missingOk: boolean };
   rootDirectory?: string;
+  /** WatchdogSec=: WATCHDOG_PID is set to the child's own pid (unknown until the process exists). */
+  watchdogPid?: true;
   /** PrivateNetwork=: a network namespace of its own, with only the loopback device, up. */
   privateNetwork?: boolean;
   /** With privateNetwork: the unit's socket pair that shares one namespace among its processes. */

@@ -27,7 +27,11 @@ import {
   type PosixSpawnRequest,
   type Sys,
 } from '../native/libc';
-import { spawnIntoCgroup, spawnIntoCgroupAvailable } from '../native/spawn-into-cgroup';
+import {
+  LISTEN_PID_PLACEHOLDER,
+  spawnIntoCgroup,
+  spawnIntoCgroupAvailable,
+} from '../native/spawn-into-cgroup';
 import { execFailure, type ExecStep } from './exec-failure';
 import { fdLayoutActions, type FdSource } from './fd-layout';
 import { helperArgv, needsHelper } from './helper-argv';
@@ -68,24 +72,53 @@ const EXECUTED = Promise.resolve({ kind: 'executed' } as const);
 export function spawnProcess(spec: SpawnSpec): SpawnResult {
   const cgroup = spec.exec?.cgroup;
   const native = spawnIntoCgroupAvailable();
-  if (cgroup === undefined && native && !spawnCanCloseFrom())
-    return spawnWith(spec, (req) => {
-      const s = spawnIntoCgroup(req, null);
-      return 'unsupported' in s ? posixSpawn(req) : s;
-    });
-  if (cgroup === undefined || !native) return spawnWith(spec, posixSpawn);
+  if (cgroup === undefined && native && !spawnCanCloseFrom()) {
+    let refused = false;
+    const r = spawnWith(
+      spec,
+      (req) => {
+        const s = spawnIntoCgroup(req, null);
+        if ('unsupported' in s) refused = true;
+        return s;
+      },
+      true,
+    );
+    return refused ? spawnWith(spec, posixSpawn, false) : r;
+  }
+  if (cgroup === undefined || !native) return spawnWith(spec, posixSpawn, false);
   // Born in its cgroup, the child has nothing to join: often nothing is left for the helper to do at all.
   const { cgroup: _joined, ...rest } = spec.exec ?? {};
   let refused = false;
-  const r = spawnWith({ ...spec, exec: rest }, (req) => {
-    const s = spawnIntoCgroup(req, cgroup);
-    if ('unsupported' in s) refused = true;
-    return s;
-  });
-  return refused ? spawnWith(spec, posixSpawn) : r;
+  const r = spawnWith(
+    { ...spec, exec: rest },
+    (req) => {
+      const s = spawnIntoCgroup(req, cgroup);
+      if ('unsupported' in s) refused = true;
+      return s;
+    },
+    true,
+  );
+  return refused ? spawnWith(spec, posixSpawn, false) : r;
 }
 
-function spawnWith(spec: SpawnSpec, launch: (req: PosixSpawnRequest) => Sys<number>): SpawnResult {
+/** The socket-activation variables, with LISTEN_PID left for the child to fill in (librsd-spawn.so). */
+function listenEnv(env: readonly string[], count: number, names: readonly string[] | undefined): string[] {
+  const out = env.filter((e) => !/^LISTEN_(PID|FDS|FDNAMES)=/.test(e));
+  out.push(`LISTEN_FDS=${count}`);
+  if (names) out.push(`LISTEN_FDNAMES=${names.join(':')}`);
+  out.push(LISTEN_PID_PLACEHOLDER);
+  return out;
+}
+
+/**
+ * `childSetsListenPid`: the launcher fills in LISTEN_PID in the child (librsd-spawn.so), so socket
+ * activation alone needs no helper.
+ */
+function spawnWith(
+  spec: SpawnSpec,
+  launch: (req: PosixSpawnRequest) => Sys<number>,
+  childSetsListenPid: boolean,
+): SpawnResult {
   const extraFds = spec.extraFds ?? [];
   const layout: FdSource[] = [
     ...spec.stdio.map((s, fd) => stdioSource(s, fd)),
@@ -93,11 +126,11 @@ function spawnWith(spec: SpawnSpec, launch: (req: PosixSpawnRequest) => Sys<numb
   ];
   const setsid = spec.setsid ?? true;
 
-  if (!needsHelper(spec.exec, spec.listen)) {
+  if (!needsHelper(spec.exec, childSetsListenPid ? undefined : spec.listen)) {
     const r = launch({
       path: spec.path,
       argv: [spec.argv0, ...spec.args],
-      env: spec.env,
+      env: spec.listen ? listenEnv(spec.env, extraFds.length, spec.listen.names) : spec.env,
       actions: fdLayoutActions(layout),
       setsid,
       ignoreSigpipe: spec.ignoreSigpipe === true,

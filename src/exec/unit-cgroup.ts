@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { close, open, read, watch, type FSWatcher } from 'node:fs';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -11,6 +11,32 @@ import { join } from 'node:path';
 export type CgroupBackend =
   | { readonly kind: 'cgroup2'; readonly root: string }
   | { readonly kind: 'process-group'; readonly reason: string };
+
+/**
+ * Reads a small cgroup file (cgroup.procs, cgroup.events) with one open, read and close on the thread
+ * pool: no fstat and no FileHandle, which fs.promises.readFile adds to each of the thousands of reads a
+ * large shutdown makes. Longer contents are read on in further chunks. '' when the file is gone.
+ */
+function readSmall(path: string): Promise<string> {
+  return new Promise((resolve) => {
+    open(path, 'r', (err, fd) => {
+      if (err) return resolve('');
+      const chunks: Buffer[] = [];
+      const next = (): void => {
+        const buf = Buffer.allocUnsafe(4096);
+        read(fd, buf, 0, buf.length, null, (e, n) => {
+          if (e || n === 0) {
+            close(fd, () => resolve(e ? '' : Buffer.concat(chunks).toString('utf8')));
+            return;
+          }
+          chunks.push(buf.subarray(0, n));
+          next();
+        });
+      };
+      next();
+    });
+  });
+}
 
 /** The directory under rsd's own cgroup that holds one cgroup per unit. */
 export const DEFAULT_SUBTREE = 'rsd.units';
@@ -64,7 +90,7 @@ export class UnitCgroup {
   }
 
   async pids(): Promise<number[]> {
-    const text = await readFile(join(this.path, 'cgroup.procs'), 'utf8').catch(() => '');
+    const text = await readSmall(join(this.path, 'cgroup.procs'));
     return text
       .split('\n')
       .filter((l) => l !== '')
@@ -72,22 +98,20 @@ export class UnitCgroup {
   }
 
   async isEmpty(): Promise<boolean> {
-    const events = await readFile(join(this.path, 'cgroup.events'), 'utf8').catch(() => 'populated 0');
-    return /^populated 0$/m.test(events);
+    const events = await readSmall(join(this.path, 'cgroup.events'));
+    return events === '' || /^populated 0$/m.test(events);
   }
 
   /** Signals every process in the cgroup; SIGKILL goes through cgroup.kill, which cannot miss a fork. */
-  async kill(signal: number, sendSignal: (pid: number, signal: number) => void): Promise<number> {
+  async kill(signal: number, sendSignal: (pid: number, signal: number) => void): Promise<void> {
     if (signal === 9) {
       const ok = await writeFile(join(this.path, 'cgroup.kill'), '1').then(
         () => true,
         () => false,
       );
-      if (ok) return (await this.pids()).length;
+      if (ok) return;
     }
-    const pids = await this.pids();
-    for (const pid of pids) sendSignal(pid, signal);
-    return pids.length;
+    for (const pid of await this.pids()) sendSignal(pid, signal);
   }
 
   /**
@@ -96,6 +120,11 @@ export class UnitCgroup {
    */
   whenEmpty(onEmpty: () => void): void {
     this.stopWatching();
+    // Usually already empty by the time we ask (the main process has been reaped): no watch needed then.
+    void this.isEmpty().then((empty) => (empty ? onEmpty() : this.watchUntilEmpty(onEmpty)));
+  }
+
+  private watchUntilEmpty(onEmpty: () => void): void {
     let done = false;
     const check = (): void => {
       void this.isEmpty().then((empty) => {
@@ -120,9 +149,12 @@ export class UnitCgroup {
     this.watcher = null;
   }
 
-  /** Removes the directory; fails harmlessly (EBUSY) while processes remain. */
-  async remove(): Promise<void> {
+  /** Removes the directory; fails harmlessly (EBUSY, false) while processes remain. */
+  async remove(): Promise<boolean> {
     this.stopWatching();
-    await rmdir(this.path).catch(() => undefined);
+    return rmdir(this.path).then(
+      () => true,
+      (e: NodeJS.ErrnoException) => e.code === 'ENOENT',
+    );
   }
 }

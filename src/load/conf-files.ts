@@ -1,4 +1,4 @@
-import type { DirEntry } from './dir-listing';
+import type { DirEntry, EntryKind } from './dir-listing';
 
 /** A directory to merge, already read: `path` is its real (symlink-free) path, as systemd's chase() gives it. */
 export interface ListedDir {
@@ -9,6 +9,8 @@ export interface ListedDir {
 export interface ConfFile {
   readonly name: string;
   readonly path: string;
+  /** The entry's d_type: whether it is a symlink, without an lstat. */
+  readonly kind: EntryKind;
 }
 
 const BACKUP_SUFFIXES = [
@@ -37,9 +39,20 @@ export function isHiddenOrBackup(name: string): boolean {
   return name.startsWith('.') || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
 }
 
-/** C strcmp() order: bytes, not UTF-16 code units. */
+/**
+ * C strcmp() order: bytes, not UTF-16 code units. The two agree (UTF-8 bytes sort as code points do) except
+ * where surrogates meet U+E000..U+FFFF, so only a first difference between two such units is settled by bytes.
+ */
 export function byteCompare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+    return x < y ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
 /**
@@ -54,7 +67,7 @@ export function mergeConfFiles(dirs: readonly ListedDir[], suffix: string | null
       if (e.kind === 'dir' || isHiddenOrBackup(e.name)) continue;
       if (suffix !== null && !e.name.endsWith(suffix)) continue;
       if (byName.has(e.name)) continue;
-      byName.set(e.name, { name: e.name, path: `${dir.path}/${e.name}` });
+      byName.set(e.name, { name: e.name, path: `${dir.path}/${e.name}`, kind: e.kind });
     }
   }
   return [...byName.values()].sort((a, b) => byteCompare(a.name, b.name));

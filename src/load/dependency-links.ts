@@ -1,4 +1,4 @@
-import { lstatSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Diagnostic } from '../unit/diagnostic';
 import { instantiate, parseUnitName } from '../unit/name';
@@ -47,14 +47,7 @@ export function dependencyLinks(
   };
   for (const f of files) {
     if (fileKind(f.path).kind === 'null-or-empty') continue;
-    let isLink: boolean;
-    try {
-      isLink = lstatSync(f.path).isSymbolicLink();
-    } catch (e) {
-      warn(f.path, `${kind} dropin ${f.path} unreadable, ignoring: ${errnoText(errnoCode(e))}`);
-      continue;
-    }
-    if (!isLink) {
+    if (f.kind !== 'link') {
       warn(f.path, `${kind} dependency dropin ${f.path} is not a symlink, ignoring.`);
       continue;
     }

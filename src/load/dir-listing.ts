@@ -12,7 +12,7 @@ export type DirListing =
   | { readonly ok: true; readonly entries: readonly DirEntry[]; readonly badNames: number }
   | { readonly ok: false; readonly code: string };
 
-function kindOf(d: Dirent<Buffer>): EntryKind {
+function kindOf(d: Dirent | Dirent<Buffer>): EntryKind {
   if (d.isSymbolicLink()) return 'link';
   if (d.isFile()) return 'file';
   if (d.isDirectory()) return 'dir';
@@ -20,11 +20,27 @@ function kindOf(d: Dirent<Buffer>): EntryKind {
 }
 
 /**
- * Reads a directory once. Names are read as bytes: a name that is not valid UTF-8 cannot be a unit or drop-in
- * name we could address by string, so it is counted in `badNames` and left out instead of being mangled into
- * U+FFFD (which could collide with a real name).
+ * Reads a directory once. A name that is not valid UTF-8 cannot be a unit or drop-in name we could address by
+ * string, so it is counted in `badNames` and left out instead of being mangled into U+FFFD (which could
+ * collide with a real name). Names are decoded as UTF-8 directly; only a directory where one came out with a
+ * U+FFFD (a bad byte, or a real U+FFFD) is read again as bytes to tell which.
  */
 export function listDir(path: string): DirListing {
+  let raw: Dirent[];
+  try {
+    raw = readdirSync(path, { withFileTypes: true });
+  } catch (e) {
+    return { ok: false, code: errnoCode(e) };
+  }
+  const entries: DirEntry[] = [];
+  for (const d of raw) {
+    if (d.name.includes('\ufffd')) return listDirAsBytes(path);
+    entries.push({ name: d.name, kind: kindOf(d) });
+  }
+  return { ok: true, entries, badNames: 0 };
+}
+
+function listDirAsBytes(path: string): DirListing {
   let raw: Dirent<Buffer>[];
   try {
     raw = readdirSync(path, { withFileTypes: true, encoding: 'buffer' });

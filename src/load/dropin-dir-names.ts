@@ -17,34 +17,34 @@ function shorterDashPrefix(prefix: string): string | null {
 }
 
 /**
- * The names of the directories (`NAME` + `suffix`, suffix being `.d`, `.wants`, `.requires` or `.upholds`) that
- * systemd 252 looks at in each search directory for one unit name, in its order: the name, then (for an
- * instance) the template's, then the same again for the next shorter dash prefix. So `a-b@i.service` gives
- * `a-b@i.service.d`, `a-b@.service.d`, `a-.service.d`, `a-@i.service.d`, `a-@.service.d`. A file name in an
- * earlier directory overrides the same file name in a later one, which is why the order matters.
+ * The names of the directories (`NAME` + suffix, suffix being `.d`, `.wants`, `.requires` or `.upholds`) that
+ * systemd 252 looks at in each search directory for one unit name, in its order, without the suffix: the name,
+ * then (for an instance) the template's, then the same again for the next shorter dash prefix. So
+ * `a-b@i.service` gives `a-b@i.service`, `a-b@.service`, `a-.service`, `a-@i.service`, `a-@.service`. A file
+ * name in an earlier directory overrides the same file name in a later one, which is why the order matters.
  * The type-wide `service.d` is not included: systemd adds it after all names (see typeWideDirName).
  */
-export function dropInDirNames(name: string, suffix: string): string[] {
+export function dropInStems(name: string): string[] {
   const out: string[] = [];
-  walk(name, suffix, out);
+  walk(name, out);
   return [...new Set(out)];
 }
 
-function walk(name: string, suffix: string, out: string[]): void {
-  out.push(name + suffix);
+function walk(name: string, out: string[]): void {
+  out.push(name);
   const parsed = parseUnitName(name);
   if (!parsed.ok) return;
   const u = parsed.value;
   if (u.kind === 'instance') {
     const template = templateOf(name);
-    if (template !== null) walk(template, suffix, out);
+    if (template !== null) walk(template, out);
   }
   const shorter = shorterDashPrefix(u.prefix);
   if (shorter === null) return;
   const built = u.kind === 'instance' ? `${shorter}@${u.instance}.${u.type}` : `${shorter}.${u.type}`;
   // systemd gives up on this name when the built name is invalid (too long, say).
   if (!parseUnitName(built).ok) return;
-  walk(built, suffix, out);
+  walk(built, out);
 }
 
 /** `service.d`: the top-level drop-in directory for every unit of a type, the most generic, hence last. */

@@ -1,17 +1,21 @@
 import type { Diagnostic } from '../unit/diagnostic';
 import type { ConfFile } from './conf-files';
 import { errnoText } from './dir-listing';
-import { fileKind } from './file-kind';
+import type { FileKind } from './file-kind';
 
 /**
  * The `.conf` drop-ins to apply, from the merged list: a drop-in masked by /dev/null (or an empty file) has
  * already hidden any lower-priority file of its name and now contributes nothing, so it is dropped; one that
  * cannot be read is reported and skipped, as systemd skips a drop-in it fails to open.
  */
-export function usableDropIns(files: readonly ConfFile[], diagnostics: Diagnostic[]): string[] {
+export function usableDropIns(
+  files: readonly ConfFile[],
+  kindOf: (path: string) => FileKind,
+  diagnostics: Diagnostic[],
+): string[] {
   const out: string[] = [];
   for (const f of files) {
-    const k = fileKind(f.path);
+    const k = kindOf(f.path);
     if (k.kind === 'regular') out.push(f.path);
     else if (k.kind === 'missing') {
       diagnostics.push({

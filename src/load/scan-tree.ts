@@ -26,6 +26,8 @@ export interface ScannedTree {
   readonly entryDiagnostics: ReadonlyMap<string, readonly Diagnostic[]>;
   /** Problems with the search directories themselves. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Every directory read, search directories and subdirectories, in the order they were read. */
+  readonly listedDirs: readonly string[];
 }
 
 const SUBDIR_SUFFIXES = ['.wants', '.requires', '.upholds', '.d'];
@@ -39,37 +41,51 @@ export function isSubdirName(name: string): boolean {
   });
 }
 
-/** Normalises `.`/`..` and resolves symlinks in the parent directories only, as chase(CHASE_NOFOLLOW) does. */
-function simplify(abs: string): string {
-  try {
-    return join(realpathSync.native(dirname(abs)), basename(abs));
-  } catch {
-    return resolve(abs);
-  }
-}
-
 class Scanner {
   readonly names = new Map<string, NameEntry>();
   readonly subdirs = new Map<string, ListedDir>();
   readonly entryDiagnostics = new Map<string, Diagnostic[]>();
   readonly diagnostics: Diagnostic[] = [];
+  readonly listedDirs: string[] = [];
   /**
    * The search path plus the real path of each directory: a symlink into /lib/systemd/system is an alias
    * whether it is spelled /lib/... or /usr/lib/... (systemd 252's expanded_search_path).
    */
   private readonly expanded: string[];
+  /**
+   * Real paths of directories, found once per scan: most links of a directory point into the same one, and
+   * realpath(3) costs a readlink(2) per path component.
+   */
+  private readonly realDirs = new Map<string, string | null>();
 
   constructor(searchPath: readonly string[]) {
     const expanded = new Set<string>();
     for (const dir of searchPath) {
       expanded.add(dir);
-      try {
-        expanded.add(realpathSync.native(dir));
-      } catch {
-        // A missing directory only counts under its own name.
-      }
+      // A missing directory only counts under its own name.
+      const real = this.realDir(dir);
+      if (real !== null) expanded.add(real);
     }
     this.expanded = [...expanded];
+  }
+
+  private realDir(dir: string): string | null {
+    let real = this.realDirs.get(dir);
+    if (real === undefined) {
+      try {
+        real = realpathSync.native(dir);
+      } catch {
+        real = null;
+      }
+      this.realDirs.set(dir, real);
+    }
+    return real;
+  }
+
+  /** Normalises `.`/`..` and resolves symlinks in the parent directories only, as chase(CHASE_NOFOLLOW) does. */
+  private simplify(abs: string): string {
+    const real = this.realDir(dirname(abs));
+    return real === null ? resolve(abs) : join(real, basename(abs));
   }
 
   private warn(
@@ -97,6 +113,7 @@ class Scanner {
       }
       return;
     }
+    this.listedDirs.push(dir);
     for (const e of listing.entries) {
       const path = `${dir}/${e.name}`;
       const isUnitName = parseUnitName(e.name).ok;
@@ -107,7 +124,7 @@ class Scanner {
       } else if (isUnitName) {
         this.warn(e.name, path, 'Not a regular file or symlink, ignoring.');
       } else if (isSubdirName(e.name)) {
-        if (e.kind === 'dir' || e.kind === 'link') this.scanSubdir(e.name, path);
+        if (e.kind === 'dir' || e.kind === 'link') this.scanSubdir(dir, e.name, e.kind === 'dir');
         else this.warn(e.name, path, 'Not a directory, ignoring.');
       }
       // Anything else (README, garbage names) is not ours: systemd skips it silently too.
@@ -123,7 +140,7 @@ class Scanner {
       this.warn(name, path, `Failed to read symlink, ignoring: ${errnoText(errnoCode(e))}`);
       return;
     }
-    const simplified = simplify(isAbsolute(target) ? target : join(dir, target));
+    const simplified = this.simplify(isAbsolute(target) ? target : join(dir, target));
     const base = this.expanded.find((d) => simplified.startsWith(d + '/'));
     if (base === undefined) {
       // Outside the search path: a linked unit file or a mask. The link itself is the fragment; its name is
@@ -145,19 +162,24 @@ class Scanner {
     this.names.set(name, { kind: 'alias', target: targetName, linkPath: path });
   }
 
-  private scanSubdir(name: string, path: string): void {
-    // systemd chases the directory's symlinks and reports drop-ins under the real path.
+  private scanSubdir(dir: string, name: string, isDir: boolean): void {
+    const path = `${dir}/${name}`;
+    // systemd chases the directory's symlinks and reports drop-ins under the real path. A real directory (its
+    // d_type says so) is found under its parent's real path; only a link needs chasing and a stat.
+    const realParent = isDir ? this.realDir(dir) : null;
     let real: string;
-    try {
-      real = realpathSync.native(path);
-    } catch (e) {
-      this.warn(name, path, `Failed to resolve directory, ignoring: ${errnoText(errnoCode(e))}`);
-      return;
-    }
-    const kind = fileKind(real);
-    if (kind.kind !== 'directory') {
-      this.warn(name, path, 'Not a directory, ignoring.');
-      return;
+    if (realParent !== null) real = `${realParent}/${name}`;
+    else {
+      try {
+        real = realpathSync.native(path);
+      } catch (e) {
+        this.warn(name, path, `Failed to resolve directory, ignoring: ${errnoText(errnoCode(e))}`);
+        return;
+      }
+      if (fileKind(real).kind !== 'directory') {
+        this.warn(name, path, 'Not a directory, ignoring.');
+        return;
+      }
     }
     const listing = listDir(real);
     if (!listing.ok) {
@@ -167,6 +189,7 @@ class Scanner {
     if (listing.badNames > 0) {
       this.warn(name, real, `${listing.badNames} entries with names that are not UTF-8, ignoring them.`);
     }
+    this.listedDirs.push(real);
     this.subdirs.set(path, { path: real, entries: listing.entries });
   }
 }
@@ -181,5 +204,6 @@ export function scanTree(searchPath: readonly string[]): ScannedTree {
     subdirs: s.subdirs,
     entryDiagnostics: s.entryDiagnostics,
     diagnostics: s.diagnostics,
+    listedDirs: s.listedDirs,
   };
 }

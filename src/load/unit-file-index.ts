@@ -5,10 +5,11 @@ import { buildAliasMap, unitNames } from './alias-names';
 import { byteCompare, mergeConfFiles, type ListedDir } from './conf-files';
 import { dependencyLinks, type UnitIdentity } from './dependency-links';
 import { errnoText } from './dir-listing';
-import { dropInDirNames, typeWideDirName } from './dropin-dir-names';
+import { dropInStems, typeWideDirName } from './dropin-dir-names';
 import { usableDropIns } from './dropin-files';
 import { fileKind, type FileKind } from './file-kind';
 import { followAlias, type Followed } from './follow-alias';
+import { readUnitFile } from './read-unit-file';
 import { scanTree, type ScannedTree } from './scan-tree';
 
 export type UnitSource = {
@@ -28,7 +29,8 @@ export type UnitSource = {
   readonly diagnostics: readonly Diagnostic[];
 };
 
-type SubdirSuffix = '.d' | '.wants' | '.requires' | '.upholds';
+const SUBDIR_SUFFIXES = ['.d', '.wants', '.requires', '.upholds'] as const;
+type SubdirSuffix = (typeof SUBDIR_SUFFIXES)[number];
 
 export interface IndexOptions {
   /**
@@ -41,31 +43,58 @@ export interface IndexOptions {
 /**
  * Where every unit's files are, for one search path: systemd 252's name map (unit_file_build_name_map), fragment
  * lookup (unit_file_find_fragment) and drop-in lookup (unit_file_find_dropin_paths). Every directory is read
- * once, by `scan`; `resolve` only stats the files it returns. A broken tree gives diagnostics, never exceptions.
- * Build a new index on daemon-reload.
+ * once, by `scan`. `resolve` reads the fragment and drop-ins it returns, as that is how it tells a mask (an
+ * empty file) from a unit, and keeps their bytes for the loader (`takeContent`). A broken tree gives
+ * diagnostics, never exceptions. Build a new index on daemon-reload.
  */
 export class UnitFileIndex {
   private readonly aliasMap: Map<string, string[]>;
   private readonly kinds = new Map<string, FileKind>();
+  /** Bytes read by `kindOf` that the loader has not taken yet. */
+  private readonly contents = new Map<string, Buffer | undefined>();
   private readonly resolved = new Map<string, UnitSource>();
-  /** Every `.d`/`.wants`/`.requires`/`.upholds` directory by its name, with the index of its search directory. */
-  private readonly subdirsByName = new Map<string, Array<{ searchIndex: number; listed: ListedDir }>>();
+  /**
+   * Every `.d`/`.wants`/`.requires`/`.upholds` directory by its suffix and then its name without the suffix
+   * (a unit name or type: the stems dropInStems gives), with the index of its search directory.
+   */
+  private readonly subdirsByStem = new Map<SubdirSuffix, Map<string, SubdirHit[]>>();
+  /** By suffix, the stems of entries so named that have diagnostics (a file where a directory should be, ...). */
+  private readonly reportedStems = new Map<SubdirSuffix, Set<string>>();
+  private readonly stems = new Map<string, readonly string[]>();
+  /**
+   * By unit type, the name prefixes (before `@` or the type) of every stem above that is a unit name. Every
+   * stem dropInStems gives for a name has the name's type and a prefix that starts the name's prefix, so a name
+   * that no prefix here starts has no directory to look for.
+   */
+  private readonly stemPrefixes = new Map<string, string[]>();
 
   private constructor(
     private readonly tree: ScannedTree,
     private readonly options: IndexOptions,
   ) {
-    this.aliasMap = buildAliasMap(tree.names, (p) => this.kindOf(p));
-    tree.searchPath.forEach((searchDir, searchIndex) => {
-      for (const [path, listed] of tree.subdirs) {
-        const slash = path.lastIndexOf('/');
-        if (path.slice(0, slash) !== searchDir) continue;
-        const name = path.slice(slash + 1);
-        const list = this.subdirsByName.get(name) ?? [];
-        list.push({ searchIndex, listed });
-        this.subdirsByName.set(name, list);
-      }
-    });
+    // A stat, not a read: the bytes would be kept from now until the unit is loaded, which may be much later.
+    this.aliasMap = buildAliasMap(tree.names, (p) => this.statKind(p));
+    const searchIndexOf = new Map(tree.searchPath.map((dir, i) => [dir, i]));
+    for (const [path, listed] of tree.subdirs) {
+      const slash = path.lastIndexOf('/');
+      const searchIndex = searchIndexOf.get(path.slice(0, slash));
+      const split = splitSuffix(path.slice(slash + 1));
+      if (searchIndex === undefined || split === null) continue;
+      const bySuffix = getOrAdd(this.subdirsByStem, split.suffix, () => new Map<string, SubdirHit[]>());
+      getOrAdd(bySuffix, split.stem, () => []).push({ searchIndex, listed });
+    }
+    for (const hits of this.subdirsByStem.values())
+      for (const list of hits.values()) list.sort((a, b) => a.searchIndex - b.searchIndex);
+    for (const name of tree.entryDiagnostics.keys()) {
+      const split = splitSuffix(name);
+      if (split !== null) getOrAdd(this.reportedStems, split.suffix, () => new Set<string>()).add(split.stem);
+    }
+    const allStems = [...this.subdirsByStem.values()].flatMap((m) => [...m.keys()]);
+    for (const set of this.reportedStems.values()) allStems.push(...set);
+    for (const stem of allStems) {
+      const p = parseUnitName(stem);
+      if (p.ok) getOrAdd(this.stemPrefixes, p.value.type, () => []).push(p.value.prefix);
+    }
   }
 
   static scan(searchPath: readonly string[], options: IndexOptions = {}): UnitFileIndex {
@@ -74,6 +103,11 @@ export class UnitFileIndex {
 
   get searchPath(): readonly string[] {
     return this.tree.searchPath;
+  }
+
+  /** Every directory `scan` read (search directories, then their subdirectories as met), for the benchmark. */
+  get listedDirs(): readonly string[] {
+    return this.tree.listedDirs;
   }
 
   /** Problems with the search directories themselves (not with one unit). */
@@ -94,10 +128,35 @@ export class UnitFileIndex {
     return source;
   }
 
-  private kindOf(path: string): FileKind {
+  /**
+   * The bytes of a fragment or drop-in that `resolve` read, handed over once (later calls read the file
+   * again). Undefined when the index did not read it or could not.
+   */
+  takeContent(path: string): Buffer | undefined {
+    const content = this.contents.get(path);
+    // Cleared rather than deleted: deleting from a Map shrinks and rehashes it.
+    if (content !== undefined) this.contents.set(path, undefined);
+    return content;
+  }
+
+  private statKind(path: string): FileKind {
     let k = this.kinds.get(path);
     if (k === undefined) {
       k = fileKind(path);
+      this.kinds.set(path, k);
+    }
+    return k;
+  }
+
+  /** The file's kind; a regular file is read, and its bytes kept for the loader, unless its kind was known. */
+  private kindOf(path: string): FileKind {
+    let k = this.kinds.get(path);
+    if (k === undefined) {
+      const read = readUnitFile(path);
+      if (read.kind === 'regular') {
+        this.contents.set(path, read.content);
+        k = REGULAR;
+      } else k = read;
       this.kinds.set(path, k);
     }
     return k;
@@ -170,6 +229,7 @@ export class UnitFileIndex {
     const unit: UnitIdentity = { id, instance: instanceOf(id) };
     const dropInPaths = usableDropIns(
       mergeConfFiles(this.subdirsFor(unitNamesAll, '.d', consulted), '.conf'),
+      (p) => this.kindOf(p),
       diagnostics,
     );
     const deps = (suffix: SubdirSuffix, kind: 'Wants' | 'Requires' | 'Upholds'): string[] =>
@@ -236,27 +296,45 @@ export class UnitFileIndex {
     consulted: Set<string>,
   ): ListedDir[] {
     const out: ListedDir[] = [];
-    const seen = new Set<string>();
-    const addAll = (dirNames: readonly string[]): void => {
-      // Search directory first, then the order of dirNames: the same order as trying every pair, without
-      // trying the many pairs that do not exist.
-      const hits: Array<{ searchIndex: number; nameIndex: number; listed: ListedDir }> = [];
-      dirNames.forEach((d, nameIndex) => {
-        consulted.add(d);
-        for (const { searchIndex, listed } of this.subdirsByName.get(d) ?? [])
-          hits.push({ searchIndex, nameIndex, listed });
-      });
-      hits.sort((a, b) => a.searchIndex - b.searchIndex || a.nameIndex - b.nameIndex);
-      for (const { listed } of hits) {
-        if (seen.has(listed.path)) continue;
-        seen.add(listed.path);
-        out.push(listed);
+    const byStem = this.subdirsByStem.get(suffix);
+    const reported = this.reportedStems.get(suffix);
+    // Nothing in the whole tree has this suffix (no `.upholds/` anywhere, say): nothing to find or report.
+    if (byStem === undefined && reported === undefined) return out;
+    const addAll = (stems: readonly string[]): void => {
+      // Search directory first, then the order of the names: the same order as trying every pair, without
+      // trying the many pairs that do not exist. Most units have no directory at all: nothing is allocated.
+      let hits: Array<{ searchIndex: number; nameIndex: number; listed: ListedDir }> | null = null;
+      for (let nameIndex = 0; nameIndex < stems.length; nameIndex++) {
+        const stem = stems[nameIndex]!;
+        // Only names with something to report need remembering (see addEntryDiagnostics).
+        if (reported?.has(stem)) consulted.add(stem + suffix);
+        const found = byStem?.get(stem);
+        if (found === undefined) continue;
+        hits ??= [];
+        for (const { searchIndex, listed } of found) hits.push({ searchIndex, nameIndex, listed });
       }
+      if (hits === null) return;
+      if (hits.length > 1) hits.sort((a, b) => a.searchIndex - b.searchIndex || a.nameIndex - b.nameIndex);
+      // A directory reached under two names counts once.
+      for (const { listed } of hits) if (!out.some((d) => d.path === listed.path)) out.push(listed);
     };
-    for (const n of unitNamesAll) addAll(dropInDirNames(n, suffix));
+    for (const n of unitNamesAll) addAll(this.stemsOf(n));
     const typeWide = typeWideDirName(unitNamesAll[0] ?? '', suffix);
-    if (typeWide !== null) addAll([typeWide]);
+    if (typeWide !== null) addAll([typeWide.slice(0, -suffix.length)]);
     return out;
+  }
+
+  /** dropInStems, once per name: every unit asks for the same names with four suffixes. */
+  private stemsOf(name: string): readonly string[] {
+    let stems = this.stems.get(name);
+    if (stems === undefined) {
+      const p = parseUnitName(name);
+      const reachable =
+        !p.ok || (this.stemPrefixes.get(p.value.type) ?? []).some((x) => p.value.prefix.startsWith(x));
+      stems = reachable ? dropInStems(name) : NO_STEMS;
+      this.stems.set(name, stems);
+    }
+    return stems;
   }
 
   /** Drop-ins written for a unit that has no file are harmless, but almost certainly a mistake: say so. */
@@ -288,8 +366,34 @@ export class UnitFileIndex {
   }
 
   private addEntryDiagnostics(entryNames: ReadonlySet<string>, diagnostics: Diagnostic[]): void {
-    for (const n of entryNames) diagnostics.push(...(this.tree.entryDiagnostics.get(n) ?? []));
+    for (const n of entryNames) {
+      const ds = this.tree.entryDiagnostics.get(n);
+      if (ds !== undefined) diagnostics.push(...ds);
+    }
   }
+}
+
+const REGULAR: FileKind = { kind: 'regular' };
+const NO_STEMS: readonly string[] = [];
+
+interface SubdirHit {
+  readonly searchIndex: number;
+  readonly listed: ListedDir;
+}
+
+/** `foo.service.wants` -> stem `foo.service`, suffix `.wants`; null for a name with none of the suffixes. */
+function splitSuffix(name: string): { stem: string; suffix: SubdirSuffix } | null {
+  const suffix = SUBDIR_SUFFIXES.find((x) => name.endsWith(x));
+  return suffix === undefined ? null : { stem: name.slice(0, -suffix.length), suffix };
+}
+
+function getOrAdd<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
 }
 
 function instanceOf(name: string): string | null {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fault } from '../pid1/fault';
 import type { Diagnostic } from '../unit/diagnostic';
 import { parseUnitName, type UnitType } from '../unit/name';
 import { parseUnit, type AppliedSetting, type UnitFileText } from '../unit/parse-unit';
@@ -29,6 +30,10 @@ export type LoadedUnit =
       readonly diagnostics: readonly Diagnostic[];
     };
 
+/**
+ * Reads a unit file the index has not already read (the index reads fragments and drop-ins as it resolves
+ * them, to tell masks; this is for a file read again, or one it could not read, so the error is the reader's).
+ */
 export type ReadFile = (path: string) => Buffer;
 
 /**
@@ -46,9 +51,11 @@ export class UnitLoader {
   load(name: string): LoadedUnit {
     const cached = this.cache.get(name);
     if (cached) return cached;
-    const unit = this.loadUncached(name);
+    const unit = this.loadGuarded(name);
     this.cache.set(name, unit);
-    this.cache.set(unit.id, unit);
+    // Every name of the unit now means this unit, as in systemd's manager (unit_add_name): loading it by an
+    // alias later must not read and parse the same files again.
+    for (const n of unit.source?.names ?? [unit.id]) if (!this.cache.has(n)) this.cache.set(n, unit);
     return unit;
   }
 
@@ -81,6 +88,31 @@ export class UnitLoader {
 
   private readonly transient = new Map<string, Buffer>();
   private readonly transientNames = new Map<string, string>();
+
+  /** Told of a bug met while loading a unit (the manager logs it); the unit itself gets load state 'error'. */
+  onInternalError: (name: string, error: unknown) => void = () => {};
+
+  /** A bug while loading one unit leaves that unit in the 'error' load state, with the stack to show for it. */
+  private loadGuarded(name: string): LoadedUnit {
+    try {
+      fault('load', name);
+      return this.loadUncached(name);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const stack = e instanceof Error ? (e.stack ?? message) : message;
+      this.onInternalError(name, e);
+      return {
+        loadState: 'error',
+        id: name,
+        type: null,
+        source: null,
+        reason: `internal error: ${message}`,
+        diagnostics: [
+          { file: name, line: 0, severity: 'error', message: `Internal error while loading: ${stack}` },
+        ],
+      };
+    }
+  }
 
   private loadUncached(name: string): LoadedUnit {
     const parsedName = parseUnitName(name);
@@ -136,7 +168,8 @@ export class UnitLoader {
     const files: UnitFileText[] = [];
     for (const path of [source.fragmentPath, ...source.dropInPaths]) {
       try {
-        files.push({ path, content: this.transient.get(path) ?? this.readFile(path) });
+        const content = this.transient.get(path) ?? this.index.takeContent(path) ?? this.readFile(path);
+        files.push({ path, content });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? String(e);
         diagnostics.push({ file: path, line: 0, severity: 'error', message: `Failed to read: ${code}` });
@@ -158,7 +191,7 @@ export class UnitLoader {
       files,
       expand: (text) => expandSpecifiers(text, specifierUnit),
     });
-    diagnostics.push(...result.diagnostics);
+    if (result.diagnostics.length > 0) diagnostics.push(...result.diagnostics);
     if (!result.ok) return fail('bad-setting', result.reason);
     const config = result.config;
     // Links in .wants/, .requires/ and .upholds/ directories are dependencies like the ones the file names.

@@ -10,6 +10,7 @@ import { close, open, type FileAction, type PosixSpawnRequest, type Sys } from '
 
 const O_DIRECTORY = 0o200000;
 const O_CLOEXEC = 0o2000000;
+export const LISTEN_PID_PLACEHOLDER = 'LISTEN_PID=';
 const OPS = { dup2: 0, open: 1, closefrom: 2, close: 3 } as const;
 
 type SpawnFn = (
@@ -21,6 +22,7 @@ type SpawnFn = (
   paths: (string | null)[],
   flags: number,
   cgroupFd: number,
+  pidEnv: number,
   err: number[],
 ) => number;
 
@@ -39,7 +41,7 @@ function library(): SpawnFn | null {
     fn = koffi
       .load(path)
       .func(
-        'int rsd_spawn(const char *path, const char **argv, const char **envp, const int *ops, int nops, const char **paths, int flags, int cgroup_fd, _Out_ int *err)',
+        'int rsd_spawn(const char *path, const char **argv, const char **envp, const int *ops, int nops, const char **paths, int flags, int cgroup_fd, int pid_env, _Out_ int *err)',
       ) as SpawnFn;
     break;
   }
@@ -58,7 +60,10 @@ export function spawnIntoCgroupAvailable(): boolean {
  */
 export type CgroupSpawnResult = Sys<number> | { ok: false; unsupported: true; errno: number };
 
-/** `cgroupDir` null: an ordinary spawn (where libc's posix_spawn cannot close stray fds: musl). */
+/**
+ * `cgroupDir` null: an ordinary spawn (where libc's posix_spawn cannot close stray fds: musl). An env entry
+ * exactly `LISTEN_PID=` becomes `LISTEN_PID=<the child's pid>`, set in the child before exec.
+ */
 export function spawnIntoCgroup(req: PosixSpawnRequest, cgroupDir: string | null): CgroupSpawnResult {
   const spawn = library();
   if (spawn === null) return { ok: false, unsupported: true, errno: 38 };
@@ -89,6 +94,7 @@ export function spawnIntoCgroup(req: PosixSpawnRequest, cgroupDir: string | null
       [...paths, null],
       (req.setsid ? 1 : 0) | (req.ignoreSigpipe ? 2 : 0), // RSD_SPAWN_SETSID | RSD_SPAWN_IGNORE_SIGPIPE
       dir.value,
+      req.env.indexOf(LISTEN_PID_PLACEHOLDER),
       err,
     );
     if (r > 0) return { ok: true, value: r };

@@ -29,6 +29,8 @@ export class FdWatcher {
   constructor(
     readonly fd: number,
     private readonly onEvent: (event: PollEvent) => void,
+    /** `hangup`: only POLLHUP/POLLERR wake it (the fd may stay readable without a callback). */
+    private readonly watchFor: 'readable' | 'hangup' = 'readable',
   ) {
     this.handle = allocHandle(UV_POLL, { onPoll: (status, events) => this.dispatch(status, events) });
     const l = uv();
@@ -48,7 +50,8 @@ export class FdWatcher {
   start(): void {
     if (this.state !== 'stopped') return;
     const l = uv();
-    const r = l.uv.uv_poll_start(this.handle, UV_READABLE | UV_DISCONNECT, l.pollCb);
+    const events = this.watchFor === 'readable' ? UV_READABLE | UV_DISCONNECT : UV_DISCONNECT;
+    const r = l.uv.uv_poll_start(this.handle, events, l.pollCb);
     if (r !== 0) throw uvError(`uv_poll_start(${this.fd})`, r);
     this.state = 'watching';
   }

@@ -10,3 +10,4 @@ export {
   type NotifySender,
   type NotifyStats,
 } from './notify-socket';
+export { FdStore, type StoredFd } from './fd-store';

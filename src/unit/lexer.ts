@@ -1,3 +1,4 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { Diagnostic } from './diagnostic';
 
 /** One `Key=value` line of a unit file, after continuation lines are joined. */
@@ -45,34 +46,40 @@ function isValidSectionName(s: string): boolean {
   return s.length > 0 && !/[[\]\x00-\x1f\x7f]/.test(s);
 }
 
-function endsWithUnescapedBackslash(s: string): boolean {
+/** Whether s[start, end) ends in an odd number of backslashes. */
+function endsWithUnescapedBackslash(s: string, start: number, end: number): boolean {
   let n = 0;
-  for (let i = s.length - 1; i >= 0 && s[i] === '\\'; i--) n++;
+  for (let i = end - 1; i >= start && s.charCodeAt(i) === 0x5c; i--) n++;
   return n % 2 === 1;
 }
 
-function splitLines(bytes: Buffer): { lines: string[]; valid: boolean[] } {
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-  try {
-    const lines = decoder.decode(bytes).split(LINE_BREAK);
-    return { lines, valid: lines.map(() => true) };
-  } catch {
-    // Rare: only files with invalid UTF-8 pay for a line-by-line decode.
-    const lenient = new TextDecoder('utf-8', { fatal: false });
-    const lines: string[] = [];
-    const valid: boolean[] = [];
-    let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-    for (let i = start; i <= bytes.length; i++) {
-      const b = i < bytes.length ? bytes[i] : 0x0a;
-      if (b !== 0x0a && b !== 0x0d && b !== 0x00) continue;
-      const chunk = bytes.subarray(start, i);
-      lines.push(lenient.decode(chunk));
-      valid.push(Buffer.from(lines[lines.length - 1]!, 'utf8').equals(chunk));
-      if (b === 0x0d && bytes[i + 1] === 0x0a) i++;
-      start = i + 1;
-    }
-    return { lines, valid };
+/**
+ * The file as one string whose lines end in \n only, and which lines are not UTF-8 (null: all are). Nearly
+ * every unit file is plain ASCII or valid UTF-8 with \n line ends and takes the first path.
+ */
+function decode(bytes: Buffer): { text: string; valid: boolean[] | null } {
+  const ascii = isAscii(bytes);
+  if (ascii || isUtf8(bytes)) {
+    let text = bytes.toString(ascii ? 'latin1' : 'utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.indexOf('\r') >= 0 || text.indexOf('\0') >= 0) text = text.split(LINE_BREAK).join('\n');
+    return { text, valid: null };
   }
+  // Rare: only files with invalid UTF-8 pay for a line-by-line decode.
+  const lenient = new TextDecoder('utf-8', { fatal: false });
+  const lines: string[] = [];
+  const valid: boolean[] = [];
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  for (let i = start; i <= bytes.length; i++) {
+    const b = i < bytes.length ? bytes[i] : 0x0a;
+    if (b !== 0x0a && b !== 0x0d && b !== 0x00) continue;
+    const chunk = bytes.subarray(start, i);
+    lines.push(lenient.decode(chunk));
+    valid.push(Buffer.from(lines[lines.length - 1]!, 'utf8').equals(chunk));
+    if (b === 0x0d && bytes[i + 1] === 0x0a) i++;
+    start = i + 1;
+  }
+  return { text: lines.join('\n'), valid };
 }
 
 /**
@@ -82,7 +89,7 @@ function splitLines(bytes: Buffer): { lines: string[]; valid: boolean[] } {
  */
 export function lexUnitFile(content: Buffer | string, file: string): LexedFile {
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const { lines, valid } = splitLines(bytes);
+  const { text, valid } = decode(bytes);
   const assignments: Assignment[] = [];
   const sections: SectionHeader[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -92,47 +99,63 @@ export function lexUnitFile(content: Buffer | string, file: string): LexedFile {
   let section: string | null = null;
   let continuation: string | null = null;
 
-  // A file ending in a newline yields one empty string after the last line; it is not a line.
-  const count = lines.length > 0 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
-  for (let i = 0; i < count; i++) {
-    const lineNo = i + 1;
-    const raw = lines[i]!;
+  // Lines are walked as index ranges of `text`: only the key and the value of an assignment become strings.
+  // A file ending in a newline has no line after it.
+  const len = text.length;
+  let count = 0;
+  for (let pos = 0; pos < len;) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = len;
+    const lineStart = pos;
+    pos = end + 1;
+    const lineNo = ++count;
+    const rawLength = end - lineStart;
     if (
-      raw.length > LONG_LINE_MAX ||
-      (continuation !== null && continuation.length + raw.length > LONG_LINE_MAX)
+      rawLength > LONG_LINE_MAX ||
+      (continuation !== null && continuation.length + rawLength > LONG_LINE_MAX)
     ) {
       diagnostics.push({ file, line: lineNo, severity: 'error', message: 'Line too long' });
       return { assignments, sections, diagnostics, fatal: true };
     }
-    if (!valid[i]) {
-      warn(lineNo, `String is not UTF-8 clean, ignoring assignment: ${raw}`);
+    if (valid !== null && !valid[lineNo - 1]) {
+      warn(lineNo, `String is not UTF-8 clean, ignoring assignment: ${text.slice(lineStart, end)}`);
       continuation = null;
       continue;
     }
-    let text: string;
+    // [s, e) of `line`: the whole text, or a continued assignment joined into a string of its own.
+    let line = text;
+    let s = lineStart;
+    let e = end;
     if (continuation !== null) {
+      const raw = text.slice(lineStart, end);
       // Comment lines inside a continued assignment are dropped, as systemd does.
       const lead = raw.trimStart();
       if (lead.startsWith('#') || lead.startsWith(';')) continue;
-      text = continuation + raw;
+      line = continuation + raw;
+      s = 0;
+      e = line.length;
       continuation = null;
-    } else {
-      text = raw;
     }
-    if (endsWithUnescapedBackslash(text)) {
-      continuation = text.slice(0, -1) + ' ';
+    if (endsWithUnescapedBackslash(line, s, e)) {
+      continuation = line.slice(s, e - 1) + ' ';
       continue;
     }
 
-    const l = strip(text);
-    if (l === '' || l.startsWith('#') || l.startsWith(';')) continue;
+    // strip(), on the range.
+    while (s < e && isSpace(line.charCodeAt(s))) s++;
+    while (e > s && isSpace(line.charCodeAt(e - 1))) e--;
+    if (s === e) continue;
+    const first = line.charCodeAt(s);
+    if (first === 0x23 /* # */ || first === 0x3b /* ; */) continue;
 
-    if (l.startsWith('[')) {
-      if (!l.endsWith(']') || !isValidSectionName(l.slice(1, -1))) {
+    if (first === 0x5b /* [ */) {
+      const name = line.slice(s + 1, e - 1);
+      if (line.charCodeAt(e - 1) !== 0x5d /* ] */ || e - s < 2 || !isValidSectionName(name)) {
+        const l = line.slice(s, e);
         diagnostics.push({ file, line: lineNo, severity: 'error', message: `Invalid section header '${l}'` });
         return { assignments, sections, diagnostics, fatal: true };
       }
-      section = l.slice(1, -1);
+      section = name;
       sections.push({ name: section, line: lineNo });
       continue;
     }
@@ -141,17 +164,20 @@ export function lexUnitFile(content: Buffer | string, file: string): LexedFile {
       warn(lineNo, 'Assignment outside of section. Ignoring.');
       continue;
     }
-    const eq = l.indexOf('=');
-    if (eq < 0) {
+    const eq = line.indexOf('=', s);
+    if (eq < 0 || eq >= e) {
       warn(lineNo, "Missing '=', ignoring line.");
       continue;
     }
-    const key = strip(l.slice(0, eq));
-    if (key === '') {
+    let ke = eq;
+    while (ke > s && isSpace(line.charCodeAt(ke - 1))) ke--;
+    if (ke === s) {
       warn(lineNo, "Missing key name before '=', ignoring line.");
       continue;
     }
-    assignments.push({ section, key, value: strip(l.slice(eq + 1)), file, line: lineNo });
+    let vs = eq + 1;
+    while (vs < e && isSpace(line.charCodeAt(vs))) vs++;
+    assignments.push({ section, key: line.slice(s, ke), value: line.slice(vs, e), file, line: lineNo });
   }
   if (continuation !== null) {
     // A file whose last line ends in a backslash: systemd parses what was gathered.

@@ -6,7 +6,7 @@ import {
   effectiveSupport,
   hasSection,
   isSupportedType,
-  lookupRow,
+  sectionRows,
   SECTIONS,
   UNSUPPORTED_SECTION,
   type BlockName,
@@ -75,12 +75,25 @@ function initialBlock(block: Block): Fields {
   return Object.create(proto) as Fields;
 }
 
-function initialConfig(type: UnitType): UnitConfig {
-  const blocks: BlockName[] = ['Unit', 'Install'];
-  if (isSupportedType(type)) {
-    for (const names of Object.values(SECTIONS[type]))
-      for (const b of names) if (!blocks.includes(b)) blocks.push(b);
+const blocksByType = new Map<UnitType, readonly BlockName[]>();
+
+/** The blocks a unit of the type has, computed once per type. */
+function blocksOf(type: UnitType): readonly BlockName[] {
+  let blocks = blocksByType.get(type);
+  if (blocks === undefined) {
+    const list: BlockName[] = ['Unit', 'Install'];
+    if (isSupportedType(type)) {
+      for (const names of Object.values(SECTIONS[type]))
+        for (const b of names) if (!list.includes(b)) list.push(b);
+    }
+    blocks = list;
+    blocksByType.set(type, blocks);
   }
+  return blocks;
+}
+
+function initialConfig(type: UnitType): UnitConfig {
+  const blocks = blocksOf(type);
   const config: Record<string, unknown> = { type };
   for (const b of blocks) config[b] = initialBlock(BLOCKS[b]);
   return config as unknown as UnitConfig;
@@ -134,9 +147,12 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
   // Unsupported types read only the sections every type has, which are exactly a target's.
   const tableType = isSupportedType(opts.type) ? opts.type : 'target';
 
+  let rowsSection: string | null = null;
+  let rows: ReadonlyMap<string, FoundRow> | undefined;
+
   for (const file of opts.files) {
     const lexed = lexUnitFile(file.content, file.path);
-    diagnostics.push(...lexed.diagnostics);
+    if (lexed.diagnostics.length > 0) diagnostics.push(...lexed.diagnostics);
     if (lexed.fatal) {
       fatal ??= lexed.diagnostics.at(-1)?.message ?? 'bad unit file';
       continue;
@@ -159,9 +175,14 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
     for (const a of lexed.assignments) {
       if (a.section.startsWith('X-') || a.key.startsWith('X-')) continue;
       if (a.section === unsupportedSection) continue;
-      const found = lookupRow(tableType, a.section, a.key);
-      if (found === 'unknown-section') continue;
-      if (found === 'unknown-key') {
+      // Assignments come grouped by section: look the section up once per run of them.
+      if (a.section !== rowsSection) {
+        rowsSection = a.section;
+        rows = sectionRows(tableType, a.section);
+      }
+      if (rows === undefined) continue;
+      const found = rows.get(a.key);
+      if (found === undefined) {
         diagnostics.push({
           file: a.file,
           line: a.line,
@@ -203,8 +224,11 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
         const dest = fields[block];
         if (!dest) continue;
         if (row.kind !== 'list') dest[field] = parsed.value;
-        else if (Object.hasOwn(dest, field)) (dest[field] as unknown[]).push(...(parsed.value as unknown[]));
-        else dest[field] = [...(dest[field] as unknown[]), ...(parsed.value as unknown[])];
+        else {
+          // A list is replaced, never changed in place (the default on the prototype is shared and frozen).
+          const had = dest[field] as unknown[];
+          dest[field] = had.length === 0 ? parsed.value : had.concat(parsed.value);
+        }
       }
     }
   }

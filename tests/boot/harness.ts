@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { killCgroupTree } from '../../bench/rsd-cgroups';
+import { TmpTree } from '../helpers/tmp';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -27,15 +28,14 @@ export class Rsd {
   private readonly proc: ChildProcess;
   private waiters: Array<() => void> = [];
 
+  /** The signal that ended it (for `unshare`: the one that ended rsd, which unshare passes on). */
+  signal: NodeJS.Signals | null = null;
   private subtree = '';
   /** The control socket of this rsd (each test rsd has its own). */
   socket = '';
 
-  private constructor(args: string[], env?: Record<string, string>) {
-    this.proc = spawn(args[0]!, args.slice(1), {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(env ? { env: { ...process.env, ...env } } : {}),
-    });
+  private constructor(args: string[], env: NodeJS.ProcessEnv = process.env) {
+    this.proc = spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
     let buf = '';
     const onData = (chunk: Buffer): void => {
       buf += chunk.toString('utf8');
@@ -46,7 +46,12 @@ export class Rsd {
     };
     this.proc.stdout!.on('data', onData);
     this.proc.stderr!.on('data', onData);
-    this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
+    this.exited = new Promise((resolve) =>
+      this.proc.on('exit', (code, signal) => {
+        this.signal = signal;
+        resolve(code);
+      }),
+    );
     running.add(this);
   }
 
@@ -57,7 +62,15 @@ export class Rsd {
       pidNamespace?: boolean;
       logLevel?: string;
       config?: string;
-      env?: Record<string, string>;
+      /**
+       * As PID 1 rsd runs in a container (`container=rsd-test`), so it exits rather than calling reboot(2);
+       * false: as an init outside a container. Other `unshare` flags go in `unshare`.
+       */
+      container?: boolean;
+      unshare?: readonly string[];
+      env?: Readonly<Record<string, string>>;
+      /** Runs before rsd in its namespaces (a shell command that ends in `exec "$@"`). */
+      wrap?: string;
     } = {},
   ): Rsd {
     const socket = join(tmpdir(), `rsd-test-${randomBytes(6).toString('hex')}.sock`);
@@ -76,9 +89,14 @@ export class Rsd {
       socket,
       ...(opts.config ? ['--config', opts.config] : []),
     ];
+    const inner = opts.wrap ? ['sh', '-c', opts.wrap, 'sh', ...rsd] : rsd;
+    const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+    if (opts.pidNamespace && opts.container !== false) env.container = 'rsd-test';
     const r = new Rsd(
-      opts.pidNamespace ? ['unshare', '--pid', '--fork', '--mount-proc', ...rsd] : rsd,
-      opts.env,
+      opts.pidNamespace
+        ? ['unshare', '--pid', '--fork', '--mount-proc', ...(opts.unshare ?? []), ...inner]
+        : inner,
+      env,
     );
     r.subtree = rsd[rsd.indexOf('--cgroup-subtree') + 1]!;
     r.socket = socket;
@@ -148,7 +166,20 @@ export class Rsd {
 
   /** For afterEach: whatever state the test left it in, nothing of it survives (its cgroup is killed). */
   kill(): void {
-    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
+    if (this.proc.exitCode === null && this.proc.signalCode === null) {
+      // unshare does not take its child along: kill the namespace's init (and with it the namespace) first.
+      if (this.proc.spawnargs[0] === 'unshare') {
+        const init = this.pid();
+        if (init !== this.proc.pid) {
+          try {
+            process.kill(init, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+      }
+      this.proc.kill('SIGKILL');
+    }
     killCgroupTree(this.subtree);
     running.delete(this);
   }
@@ -177,4 +208,41 @@ export async function fileContent(path: string, timeoutMs = 20_000): Promise<str
     if (Date.now() > end) throw new Error(`${path} did not appear within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * A fresh unit tree for each test, booted on demand, and everything stopped and removed after the test:
+ * `const s = perTestRsd(); ... s.boot({'test.target': ...})` then `s.rsd`, `s.tree`.
+ */
+export function perTestRsd(): {
+  readonly tree: TmpTree;
+  readonly rsd: Rsd;
+  boot(files: Record<string, string>, opts?: Parameters<typeof Rsd.start>[1]): Rsd;
+} {
+  let tree: TmpTree | null = null;
+  let rsd: Rsd | null = null;
+  beforeEach(() => {
+    tree = new TmpTree();
+  });
+  afterEach(async () => {
+    await rsd?.stop().catch(() => undefined);
+    rsd?.kill();
+    rsd = null;
+    tree?.cleanup();
+  });
+  return {
+    get tree(): TmpTree {
+      if (!tree) throw new Error('perTestRsd: no test is running');
+      return tree;
+    },
+    get rsd(): Rsd {
+      if (!rsd) throw new Error('perTestRsd: boot() first');
+      return rsd;
+    },
+    boot(files, opts = {}) {
+      for (const [name, text] of Object.entries(files)) this.tree.write(`units/${name}`, text);
+      rsd = Rsd.start(this.tree.path('units'), { unit: 'test.target', ...opts });
+      return rsd;
+    },
+  };
 }

@@ -13,6 +13,8 @@ describe('rsd.conf', () => {
       controlSocket: '/run/x.sock',
       logLevel: 'debug',
       adminGroup: null,
+      defaultTimeoutStopMs: 90_000,
+      mounts: DEFAULTS.mounts,
     });
   });
 

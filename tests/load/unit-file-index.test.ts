@@ -122,6 +122,37 @@ describe('broken trees give diagnostics, never exceptions', () => {
   });
 });
 
+describe('the fragment is read once, and the read tells a mask', () => {
+  test('an empty file, a /dev/null link and a link to an empty file mask; bytes are handed over once', () => {
+    tree = new Tree({
+      'o/empty': '',
+      'a/e.service': '',
+      'a/n.service': { link: '/dev/null' },
+      'a/x.service': SERVICE,
+      'a/x.service.d/empty.conf': '',
+      'a/x.service.d/y.conf': DROPIN,
+    });
+    tree.add({ 'a/le.service': { link: tree.path('o/empty') } });
+    const idx = scan('a');
+    for (const n of ['e.service', 'n.service', 'le.service']) expect(idx.resolve(n).state).toBe('masked');
+    const x = idx.resolve('x.service');
+    expect(x.state).toBe('found');
+    // The empty drop-in masks its name and contributes nothing.
+    expect(x.dropInPaths).toEqual([tree.path('a/x.service.d/y.conf')]);
+    expect(idx.takeContent(tree.path('a/x.service'))?.toString()).toBe(SERVICE);
+    expect(idx.takeContent(tree.path('a/x.service'))).toBeUndefined();
+    expect(idx.takeContent(tree.path('a/x.service.d/y.conf'))?.toString()).toBe(DROPIN);
+  });
+
+  test('a link out of the path to a FIFO is refused without waiting for a writer', () => {
+    tree = new Tree({ 'o/pipe': { fifo: true } });
+    tree.add({ 'a/p.service': { link: tree.path('o/pipe') } });
+    const s = scan('a').resolve('p.service');
+    expect(s.state).toBe('bad-setting');
+    expect(messages(s.diagnostics)).toMatch(/not a regular file/);
+  });
+});
+
 describe('drop-ins', () => {
   test('name, alias, template, prefixes and type-wide; same file name overridden by priority; sorted', () => {
     tree = new Tree({

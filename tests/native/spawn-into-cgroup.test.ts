@@ -127,6 +127,15 @@ describe('spawnIntoCgroup', () => {
     expect(unified(cgroups)).toBe(unified(readFileSync('/proc/self/cgroup', 'utf8').split('\n')));
   });
 
+  it("fills in LISTEN_PID= with the child's own pid (socket activation without the helper)", async () => {
+    const out = tree.path('listen.txt');
+    const req = script(out, 'echo "$$ $LISTEN_PID $LISTEN_FDS"');
+    const r = spawnIntoCgroup({ ...req, env: [...req.env, 'LISTEN_FDS=1', 'LISTEN_PID='] }, cgroupDir);
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    expect(await reap(r.value)).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(`${r.value} ${r.value} 1\n`);
+  });
+
   it('reports a failed exec as its errno, with the child already reaped', () => {
     const r = spawnIntoCgroup(
       { path: '/no/such/program', argv: ['x'], env: [], actions: [], setsid: false },

@@ -32,8 +32,9 @@ export type UnsupportedType = Exclude<UnitType, SupportedType>;
 export const RUNNABLE_TYPES: readonly UnitType[] = ['service', 'target', 'socket'];
 
 /**
- * A row's support for units of one type: nothing is enforced for a type the engine cannot run yet, and a
- * socket unit runs no commands of its own yet, so the shared exec, kill and cgroup settings do nothing there.
+ * A row's support for units of one type: nothing is enforced for a type the engine cannot run yet. A socket
+ * unit's own commands (ExecStartPre= ...) run with its exec settings; its kill and cgroup settings are only
+ * partly used (KillSignal=, FinalKillSignal=, SendSIGKILL=) and count as accepted.
  */
 export function effectiveSupport(type: UnitType, row: AnyRow, block?: BlockName): AnyRow['support'] {
   if (row.support !== 'enforced') return row.support;
@@ -42,6 +43,7 @@ export function effectiveSupport(type: UnitType, row: AnyRow, block?: BlockName)
     type === 'socket' &&
     block !== undefined &&
     block !== 'Socket' &&
+    block !== 'Exec' &&
     block !== 'Unit' &&
     block !== 'Install'
   ) {
@@ -136,6 +138,11 @@ export function lookupRow(
   const keys = sectionIndex(type).get(section);
   if (!keys) return 'unknown-section';
   return keys.get(key) ?? 'unknown-key';
+}
+
+/** The rows of one section of a unit type by key (undefined: the type has no such section). */
+export function sectionRows(type: SupportedType, section: string): ReadonlyMap<string, FoundRow> | undefined {
+  return sectionIndex(type).get(section);
 }
 
 export function hasSection(type: SupportedType, section: string): boolean {

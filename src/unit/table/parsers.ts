@@ -65,10 +65,25 @@ export const optionalPath: ValueParser<OptionalPath[]> = expanded((s) => {
   return p.ok ? ok([{ path: p.value, optional }]) : p;
 });
 
+/** Most values have no quotes or escapes; those split on whitespace without the full word grammar. */
+function splitWords(raw: string, cunescape: boolean): Parsed<string[]> {
+  // One pass: split at whitespace runs, and hand over to the full grammar at the first quote or backslash.
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x22 || c === 0x27 || c === 0x5c) return extractWords(raw, { unquote: true, cunescape });
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+      if (start >= 0) out.push(raw.slice(start, i));
+      start = -1;
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) out.push(raw.slice(start));
+  return ok(out);
+}
+
 /** Whitespace-separated, quotable words. */
-export const words: ValueParser<string[]> = expanded((s) =>
-  extractWords(s, { unquote: true, cunescape: true }),
-);
+export const words: ValueParser<string[]> = expanded((s) => splitWords(s, true));
 
 /** Paths with the `-` (ignore if missing) and `+` (relative to the root directory) prefixes. */
 export interface PrefixedPath {
@@ -98,13 +113,6 @@ export const prefixedPaths: ValueParser<PrefixedPath[]> = (raw, ctx) => {
   }
   return ok(out);
 };
-
-/** Most values have no quotes or escapes; those split on whitespace without the full word grammar. */
-const PLAIN = /^[^"'\\]*$/;
-function splitWords(raw: string, cunescape: boolean): Parsed<string[]> {
-  if (PLAIN.test(raw)) return ok(raw.split(/[ \t\n\r]+/).filter((w) => w !== ''));
-  return extractWords(raw, { unquote: true, cunescape });
-}
 
 /** Dependency lists: unit names, specifiers expanded; invalid names fail the assignment. */
 export const unitNames: ValueParser<string[]> = (raw, ctx) => {

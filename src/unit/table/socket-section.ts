@@ -81,19 +81,19 @@ export const socketSection = {
     doc: 'Specifies a network interface name to bind this socket to.',
   }),
   ExecStartPre: list(P.execCommands, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Commands run before the sockets are created and bound.',
   }),
   ExecStartPost: list(P.execCommands, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Commands run after the sockets are created and bound.',
   }),
   ExecStopPre: list(P.execCommands, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Commands run before the sockets are closed.',
   }),
   ExecStopPost: list(P.execCommands, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Commands run after the sockets are closed.',
   }),
   SocketUser: scalar(P.word, '', {
@@ -129,7 +129,7 @@ export const socketSection = {
     doc: 'The maximum number of connections to simultaneously run services instances for, when Accept=yes is set.',
   }),
   MaxConnectionsPerSource: scalar(P.unsigned, 0, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'The maximum number of connections for a service per source IP address.',
   }),
   KeepAlive: scalar(P.bool, false, {
@@ -245,11 +245,11 @@ export const socketSection = {
     doc: 'Specifies the service unit name to activate on incoming traffic.',
   }),
   TriggerLimitIntervalSec: scalar(P.timeSpan, 2_000_000, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Configures a limit on how often this socket unit may be activated within a specific time interval.',
   }),
   TriggerLimitBurst: scalar(P.unsigned, 20, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Configures a limit on how often this socket unit may be activated within a specific time interval.',
   }),
   SmackLabel: scalar(P.text, '', {
@@ -269,7 +269,7 @@ export const socketSection = {
     doc: 'Takes a boolean argument. When true, systemd will attempt to figure out the SELinux label used for the instantiated service from the information handed by...',
   }),
   TimeoutSec: scalar(P.timeout, 90_000_000, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'A shorthand for configuring both TimeoutStartSec= and TimeoutStopSec= to the specified value.',
   }),
 } satisfies Block;

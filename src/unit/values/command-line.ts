@@ -83,9 +83,13 @@ export function filenameIsValid(s: string): boolean {
   return s !== '' && s !== '.' && s !== '..' && !s.includes('/') && Buffer.byteLength(s) <= 255;
 }
 
+const SIMPLIFIABLE = /\/\/|\/\.(\/|$)|.\/$/;
+
 /** path_simplify() for an absolute path: no duplicate slashes, no "." components ("..": kept). */
 export function pathSimplify(path: string): string {
   if (!path.startsWith('/')) return path;
+  // Already simple (nearly always): no empty or "." component, no trailing slash.
+  if (!SIMPLIFIABLE.test(path)) return path;
   const parts = path.split('/').filter((c) => c !== '' && c !== '.');
   return '/' + parts.join('/');
 }

@@ -94,16 +94,20 @@ export function cunescapeOne(s: string, i: number): Unescaped | null {
  * "\xc3\xa9" becomes "é" as it does in systemd's byte strings (invalid sequences become U+FFFD).
  */
 class WordBuilder {
-  private parts: string[] = [];
-  private bytes: number[] = [];
+  // One string grown in place: most words are plain characters pushed one at a time, and V8 appends to a
+  // string far more cheaply than it joins an array of one-character strings.
+  private text = '';
+  private bytes: number[] | null = null;
 
   push(s: string): void {
-    this.flush();
-    this.parts.push(s);
+    // An empty run must not cut a byte sequence (\xc3 then \xa9) in two.
+    if (s === '') return;
+    if (this.bytes !== null) this.flush();
+    this.text += s;
   }
 
   pushByte(b: number): void {
-    this.bytes.push(b);
+    (this.bytes ??= []).push(b);
   }
 
   pushCodePoint(c: number): void {
@@ -112,16 +116,18 @@ class WordBuilder {
   }
 
   private flush(): void {
-    if (this.bytes.length === 0) return;
-    this.parts.push(Buffer.from(this.bytes).toString('utf8'));
-    this.bytes = [];
+    if (this.bytes === null) return;
+    this.text += Buffer.from(this.bytes).toString('utf8');
+    this.bytes = null;
   }
 
   toString(): string {
     this.flush();
-    return this.parts.join('');
+    return this.text;
   }
 }
+
+const isWhitespace = (ch: string): boolean => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
 
 /** Thrown-free error channel for extractFirstWord. */
 export type ExtractResult = ({ ok: true } & ExtractStep) | { ok: false; error: string };
@@ -134,7 +140,7 @@ export type ExtractResult = ({ ok: true } & ExtractStep) | { ok: false; error: s
 export function extractFirstWord(s: string, start: number | null, flags: ExtractFlags = {}): ExtractResult {
   if (start === null) return { ok: true, word: null, next: null };
   const seps = flags.separators ?? WHITESPACE;
-  const isSep = (ch: string): boolean => seps.includes(ch);
+  const isSep = seps === WHITESPACE ? isWhitespace : (ch: string): boolean => seps.includes(ch);
   const len = s.length;
   const w = new WordBuilder();
   let have = flags.dontCoalesceSeparators === true;
@@ -194,16 +200,25 @@ export function extractFirstWord(s: string, start: number | null, flags: Extract
         if (!quote) break;
       }
     } else {
+      // Plain characters are taken as one run, pushed when something else comes.
+      const run = i;
       for (; ; i++) {
-        if (i >= len) return terminate();
+        if (i >= len) {
+          w.push(s.slice(run, i));
+          return terminate();
+        }
         const c = s[i]!;
         if ((c === "'" || c === '"') && (flags.keepQuote || flags.unquote)) {
+          w.push(s.slice(run, i));
           quote = c;
-          if (flags.unquote) break;
+          if (!flags.unquote) w.push(c);
+          break;
         } else if (c === '\\' && !flags.retainEscape) {
+          w.push(s.slice(run, i));
           backslash = true;
           break;
         } else if (isSep(c)) {
+          w.push(s.slice(run, i));
           if (flags.dontCoalesceSeparators) return next(flags.retainSeparators ? i : i + 1);
           if (!flags.retainSeparators) {
             for (; ; i++) {
@@ -213,8 +228,6 @@ export function extractFirstWord(s: string, start: number | null, flags: Extract
           }
           return next(i);
         }
-        w.push(c);
-        if (quote) break;
       }
     }
   }
