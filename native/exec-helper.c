@@ -4,7 +4,7 @@
  *
  * Usage (every option at most once except --rlimit; numbers are decimal, --umask is octal):
  *
- *   rsd-exec-helper [--status-fd N] [--setsid] [--cgroup DIR] [--oom-score-adjust N] [--nice N]
+ *   rsd-exec-helper [--status-fd N] [--setsid] [--ignore-sigpipe] [--cgroup DIR] [--oom-score-adjust N] [--nice N]
  *                   [--rlimit NAME=SOFT:HARD]... [--umask OOO] [--chroot DIR]
  *                   [--uid N] [--gid N] [--groups G1,G2,...] [--chdir DIR] [--chdir-optional]
  *                   [--listen-fds N] [--listen-fdnames A:B:...] [--watchdog-pid]
@@ -119,6 +119,7 @@ struct plan {
     uint64_t bounding;
     uint64_t ambient;
     int no_new_privs;
+    int ignore_sigpipe;
     char **command; /* EXECUTABLE ARGV0 ARGS... NULL */
 };
 
@@ -286,6 +287,10 @@ static int parse_args(int argc, char **argv, struct plan *p) {
         }
         if (strcmp(opt, "--no-new-privileges") == 0) {
             p->no_new_privs = 1;
+            continue;
+        }
+        if (strcmp(opt, "--ignore-sigpipe") == 0) {
+            p->ignore_sigpipe = 1;
             continue;
         }
         if (i + 1 >= argc) return -1;
@@ -467,6 +472,8 @@ int main(int argc, char **argv) {
     }
 
     reset_signals();
+    /* IgnoreSIGPIPE= (systemd's default): an ignored signal stays ignored across execve. */
+    if (p.ignore_sigpipe && signal(SIGPIPE, SIG_IGN) == SIG_ERR) fail("signals", errno, EXIT_SIGNAL_MASK);
 
     /* posix_spawn's POSIX_SPAWN_SETSID may already have made us a session leader. */
     if (p.setsid && getsid(0) != getpid() && setsid() < 0) fail("setsid", errno, EXIT_SETSID);

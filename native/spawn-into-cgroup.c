@@ -6,7 +6,8 @@
  *
  * Like glibc's posix_spawn: CLONE_VM | CLONE_VFORK on a separate stack, so the parent sleeps until the child
  * has exec'd (or failed), every signal blocked around the clone, and in the child only raw system calls:
- * dispositions back to SIG_DFL, an empty mask, the fd actions, setsid, execve.
+ * dispositions back to SIG_DFL (SIGPIPE to SIG_IGN with RSD_SPAWN_IGNORE_SIGPIPE: IgnoreSIGPIPE=, systemd's
+ * default), an empty mask, the fd actions, setsid, execve. `flags`: RSD_SPAWN_SETSID | RSD_SPAWN_IGNORE_SIGPIPE.
  *
  * pid_env >= 0 names the envp entry the child turns into LISTEN_PID=<its pid> (socket activation without
  * the exec helper). rsd_spawn() returns the pid; -1 when the child failed before or at execve (errno in *err; the child is
@@ -29,6 +30,7 @@
 #endif
 
 enum { OP_DUP2 = 0, OP_OPEN = 1, OP_CLOSEFROM = 2, OP_CLOSE = 3 };
+enum { RSD_SPAWN_SETSID = 1, RSD_SPAWN_IGNORE_SIGPIPE = 2 };
 
 struct child_ctx {
   const char *path;
@@ -37,7 +39,7 @@ struct child_ctx {
   const int *ops; /* 4 ints per action: op, a, b, flags */
   int nops;
   const char *const *paths; /* OP_OPEN: paths[b] opened as fd a with flags */
-  int setsid;
+  int flags;
   int pid_env; /* index in envp of the entry to make "LISTEN_PID=<own pid>", or -1 */
   volatile int err;
 };
@@ -63,7 +65,11 @@ static int child_main(void *p) {
     if (s == SIGKILL || s == SIGSTOP) continue;
     syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(unsigned long));
   }
-  if (c->setsid && setsid() < 0) goto fail;
+  if (c->flags & RSD_SPAWN_IGNORE_SIGPIPE) {
+    struct kernel_sigaction ign = {.handler = SIG_IGN};
+    syscall(SYS_rt_sigaction, SIGPIPE, &ign, NULL, sizeof(unsigned long));
+  }
+  if ((c->flags & RSD_SPAWN_SETSID) && setsid() < 0) goto fail;
   for (int i = 0; i < c->nops; i++) {
     const int *op = c->ops + 4 * i;
     if (op[0] == OP_DUP2) {
@@ -132,14 +138,14 @@ __asm__(".text\n"
 static char child_stack[64 * 1024] __attribute__((aligned(16)));
 
 int rsd_spawn(const char *path, char *const *argv, char *const *envp, const int *ops, int nops,
-              const char *const *paths, int setsid, int cgroup_fd, int pid_env, int *err) {
+              const char *const *paths, int flags, int cgroup_fd, int pid_env, int *err) {
 #ifndef HAVE_CLONE3_CALL
-  (void)path, (void)argv, (void)envp, (void)ops, (void)nops, (void)paths, (void)setsid, (void)cgroup_fd;
+  (void)path, (void)argv, (void)envp, (void)ops, (void)nops, (void)paths, (void)flags, (void)cgroup_fd;
   (void)pid_env;
   *err = ENOSYS;
   return -2;
 #else
-  struct child_ctx c = {path, argv, envp, ops, nops, paths, setsid, pid_env, 0};
+  struct child_ctx c = {path, argv, envp, ops, nops, paths, flags, pid_env, 0};
   struct clone_args args;
   memset(&args, 0, sizeof args);
   args.flags = CLONE_VM | CLONE_VFORK | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);

@@ -15,6 +15,7 @@ import { decideFinalAction, rebootNow } from '../pid1/final-action';
 import { guardProcess } from '../pid1/health';
 import { setHostnameFromFile } from '../pid1/hostname';
 import { reexec, takeReexecState } from '../pid1/reexec';
+import { markBootedBySystemdProtocols } from './booted-marker';
 
 /** Linux's first real-time signal as glibc numbers it for programs (SIGRTMIN). */
 const SIGRTMIN = 34;
@@ -102,6 +103,8 @@ export async function boot(opts: BootOptions): Promise<number> {
     mounted = mountBootFileSystems(opts.mounts ?? [], log);
     setHostnameFromFile(log, opts.hostnameFile);
   } else if (pid1 && container !== null) log.info(`Running in a container (${container}).`);
+  // After early boot's mounts: /run may be one of them.
+  if (pid1) await markBootedBySystemdProtocols(log);
   const watchers: SignalWatcher[] = [];
   // A test rsd (its own control socket) keeps its own journal beside it, so instances never share one.
   const journal = await Journal.open({

@@ -137,7 +137,8 @@ export function verify(opts: VerifyOptions): VerifyResult {
     }
     if (opts.unenforced) {
       for (const s of unit.applied) {
-        if (s.support !== 'accepted') continue;
+        // [Install] is enable/disable's business, not the running manager's (as in rsdctl status).
+        if (s.support !== 'accepted' || s.section === 'Install') continue;
         lines.push(`${s.file}:${s.line}: ${s.key}= is parsed but not enforced by rsd.`);
         const users = unenforcedUnits.get(s.key) ?? new Set<string>();
         unenforcedUnits.set(s.key, users.add(unit.id));
@@ -167,6 +168,8 @@ function missingRequirement(loader: UnitLoader, root: string): string | null {
     for (const dep of [...u.Requires, ...u.Requisite, ...u.BindsTo]) {
       if (seen.has(dep)) continue;
       seen.add(dep);
+      // Device units come from udev, not from files: systemd-analyze verify never finds one missing.
+      if (dep.endsWith('.device')) continue;
       const loaded = loader.load(dep);
       if (loaded.loadState === 'not-found') return `Unit ${dep} not found.`;
       if (loaded.loadState === 'masked') return `Unit ${dep} is masked.`;

@@ -229,6 +229,7 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
       ? [passed[0] ?? stdio.stdio[0], passed[1] ?? stdio.stdio[1], passed[2] ?? stdio.stdio[2]]
       : stdio.stdio,
     exec: options,
+    ignoreSigpipe: exec.IgnoreSIGPIPE,
   };
   if (i.sockets && i.sockets.fds.length > 0) {
     spec.extraFds = i.sockets.fds;

@@ -1,4 +1,4 @@
-import { chown, mkdir, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecContext } from '../unit/table/exec-context';
 import type { Credentials } from './command-spec';
@@ -19,6 +19,9 @@ export async function makeExecDirectories(e: ExecContext, credentials: Credentia
       if (credentials.uid !== undefined) {
         await chown(p, credentials.uid, credentials.gid ?? credentials.uid).catch(() => undefined);
       }
+      // mkdir() drops the setgid/setuid bits and applies the umask: systemd sets the mode afterwards
+      // (Debian's redis-server.service asks RuntimeDirectoryMode=2755).
+      await chmod(p, mode).catch(() => undefined);
     }
   }
 }

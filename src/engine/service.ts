@@ -530,7 +530,7 @@ export class ServiceRuntime implements UnitRuntime {
     const describe =
       end.kind === 'exited'
         ? `code=exited, status=${end.status}${named ? `/${named}` : ''}`
-        : `code=killed, signal=${signalName(end.signal).replace(/^SIG/, '')}`;
+        : `code=${end.coreDumped ? 'dumped' : 'killed'}, status=${end.signal}/${signalName(end.signal).replace(/^SIG/, '')}`;
     // While stopping, the exit is expected: systemd only mentions it at debug level.
     if (this.activeState === 'deactivating') this.ctx.log.debug(`Main process exited, ${describe}`, this.id);
     else

@@ -9,6 +9,8 @@ import type { ExecOptions, Rlimit, RlimitName, RlimitValue } from './spawn-spec'
 export interface HelperRequest {
   exec: ExecOptions;
   setsid: boolean;
+  /** IgnoreSIGPIPE=: the helper leaves SIGPIPE ignored after resetting every signal. */
+  ignoreSigpipe?: boolean;
   statusFd: number;
   /** The child's fd of the first end of exec.networkNamespaceStorage (the second follows it). */
   networkStorageFd?: number;
@@ -55,6 +57,7 @@ export function helperArgv(req: HelperRequest): string[] {
   const e = req.exec;
   const out: string[] = ['--status-fd', int('status fd', req.statusFd, 0, 0x7fffffff)];
   if (req.setsid) out.push('--setsid');
+  if (req.ignoreSigpipe) out.push('--ignore-sigpipe');
   if (e.cgroup !== undefined) out.push('--cgroup', e.cgroup);
   if (e.oomScoreAdjust !== undefined)
     out.push('--oom-score-adjust', int('oomScoreAdjust', e.oomScoreAdjust, -1000, 1000));

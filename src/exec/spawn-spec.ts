@@ -86,6 +86,8 @@ export interface SpawnSpec {
   listen?: { names?: readonly string[] };
   /** New session and process group, as systemd does for every service. Default true. */
   setsid?: boolean;
+  /** IgnoreSIGPIPE= (systemd's default: yes): SIGPIPE ignored instead of at its default action. */
+  ignoreSigpipe?: boolean;
   exec?: ExecOptions;
 }
 

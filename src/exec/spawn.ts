@@ -150,6 +150,7 @@ function spawnWith(
       env: spec.listen ? listenEnv(spec.env, extraFds.length, spec.listen.names) : spec.env,
       actions: fdLayoutActions(layout),
       setsid,
+      ignoreSigpipe: spec.ignoreSigpipe === true,
     });
     if (!r.ok) return failed(stepOfSpawnError(r.errno), r.errno);
     return { kind: 'spawned', pid: r.value, via: 'direct', exec: EXECUTED };
@@ -162,6 +163,7 @@ function spawnWith(
   const args = helperArgv({
     exec: spec.exec ?? {},
     setsid,
+    ignoreSigpipe: spec.ignoreSigpipe === true,
     statusFd,
     ...(storage ? { networkStorageFd: statusFd + 1 } : {}),
     ...(spec.listen ? { listen: { count: extraFds.length, names: spec.listen.names } } : {}),

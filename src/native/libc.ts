@@ -140,10 +140,11 @@ export type FileAction =
   | { op: 'closefrom'; lowest: number };
 
 /** posix_spawnattr flag sets are immutable once built, so each distinct one is built once and kept. */
-const attrCache = new Map<boolean, Buffer>();
+const attrCache = new Map<string, Buffer>();
 
-function spawnAttr(setsid: boolean): Buffer {
-  const cached = attrCache.get(setsid);
+function spawnAttr(setsid: boolean, ignoreSigpipe: boolean): Buffer {
+  const key = `${setsid}/${ignoreSigpipe}`;
+  const cached = attrCache.get(key);
   if (cached) return cached;
   const b = bindings();
   const attr = Buffer.alloc(SPAWNATTR_SIZE);
@@ -156,6 +157,8 @@ function spawnAttr(setsid: boolean): Buffer {
   // service gets SIG_DFL for them, so they go into the set by hand (sigaddset refuses them too).
   all[3] |= 0x80;
   all[4] |= 0x01;
+  // IgnoreSIGPIPE=: SIGPIPE (bit 12) left out of the reset keeps the SIG_IGN Node set for it at start-up.
+  if (ignoreSigpipe) all[1]! &= ~0x10;
   b.sigemptyset(none);
   // Node ignores SIGPIPE and SIGXFSZ and blocks nothing we want kept: every signal goes back to SIG_DFL and
   // the mask is emptied, as a service expects after exec from a fresh init.
@@ -164,7 +167,7 @@ function spawnAttr(setsid: boolean): Buffer {
   b.posix_spawnattr_setflags(attr, flags);
   b.posix_spawnattr_setsigdefault(attr, all);
   b.posix_spawnattr_setsigmask(attr, none);
-  attrCache.set(setsid, attr);
+  attrCache.set(key, attr);
   return attr;
 }
 
@@ -198,6 +201,8 @@ export interface PosixSpawnRequest {
   actions: readonly FileAction[];
   /** POSIX_SPAWN_SETSID: the child starts a new session (and process group). */
   setsid: boolean;
+  /** IgnoreSIGPIPE=: the child starts with SIGPIPE ignored instead of at its default action. */
+  ignoreSigpipe?: boolean;
 }
 
 /**
@@ -220,7 +225,7 @@ export function posixSpawn(req: PosixSpawnRequest): Sys<number> {
       pid,
       req.path,
       fa,
-      spawnAttr(req.setsid),
+      spawnAttr(req.setsid, req.ignoreSigpipe === true),
       [...req.argv, null],
       [...req.env, null],
     );

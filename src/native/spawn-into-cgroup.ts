@@ -20,7 +20,7 @@ type SpawnFn = (
   ops: Int32Array,
   nops: number,
   paths: (string | null)[],
-  setsid: number,
+  flags: number,
   cgroupFd: number,
   pidEnv: number,
   err: number[],
@@ -41,7 +41,7 @@ function library(): SpawnFn | null {
     fn = koffi
       .load(path)
       .func(
-        'int rsd_spawn(const char *path, const char **argv, const char **envp, const int *ops, int nops, const char **paths, int setsid, int cgroup_fd, int pid_env, _Out_ int *err)',
+        'int rsd_spawn(const char *path, const char **argv, const char **envp, const int *ops, int nops, const char **paths, int flags, int cgroup_fd, int pid_env, _Out_ int *err)',
       ) as SpawnFn;
     break;
   }
@@ -92,7 +92,7 @@ export function spawnIntoCgroup(req: PosixSpawnRequest, cgroupDir: string | null
       ops,
       req.actions.length,
       [...paths, null],
-      req.setsid ? 1 : 0,
+      (req.setsid ? 1 : 0) | (req.ignoreSigpipe ? 2 : 0), // RSD_SPAWN_SETSID | RSD_SPAWN_IGNORE_SIGPIPE
       dir.value,
       req.env.indexOf(LISTEN_PID_PLACEHOLDER),
       err,

@@ -40,10 +40,12 @@ describe('rsd binary', () => {
   it('verify --unenforced lists the settings rsd does not act on yet', () => {
     const f = tree.write(
       'ue/c.service',
-      '[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service\n',
+      '[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service\n[Install]\nWantedBy=multi-user.target\n',
     );
     const r = run(RSD, ['verify', '--unenforced', f]);
     expect(r.err).toContain(`${f}:3: SystemCallFilter= is parsed but not enforced by rsd.`);
+    // [Install] is for enable/disable, not the running manager: not listed (as in rsdctl status).
+    expect(r.err).not.toContain('WantedBy=');
   });
 
   it('verify without units is a usage error', () => {

@@ -37,6 +37,12 @@ const CASES: Record<string, Record<string, string | Buffer>> = {
   'requires-missing': {
     'a.service': svc('Requires=rsd-test-nonexistent.service\n[Service]\nExecStart=/bin/true\n'),
   },
+  // systemd makes device units from udev's view: one no file describes is still there to bind to.
+  'binds-to-absent-device': {
+    'a.service': svc(
+      'BindsTo=sys-devices-virtual-misc-rsdtestnone.device\nAfter=sys-devices-virtual-misc-rsdtestnone.device\n[Service]\nExecStart=/bin/true\n',
+    ),
+  },
   'wants-missing': {
     'a.service': svc('Wants=rsd-test-nonexistent.service\n[Service]\nExecStart=/bin/true\n'),
   },

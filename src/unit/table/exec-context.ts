@@ -544,7 +544,7 @@ export const execContext = {
     doc: 'Sets the PAM service name to set up a session as.',
   }),
   IgnoreSIGPIPE: scalar(P.bool, true, {
-    support: 'accepted',
+    support: 'enforced',
     doc: 'Takes a boolean argument. If true, SIGPIPE is ignored in the executed process.',
   }),
   UtmpIdentifier: scalar(P.text, '', {
