@@ -26,8 +26,9 @@ command -v apt-get >/dev/null || {
   echo "install-debian-daemons: no apt-get, install ${missing[*]} by hand" >&2
   exit 1
 }
-# Two callers at once on a fresh machine: the second waits for the first, then finds everything there.
-exec 9>/tmp/rsd-install-debian-daemons.lock
+# Two callers at once on a fresh machine: the second waits for the first, then finds everything there. The
+# lock is shared with install-test-packages.sh: both put a policy-rc.d in place and take it away again.
+exec 9>/tmp/rsd-apt-install.lock
 flock -w 600 9 || true
 missing_packages
 [ ${#missing[@]} -eq 0 ] && exit 0
