@@ -3,14 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RpcError, RsdClient } from './client';
 import { depDot, listUnits, status, table, type Properties, type UnitSummary } from './format';
-import {
-  runGetDefault,
-  runInstallVerb,
-  runIsEnabled,
-  runListUnitFiles,
-  runSetDefault,
-  type InstallVerb,
-} from './install-verbs';
+import type { InstallVerb } from './install-verbs';
 import { AS_SYSTEMCTL, HARMLESS_FLAGS, PROGRAM, versionText } from './personality';
 
 /*
@@ -19,6 +12,9 @@ import { AS_SYSTEMCTL, HARMLESS_FLAGS, PROGRAM, versionText } from './personalit
  */
 
 const DEFAULT_SOCKET = '/run/rsd/rsd.sock';
+
+/** The unit-file verbs load the install code (tens of milliseconds): only when one of them runs. */
+const installVerbs = () => import('./install-verbs');
 
 interface Common {
   socket: string;
@@ -535,7 +531,7 @@ async function full(argv: string[]): Promise<Exit> {
       (a) =>
         set(
           a.root !== undefined
-            ? Promise.resolve(runGetDefault(String(a.root)))
+            ? installVerbs().then((v) => v.runGetDefault(String(a.root)))
             : withClient(common(a).socket, async (c) => {
                 console.log((await c.call<{ unit: string }>('GetDefault')).unit);
                 return 0;
@@ -552,7 +548,7 @@ async function full(argv: string[]): Promise<Exit> {
             const verb = String(a._[0]) as InstallVerb;
             const units = a.units as string[];
             const o = common(a);
-            const code = runInstallVerb(verb, String(a.root ?? '/'), units, {
+            const code = (await installVerbs()).runInstallVerb(verb, String(a.root ?? '/'), units, {
               runtime: a.runtime === true,
               quiet: o.quiet,
               force: a.force === true,
@@ -578,7 +574,12 @@ async function full(argv: string[]): Promise<Exit> {
       'is-enabled <units..>',
       'Whether unit files are enabled',
       () => {},
-      (a) => set(Promise.resolve(runIsEnabled(String(a.root ?? '/'), a.units as string[], a.quiet === true))),
+      (a) =>
+        set(
+          installVerbs().then((v) =>
+            v.runIsEnabled(String(a.root ?? '/'), a.units as string[], a.quiet === true),
+          ),
+        ),
     )
     .command(
       'list-unit-files [patterns..]',
@@ -586,8 +587,8 @@ async function full(argv: string[]): Promise<Exit> {
       () => {},
       (a) =>
         set(
-          Promise.resolve(
-            runListUnitFiles(String(a.root ?? '/'), (a.patterns as string[] | undefined) ?? []),
+          installVerbs().then((v) =>
+            v.runListUnitFiles(String(a.root ?? '/'), (a.patterns as string[] | undefined) ?? []),
           ),
         ),
     )
@@ -595,7 +596,7 @@ async function full(argv: string[]): Promise<Exit> {
       'set-default <unit>',
       'Make default.target point at a target',
       () => {},
-      (a) => set(Promise.resolve(runSetDefault(String(a.root ?? '/'), String(a.unit)))),
+      (a) => set(installVerbs().then((v) => v.runSetDefault(String(a.root ?? '/'), String(a.unit)))),
     )
     .command(
       ['exit [code]', 'poweroff', 'reboot', 'halt'],
