@@ -577,6 +577,11 @@ export class Manager {
     this.upkeep.changed(id);
     if (now === 'inactive' || now === 'failed') {
       this.releaseTransientStdio(id);
+      if (rt instanceof ServiceRuntime)
+        rt.unitDown(() => {
+          const next = this.jobs.jobOf(id)?.type;
+          return next === 'start' || next === 'restart';
+        });
       for (const other of this.runtimes.values()) {
         if (other instanceof SocketRuntime && other.serviceName === id) other.serviceStopped();
       }

@@ -618,7 +618,7 @@ export class ServiceRuntime implements UnitRuntime {
 
   async stop(): Promise<JobOutcome> {
     this.stopRequested = true;
-    this.flushFdStore();
+    if (this.config.Service.FileDescriptorStorePreserve === 'no') this.flushFdStore();
     if (this.restartTimer) {
       clearTimeout(this.restartTimer);
       this.restartTimer = null;
@@ -795,6 +795,7 @@ export class ServiceRuntime implements UnitRuntime {
 
   private scheduleRestart(): void {
     const s = this.config.Service;
+    if (s.FileDescriptorStorePreserve === 'no') this.flushFdStore();
     this.setState('auto-restart');
     const ms = usec(s.RestartSec) ?? 0;
     this.log(`Scheduled restart job in ${ms} ms.`);
@@ -803,7 +804,10 @@ export class ServiceRuntime implements UnitRuntime {
       try {
         fault('timer', this.id);
         this.nRestarts++;
+        // Down for an instant on the way to the restart job: not a reason to drop the fd store.
+        this.autoRestarting = true;
         this.setState('dead');
+        this.autoRestarting = false;
         this.ctx.requestRestart(this.id);
       } catch (e) {
         this.log(
@@ -819,6 +823,7 @@ export class ServiceRuntime implements UnitRuntime {
 
   /** Fds the service asked rsd to keep (FDSTORE=1): handed back at each start, kept across restarts. */
   private readonly fdStore = new FdStore((m, level) => this.log(m, level));
+  private autoRestarting = false;
 
   /** FDSTORE=1: keeps what FileDescriptorStoreMax= leaves room for; `poll` is false after FDPOLL=0. */
   storeFds(fds: readonly number[], name: string, poll = true): number[] {
@@ -830,6 +835,21 @@ export class ServiceRuntime implements UnitRuntime {
   }
 
   /** A stop someone asked for ends the service for good: its stored fds are closed (a restart keeps them). */
+  /**
+   * FileDescriptorStorePreserve=restart (the default): the store goes once the service is down with no start
+   * or restart job queued for it and no automatic restart scheduled; `yes` keeps it for rsd's lifetime.
+   */
+  unitDown(startPending: () => boolean): void {
+    const preserve = this.config.Service.FileDescriptorStorePreserve;
+    if (preserve === 'yes') return;
+    if (preserve === 'no') return this.flushFdStore();
+    // Decided once the step that brought it down has run on: it may schedule an automatic restart.
+    setImmediate(() => {
+      const down = this.activeState === 'inactive' || this.activeState === 'failed';
+      if (down && this.restartTimer === null && !this.autoRestarting && !startPending()) this.flushFdStore();
+    });
+  }
+
   private flushFdStore(): void {
     this.fdStore.clear();
   }
@@ -916,7 +936,7 @@ export class ServiceRuntime implements UnitRuntime {
     this.ready = false;
     this.setState('reload');
     const done = this.readyPromise();
-    this.ctx.signal(this.mainPid, 1);
+    this.ctx.signal(this.mainPid, this.config.Service.ReloadSignal);
     const t = delay(usec(this.config.Service.TimeoutStartSec));
     const r = await Promise.race([done, t.promise]);
     t.cancel();

@@ -158,6 +158,16 @@ export const serviceSection = {
     support: 'enforced',
     doc: 'Configure how many file descriptors may be stored in the service manager for the service using sd_pid_notify_with_fds(3)\'s "FDSTORE=1" messages.',
   }),
+  // systemd 253 (after 252, whose man pages are on this machine): read because unit files written for newer
+  // systemd carry it and the sockets issue names it.
+  FileDescriptorStorePreserve: scalar(P.oneOf(['no', 'yes', 'restart'] as const), 'restart', {
+    support: 'enforced',
+    doc: 'When the fd store is released: no, when the service stops; restart (default), once it is down with no start or restart pending; yes, only when rsd exits. systemd 253.',
+  }),
+  ReloadSignal: scalar(P.signal, 1, {
+    support: 'enforced',
+    doc: 'The signal Type=notify-reload sends to the main process to ask for a reload (default SIGHUP). systemd 253.',
+  }),
   NotifyAccess: scalar(P.oneOf(['none', 'main', 'exec', 'all'] as const), 'none', {
     support: 'enforced',
     doc: 'Controls access to the service status notification socket, as accessible via the sd_notify(3) call.',
