@@ -26,6 +26,10 @@ export interface JournalConfig {
   readonly rateLimitBurst: number;
   /** Entries from services also go to rsd's stdout in journalctl's short format. */
   readonly forwardToStdout: boolean;
+  /** journald's ForwardToSyslog= (Debian's default: yes): entries also go to a syslog daemon's socket. */
+  readonly forwardToSyslog: boolean;
+  /** Where that socket is (rsd's setting, for tests; journald's is fixed). */
+  readonly forwardToSyslogSocket: string;
   readonly syslogSocket: SocketSetting;
   readonly nativeSocket: SocketSetting;
   readonly stdoutSocket: SocketSetting;
@@ -45,6 +49,8 @@ export const JOURNAL_DEFAULTS: JournalConfig = {
   rateLimitInterval: 0,
   rateLimitBurst: 10000,
   forwardToStdout: true,
+  forwardToSyslog: true,
+  forwardToSyslogSocket: '/run/systemd/journal/syslog',
   syslogSocket: { kind: 'pid1' },
   nativeSocket: { kind: 'pid1' },
   stdoutSocket: { kind: 'pid1' },
@@ -124,6 +130,17 @@ export function parseJournalSection(
         const b = parseBoolean(v);
         if (b.ok) c.forwardToStdout = b.value;
         else bad(key, v, 'must be a boolean');
+        break;
+      }
+      case 'ForwardToSyslog': {
+        const b = parseBoolean(v);
+        if (b.ok) c.forwardToSyslog = b.value;
+        else bad(key, v, 'must be a boolean');
+        break;
+      }
+      case 'ForwardToSyslogSocket': {
+        if (v.startsWith('/')) c.forwardToSyslogSocket = v;
+        else bad(key, v, 'must be an absolute path');
         break;
       }
       case 'SyslogSocket':

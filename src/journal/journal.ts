@@ -3,6 +3,7 @@
  * stores them (store.ts), answers queries (reader.ts), forwards entries to rsd's stdout, and owns the
  * sockets other programs log through (sockets.ts).
  */
+import { SyslogForwarder } from './syslog-forward';
 import { mkdir, open, readFile, stat, statfs, type FileHandle } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { basename } from 'node:path';
@@ -72,6 +73,7 @@ export class Journal {
   /** Where entries go: the store, through the stdout forwarding when ForwardToStdout= is on. */
   readonly sink: EntrySink;
   private outLines: string[] = [];
+  private readonly syslog: SyslogForwarder | null;
 
   private constructor(
     readonly store: JournalStore,
@@ -82,15 +84,20 @@ export class Journal {
     this.limiter = new RateLimiter(config.rateLimitInterval, config.rateLimitBurst, (unit, n) =>
       this.rsdMessage('warn', `Suppressed ${n} messages from ${unit}`, unit),
     );
-    this.sink = config.forwardToStdout
-      ? {
-          append: (meta, priority, msg, st, en, stamp) => {
-            this.forward(meta, msg.subarray(st, en), stamp.realtime);
-            return store.append(meta, priority, msg, st, en, stamp);
-          },
-          onDrain: (cb) => store.onDrain(cb),
-        }
-      : store;
+    const syslog = config.forwardToSyslog ? new SyslogForwarder(config.forwardToSyslogSocket) : null;
+    this.syslog = syslog;
+    const stdout = config.forwardToStdout;
+    this.sink =
+      stdout || syslog
+        ? {
+            append: (meta, priority, msg, st, en, stamp) => {
+              if (stdout) this.forward(meta, msg.subarray(st, en), stamp.realtime);
+              syslog?.forward(meta, priority, msg.subarray(st, en), stamp.realtime);
+              return store.append(meta, priority, msg, st, en, stamp);
+            },
+            onDrain: (cb) => store.onDrain(cb),
+          }
+        : store;
   }
 
   static async open(opts: JournalOptions): Promise<Journal> {
@@ -218,6 +225,7 @@ export class Journal {
   }
 
   async close(): Promise<void> {
+    this.syslog?.close();
     await this.store.close();
     const fh = await this.kmsg;
     await fh?.close().catch(() => undefined);
