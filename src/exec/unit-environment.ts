@@ -42,6 +42,16 @@ export async function buildEnvironment(i: EnvironmentInputs): Promise<Environmen
     env.set('SHELL', i.user.shell);
   }
   for (const [k, v] of Object.entries(i.managerSet)) env.set(k, v);
+  // systemd.exec(5): $RUNTIME_DIRECTORY and friends, the absolute paths joined with ':'.
+  for (const [key, base, dirs] of [
+    ['RUNTIME_DIRECTORY', '/run', i.exec.RuntimeDirectory],
+    ['STATE_DIRECTORY', '/var/lib', i.exec.StateDirectory],
+    ['CACHE_DIRECTORY', '/var/cache', i.exec.CacheDirectory],
+    ['LOGS_DIRECTORY', '/var/log', i.exec.LogsDirectory],
+    ['CONFIGURATION_DIRECTORY', '/etc', i.exec.ConfigurationDirectory],
+  ] as const) {
+    if (dirs.length > 0) env.set(key, dirs.map((d) => `${base}/${d}`).join(':'));
+  }
   for (const name of i.exec.PassEnvironment) {
     const v = i.managerEnv[name];
     if (v !== undefined) env.set(name, v);
