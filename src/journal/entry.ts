@@ -3,22 +3,16 @@
  * journald's (MESSAGE, PRIORITY, _PID, _SYSTEMD_UNIT, ...): see fields.ts.
  */
 
+import { SYSLOG_LEVELS } from '../unit/table/enums';
+
 /** How an entry reached the journal, as journald's _TRANSPORT= names it. */
 export const TRANSPORTS = ['stdout', 'syslog', 'journal', 'driver', 'kernel'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
-/** syslog(3) priorities, 0 (emerg) to 7 (debug). */
-export const PRIORITY_NAMES = [
-  'emerg',
-  'alert',
-  'crit',
-  'err',
-  'warning',
-  'notice',
-  'info',
-  'debug',
-] as const;
+/** syslog(3) priorities, 0 (emerg) to 7 (debug): the names SyslogLevel= takes. */
+export const PRIORITY_NAMES = SYSLOG_LEVELS;
 
+/** By number (local0 is 16), so more than the names SyslogFacility= accepts (SYSLOG_FACILITIES). */
 export const FACILITY_NAMES = [
   'kern',
   'user',
