@@ -1,31 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { TmpTree } from '../helpers/tmp';
-import { fileContent, Rsd } from './harness';
+import { fileContent, perTestRsd } from './harness';
 
 /*
  * The fd store's edges (systemd.service(5) FileDescriptorStoreMax=, sd_notify(3) FDSTORE=1, FDPOLL=0): stored
  * fds that hang up are dropped unless FDPOLL=0 said not to watch them; a flood beyond the maximum is closed.
  */
 const RSDCTL = join(__dirname, '..', '..', 'dist', 'ctl', 'rsdctl.js');
-let tree: TmpTree;
-let rsd: Rsd | null = null;
-beforeEach(() => {
-  tree = new TmpTree();
-});
-afterEach(() => {
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+const s = perTestRsd();
 
 const ctl = (...args: string[]) =>
-  spawnSync('node', [RSDCTL, '--socket', rsd!.socket, ...args], { encoding: 'utf8' });
-
-function boot(files: Record<string, string>): Rsd {
-  for (const [n, t] of Object.entries(files)) tree.write(`units/${n}`, t);
-  return Rsd.start(tree.path('units'), { unit: 'test.target' });
-}
+  spawnSync('node', [RSDCTL, '--socket', s.rsd.socket, ...args], { encoding: 'utf8' });
 
 /** Python that sends `text` with `fds` over NOTIFY_SOCKET from its own pid. */
 const SEND = [
@@ -38,8 +23,8 @@ const SEND = [
 
 describe('the fd store', () => {
   it('drops a stored fd that gets POLLHUP, keeps one stored with FDPOLL=0', async () => {
-    const out = tree.path('names.out');
-    tree.write(
+    const out = s.tree.path('names.out');
+    s.tree.write(
       'hup.py',
       [
         ...SEND,
@@ -58,21 +43,21 @@ describe('the fd store', () => {
         '',
       ].join('\n'),
     );
-    rsd = boot({
+    s.boot({
       'test.target': '[Unit]\nWants=hup.service\n',
-      'hup.service': `[Service]\nFileDescriptorStoreMax=4\nNotifyAccess=main\nRestart=on-failure\nRestartSec=100ms\nExecStart=/usr/bin/python3 ${tree.path('hup.py')}\n`,
+      'hup.service': `[Service]\nFileDescriptorStoreMax=4\nNotifyAccess=main\nRestart=on-failure\nRestartSec=100ms\nExecStart=/usr/bin/python3 ${s.tree.path('hup.py')}\n`,
     });
-    await rsd.waitFor(
+    await s.rsd.waitFor(
       /hup\.service: Stored fd 'polled' got POLLHUP or POLLERR; removing it from the store\./,
     );
     expect(await fileContent(out)).toBe('unpolled');
-    expect(rsd.log).not.toMatch(/Stored fd 'unpolled'/);
-    expect(await rsd.stop()).toBe(0);
+    expect(s.rsd.log).not.toMatch(/Stored fd 'unpolled'/);
+    expect(await s.rsd.stop()).toBe(0);
   });
 
   it('closes an FDSTORE flood beyond FileDescriptorStoreMax= with a warning; rsd and the service carry on', async () => {
-    const out = tree.path('flood.out');
-    tree.write(
+    const out = s.tree.path('flood.out');
+    s.tree.write(
       'flood.py',
       [
         ...SEND,
@@ -95,20 +80,20 @@ describe('the fd store', () => {
         '',
       ].join('\n'),
     );
-    rsd = boot({
+    s.boot({
       'test.target': '[Unit]\nWants=flood.service other.service\n',
-      'flood.service': `[Service]\nFileDescriptorStoreMax=2\nNotifyAccess=main\nExecStart=/usr/bin/python3 ${tree.path('flood.py')}\n`,
+      'flood.service': `[Service]\nFileDescriptorStoreMax=2\nNotifyAccess=main\nExecStart=/usr/bin/python3 ${s.tree.path('flood.py')}\n`,
       'other.service': '[Service]\nExecStart=/bin/sleep 1000\n',
     });
     expect(await fileContent(out)).toBe('eof=8');
-    await rsd.waitFor(/flood\.service: FileDescriptorStoreMax=2 reached: 8 fds closed\./);
-    await rsd.waitFor(
+    await s.rsd.waitFor(/flood\.service: FileDescriptorStoreMax=2 reached: 8 fds closed\./);
+    await s.rsd.waitFor(
       /flood\.service: Attempted to store 200 fds, but FileDescriptorStoreMax=2 is reached; closing them\./,
     );
     // rsd holds no more of them than the two it keeps.
-    const fds = spawnSync('ls', [`/proc/${rsd.pid()}/fd`], { encoding: 'utf8' }).stdout.split('\n').length;
+    const fds = spawnSync('ls', [`/proc/${s.rsd.pid()}/fd`], { encoding: 'utf8' }).stdout.split('\n').length;
     expect(fds).toBeLessThan(100);
     expect(ctl('is-active', 'flood.service', 'other.service').stdout).toBe('active\nactive\n');
-    expect(await rsd.stop()).toBe(0);
+    expect(await s.rsd.stop()).toBe(0);
   });
 });

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TmpTree } from '../helpers/tmp';
-import { alive, Rsd } from './harness';
+import { alive, perTestRsd } from './harness';
 
 /*
  * A socket unit's own commands (systemd.socket(5)): ExecStartPre= before the sockets are created,
@@ -10,19 +9,10 @@ import { alive, Rsd } from './harness';
  * the socket unit with systemd's Result.
  */
 const RSDCTL = join(__dirname, '..', '..', 'dist', 'ctl', 'rsdctl.js');
-let tree: TmpTree;
-let rsd: Rsd | null = null;
-beforeEach(() => {
-  tree = new TmpTree();
-});
-afterEach(() => {
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+const s = perTestRsd();
 
 const ctl = (...args: string[]) =>
-  spawnSync('node', [RSDCTL, '--socket', rsd!.socket, ...args], { encoding: 'utf8' });
+  spawnSync('node', [RSDCTL, '--socket', s.rsd.socket, ...args], { encoding: 'utf8' });
 
 const show = (unit: string, props: string) => ctl('show', unit, '-p', props).stdout;
 
@@ -34,13 +24,12 @@ function recorder(label: string, sock: string, log: string): string {
 
 describe('socket unit commands', () => {
   it('run around the sockets in order, each in its own SubState', async () => {
-    const sock = tree.path('run/app.sock');
-    const log = tree.path('order.log');
-    rsd = null;
-    const control = join(tree.root, 'ctl.sock');
+    const sock = s.tree.path('run/app.sock');
+    const log = s.tree.path('order.log');
+    const control = join(s.tree.root, 'ctl.sock');
     const rundir = `rsd-test-${process.pid}-${Date.now()}`;
-    tree.write('units/test.target', '[Unit]\nWants=app.socket\n');
-    tree.write(
+    s.tree.write('units/test.target', '[Unit]\nWants=app.socket\n');
+    s.tree.write(
       'units/app.socket',
       [
         '[Socket]',
@@ -56,11 +45,11 @@ describe('socket unit commands', () => {
         '',
       ].join('\n'),
     );
-    tree.write('units/app.service', '[Service]\nExecStart=/bin/sleep 1000\n');
-    rsd = Rsd.start(tree.path('units'), { unit: 'test.target' });
+    s.tree.write('units/app.service', '[Service]\nExecStart=/bin/sleep 1000\n');
+    s.boot({});
     // The test's rsd picked its own control socket path; the commands reach it through a symlink.
-    spawnSync('ln', ['-s', rsd.socket, control]);
-    await rsd.waitFor(/Startup finished/);
+    spawnSync('ln', ['-s', s.rsd.socket, control]);
+    await s.rsd.waitFor(/Startup finished/);
     expect(show('app.socket', 'ActiveState,SubState,Result')).toBe(
       'ActiveState=active\nSubState=listening\nResult=success\n',
     );
@@ -79,23 +68,23 @@ describe('socket unit commands', () => {
       'ActiveState=inactive\nSubState=dead\nResult=success\n',
     );
     expect(existsSync(`/run/${rundir}`)).toBe(false);
-    expect(await rsd.stop()).toBe(0);
+    expect(await s.rsd.stop()).toBe(0);
   });
 
   it('a failing ExecStartPre= fails the socket with exit-code before any socket exists; others still start', async () => {
-    const sock = tree.path('run/pre.sock');
-    const log = tree.path('post.log');
-    tree.write('units/test.target', '[Unit]\nWants=pre.socket other.service\n');
-    tree.write(
+    const sock = s.tree.path('run/pre.sock');
+    const log = s.tree.path('post.log');
+    s.tree.write('units/test.target', '[Unit]\nWants=pre.socket other.service\n');
+    s.tree.write(
       'units/pre.socket',
       `[Socket]\nListenStream=${sock}\nExecStartPre=/bin/sh -c 'exit 3'\nExecStopPost=/bin/sh -c 'echo stop-post >> ${log}'\n`,
     );
-    tree.write('units/pre.service', '[Service]\nExecStart=/bin/sleep 1000\n');
-    tree.write('units/other.service', '[Service]\nExecStart=/bin/sleep 1000\n');
-    rsd = Rsd.start(tree.path('units'), { unit: 'test.target' });
-    await rsd.waitFor(/Startup finished/);
-    await rsd.waitFor(/pre\.socket: Control process exited, code=exited, status=3/);
-    await rsd.waitFor(/pre\.socket: Failed with result 'exit-code'/);
+    s.tree.write('units/pre.service', '[Service]\nExecStart=/bin/sleep 1000\n');
+    s.tree.write('units/other.service', '[Service]\nExecStart=/bin/sleep 1000\n');
+    s.boot({});
+    await s.rsd.waitFor(/Startup finished/);
+    await s.rsd.waitFor(/pre\.socket: Control process exited, code=exited, status=3/);
+    await s.rsd.waitFor(/pre\.socket: Failed with result 'exit-code'/);
     expect(show('pre.socket', 'ActiveState,SubState,Result')).toBe(
       'ActiveState=failed\nSubState=failed\nResult=exit-code\n',
     );
@@ -103,14 +92,14 @@ describe('socket unit commands', () => {
     // systemd goes straight to final-sigterm after a failed ExecStartPre=: no ExecStopPost=.
     expect(existsSync(log)).toBe(false);
     expect(ctl('is-active', 'other.service').stdout).toBe('active\n');
-    expect(await rsd.stop()).toBe(0);
+    expect(await s.rsd.stop()).toBe(0);
   });
 
   it('a failing ExecStartPost= runs ExecStopPre=/ExecStopPost=, closes the socket and fails the unit', async () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const log = tree.path('stop.log');
-    tree.write('units/test.target', '[Unit]\nWants=post.socket\n');
-    tree.write(
+    const log = s.tree.path('stop.log');
+    s.tree.write('units/test.target', '[Unit]\nWants=post.socket\n');
+    s.tree.write(
       'units/post.socket',
       [
         '[Socket]',
@@ -121,9 +110,9 @@ describe('socket unit commands', () => {
         '',
       ].join('\n'),
     );
-    tree.write('units/post.service', '[Service]\nExecStart=/bin/sleep 1000\n');
-    rsd = Rsd.start(tree.path('units'), { unit: 'test.target' });
-    await rsd.waitFor(/post\.socket: Failed with result 'signal'/);
+    s.tree.write('units/post.service', '[Service]\nExecStart=/bin/sleep 1000\n');
+    s.boot({});
+    await s.rsd.waitFor(/post\.socket: Failed with result 'signal'/);
     expect(readFileSync(log, 'utf8')).toBe('stop-pre\nstop-post\n');
     expect(show('post.socket', 'ActiveState,Result')).toBe('ActiveState=failed\nResult=signal\n');
     const probe = spawnSync('/usr/bin/python3', [
@@ -131,20 +120,20 @@ describe('socket unit commands', () => {
       `import socket; socket.create_connection(('127.0.0.1', ${port}), timeout=2)`,
     ]);
     expect(probe.stderr.toString()).toMatch(/ConnectionRefusedError/);
-    expect(await rsd.stop()).toBe(0);
+    expect(await s.rsd.stop()).toBe(0);
   });
 
   it('a command past TimeoutSec= is killed and the socket fails with timeout; a "-" command may fail', async () => {
-    const sock = tree.path('run/slow.sock');
-    tree.write('units/test.target', '[Unit]\nWants=slow.socket\n');
-    tree.write(
+    const sock = s.tree.path('run/slow.sock');
+    s.tree.write('units/test.target', '[Unit]\nWants=slow.socket\n');
+    s.tree.write(
       'units/slow.socket',
       `[Socket]\nListenStream=${sock}\nTimeoutSec=500ms\nExecStartPre=-/bin/false\nExecStartPost=/bin/sleep 30\n`,
     );
-    tree.write('units/slow.service', '[Service]\nExecStart=/bin/sleep 1000\n');
-    rsd = Rsd.start(tree.path('units'), { unit: 'test.target' });
-    await rsd.waitFor(/slow\.socket: Starting timed out\. Terminating\./);
-    await rsd.waitFor(/slow\.socket: Failed with result 'timeout'/);
+    s.tree.write('units/slow.service', '[Service]\nExecStart=/bin/sleep 1000\n');
+    s.boot({});
+    await s.rsd.waitFor(/slow\.socket: Starting timed out\. Terminating\./);
+    await s.rsd.waitFor(/slow\.socket: Failed with result 'timeout'/);
     expect(show('slow.socket', 'ActiveState,Result,ControlPID')).toBe(
       'ActiveState=failed\nResult=timeout\nControlPID=0\n',
     );
@@ -152,19 +141,19 @@ describe('socket unit commands', () => {
     expect(ctl('reset-failed', 'slow.socket').status).toBe(0);
     expect(ctl('start', 'slow.socket').status).not.toBe(0);
     expect(show('slow.socket', 'Result')).toBe('Result=timeout\n');
-    expect(await rsd.stop()).toBe(0);
+    expect(await s.rsd.stop()).toBe(0);
   });
   it('a stop during ExecStartPre= kills the command, runs only ExecStopPost= and leaves the socket dead', async () => {
-    const sock = tree.path('run/interrupted.sock');
-    const log = tree.path('interrupted.log');
-    tree.write('units/test.target', '[Unit]\nWants=interrupted.socket\n');
-    tree.write(
+    const sock = s.tree.path('run/interrupted.sock');
+    const log = s.tree.path('interrupted.log');
+    s.tree.write('units/test.target', '[Unit]\nWants=interrupted.socket\n');
+    s.tree.write(
       'units/interrupted.socket',
       `[Socket]\nListenStream=${sock}\nExecStartPre=/bin/sleep 60\nExecStopPre=/bin/sh -c 'echo stop-pre >> ${log}'\nExecStopPost=/bin/sh -c 'echo stop-post >> ${log}'\n`,
     );
-    tree.write('units/interrupted.service', '[Service]\nExecStart=/bin/sleep 1000\n');
-    rsd = Rsd.start(tree.path('units'), { unit: 'test.target' });
-    await rsd.waitFor(/Starting interrupted\.socket/);
+    s.tree.write('units/interrupted.service', '[Service]\nExecStart=/bin/sleep 1000\n');
+    s.boot({});
+    await s.rsd.waitFor(/Starting interrupted\.socket/);
     for (let i = 0; i < 100 && !/ControlPID=[1-9]/.test(show('interrupted.socket', 'ControlPID')); i++)
       await new Promise((r) => setTimeout(r, 50));
     const pid = Number(/ControlPID=(\d+)/.exec(show('interrupted.socket', 'ControlPID'))![1]);
@@ -174,6 +163,6 @@ describe('socket unit commands', () => {
     expect(show('interrupted.socket', 'ActiveState,SubState')).toBe('ActiveState=inactive\nSubState=dead\n');
     expect(readFileSync(log, 'utf8')).toBe('stop-post\n');
     expect(existsSync(sock)).toBe(false);
-    expect(await rsd.stop()).toBe(0);
+    expect(await s.rsd.stop()).toBe(0);
   });
 });
