@@ -72,25 +72,18 @@ const EXECUTED = Promise.resolve({ kind: 'executed' } as const);
 export function spawnProcess(spec: SpawnSpec): SpawnResult {
   const cgroup = spec.exec?.cgroup;
   const native = spawnIntoCgroupAvailable();
-  if (cgroup === undefined && native && !spawnCanCloseFrom()) {
-    let refused = false;
-    const r = spawnWith(
-      spec,
-      (req) => {
-        const s = spawnIntoCgroup(req, null);
-        if ('unsupported' in s) refused = true;
-        return s;
-      },
-      true,
-    );
-    return refused ? spawnWith(spec, posixSpawn, false) : r;
-  }
+  if (cgroup === undefined && native && !spawnCanCloseFrom()) return viaLibrary(spec, spec, null);
   if (cgroup === undefined || !native || inBurst()) return spawnWith(spec, posixSpawn, false);
   // Born in its cgroup, the child has nothing to join: often nothing is left for the helper to do at all.
   const { cgroup: _joined, ...rest } = spec.exec ?? {};
+  return viaLibrary({ ...spec, exec: rest }, spec, cgroup);
+}
+
+/** Spawns `spec` through librsd-spawn.so, or `fallback` the usual way where the library refuses this spawn. */
+function viaLibrary(spec: SpawnSpec, fallback: SpawnSpec, cgroup: string | null): SpawnResult {
   let refused = false;
   const r = spawnWith(
-    { ...spec, exec: rest },
+    spec,
     (req) => {
       const s = spawnIntoCgroup(req, cgroup);
       if ('unsupported' in s) refused = true;
@@ -98,7 +91,7 @@ export function spawnProcess(spec: SpawnSpec): SpawnResult {
     },
     true,
   );
-  return refused ? spawnWith(spec, posixSpawn, false) : r;
+  return refused ? spawnWith(fallback, posixSpawn, false) : r;
 }
 
 /**
