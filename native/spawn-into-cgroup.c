@@ -13,6 +13,10 @@
  * the exec helper). rsd_spawn() returns the pid; -1 when the child failed before or at execve (errno in *err; the child is
  * reaped here); -2 when clone3 itself failed (errno in *err: ENOSYS, EINVAL, EOPNOTSUPP on kernels or
  * cgroups that cannot do it), so the caller can fall back to posix_spawn.
+ *
+ * rsd calls it on worker threads, several at once (the clone and the exec's first half then run beside the
+ * manager's event loop instead of blocking it): everything a call uses lives in its own frame. A failed
+ * child may already have been reaped by the manager's waitpid(-1) on its own thread; that is harmless here.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,21 +35,21 @@
 
 enum { OP_DUP2 = 0, OP_OPEN = 1, OP_CLOSEFROM = 2, OP_CLOSE = 3 };
 enum { RSD_SPAWN_SETSID = 1, RSD_SPAWN_IGNORE_SIGPIPE = 2 };
+enum { OP_INTS = 5 };
 
 struct child_ctx {
   const char *path;
   char *const *argv;
   char *const *envp;
-  const int *ops; /* 4 ints per action: op, a, b, flags */
+  const int *ops; /* OP_INTS ints per action: op, a, b, flags, mode */
   int nops;
   const char *const *paths; /* OP_OPEN: paths[b] opened as fd a with flags */
   int flags;
   int pid_env; /* index in envp of the entry to make "LISTEN_PID=<own pid>", or -1 */
   volatile int err;
+  /* The child's LISTEN_PID= entry: only the child writes it, and the parent sleeps until the exec copied it. */
+  char pid_env_buf[32];
 };
-
-/* The child's LISTEN_PID= entry: only the child writes it, and the parent sleeps until the exec copied it. */
-static char pid_env_buf[32];
 
 struct kernel_sigaction {
   void *handler;
@@ -71,11 +75,11 @@ static int child_main(void *p) {
   }
   if ((c->flags & RSD_SPAWN_SETSID) && setsid() < 0) goto fail;
   for (int i = 0; i < c->nops; i++) {
-    const int *op = c->ops + 4 * i;
+    const int *op = c->ops + OP_INTS * i;
     if (op[0] == OP_DUP2) {
       if (dup2(op[1], op[2]) < 0) goto fail;
     } else if (op[0] == OP_OPEN) {
-      int fd = open(c->paths[op[2]], op[3], 0);
+      int fd = open(c->paths[op[2]], op[3], (mode_t)op[4]);
       if (fd < 0) goto fail;
       if (fd != op[1]) {
         if (dup2(fd, op[1]) < 0) goto fail;
@@ -93,10 +97,10 @@ static int child_main(void *p) {
     char digits[16];
     int n = 0;
     for (long pid = syscall(SYS_getpid); pid > 0 && n < 15; pid /= 10) digits[n++] = (char)('0' + pid % 10);
-    memcpy(pid_env_buf, "LISTEN_PID=", 11);
-    for (int i = 0; i < n; i++) pid_env_buf[11 + i] = digits[n - 1 - i];
-    pid_env_buf[11 + n] = '\0';
-    ((char **)c->envp)[c->pid_env] = pid_env_buf;
+    memcpy(c->pid_env_buf, "LISTEN_PID=", 11);
+    for (int i = 0; i < n; i++) c->pid_env_buf[11 + i] = digits[n - 1 - i];
+    c->pid_env_buf[11 + n] = '\0';
+    ((char **)c->envp)[c->pid_env] = c->pid_env_buf;
   }
   unsigned long none = 0;
   raw_sigmask(SIG_SETMASK, &none, NULL);
@@ -134,8 +138,8 @@ __asm__(".text\n"
 #define HAVE_CLONE3_CALL 1
 #endif
 
-/* Only the manager's main thread spawns, and CLONE_VFORK keeps it asleep while the child uses the stack. */
-static char child_stack[64 * 1024] __attribute__((aligned(16)));
+/* The child's stack lives in the caller's frame: CLONE_VFORK keeps the caller asleep while the child uses it. */
+enum { CHILD_STACK_SIZE = 64 * 1024 };
 
 int rsd_spawn(const char *path, char *const *argv, char *const *envp, const int *ops, int nops,
               const char *const *paths, int flags, int cgroup_fd, int pid_env, int *err) {
@@ -145,7 +149,8 @@ int rsd_spawn(const char *path, char *const *argv, char *const *envp, const int 
   *err = ENOSYS;
   return -2;
 #else
-  struct child_ctx c = {path, argv, envp, ops, nops, paths, flags, pid_env, 0};
+  struct child_ctx c = {path, argv, envp, ops, nops, paths, flags, pid_env, 0, {0}};
+  char child_stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
   struct clone_args args;
   memset(&args, 0, sizeof args);
   args.flags = CLONE_VM | CLONE_VFORK | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);

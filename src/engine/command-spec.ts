@@ -1,7 +1,7 @@
 import { access, constants } from 'node:fs/promises';
 import { prepareStdio, type OutputCapture, type PreparedStdio } from '../exec/stdio';
 import type { ExecOptions, SpawnSpec } from '../exec/spawn';
-import type { Rlimit, RlimitName } from '../exec/spawn-spec';
+import type { CgroupTarget, Rlimit, RlimitName } from '../exec/spawn-spec';
 import { NO_UNIT_SANDBOX, sandboxOptions, type UnitSandbox } from '../exec/sandbox';
 import { buildEnvironment } from '../exec/unit-environment';
 import { groupsOfUser, lookupGroup, lookupUser, type UserEntry } from '../exec/users';
@@ -121,7 +121,7 @@ export interface CommandInputs {
   readonly invocationId: string;
   /** MAINPID, SERVICE_RESULT, EXIT_CODE, EXIT_STATUS, ... */
   readonly managerSet: Readonly<Record<string, string>>;
-  readonly cgroup: string | null;
+  readonly cgroup: CgroupTarget | null;
   /** What the unit keeps for its sandbox (PrivateTmp= directories, PrivateNetwork= namespace). */
   readonly sandbox?: UnitSandbox | null;
   /** Takes each journal-bound output stream of the command. */

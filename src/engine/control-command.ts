@@ -41,7 +41,7 @@ export async function runCommand(
     return { kind: 'not-started', error: prepared.error, exitCode: prepared.exitCode };
   }
   for (const w of prepared.warnings) ctx.log.warn(w, unitId);
-  const r = ctx.spawn(prepared.spec);
+  const r = await ctx.spawn(prepared.spec);
   prepared.stdio.afterSpawn();
   if (r.kind === 'failed') {
     ctx.log.error(`Failed to spawn ${inputs.command.path}: ${r.failure.errnoName}`, unitId);

@@ -1,7 +1,13 @@
 import { evaluateConditions, describe as describeCondition } from '../conditions/evaluate';
 import { startReaper, becomeSubreaper, type Reaper } from '../exec/reaper';
 import { spawnProcess } from '../exec/spawn';
-import { detectCgroupBackend, removeCgroupRoot, type CgroupBackend } from '../exec/unit-cgroup';
+import {
+  cgroupPathIn,
+  describeCgroupBackend,
+  detectCgroupBackend,
+  removeCgroupRoot,
+  type CgroupBackend,
+} from '../exec/unit-cgroup';
 import { DependencyGraph } from '../graph/dependencies';
 import type { ActiveState, RequestJobType } from '../graph/job-types';
 import { buildTransaction, type Job, type JobMode } from '../graph/transaction';
@@ -212,11 +218,8 @@ export class Manager {
     }
     if (target === null) {
       const cg = await readFile(`/proc/${pid}/cgroup`, 'utf8').catch(() => '');
-      const path =
-        cg
-          .split('\n')
-          .find((l) => l.startsWith('0::'))
-          ?.slice(3) ?? '';
+      const hierarchy = this.cgroups.kind === 'cgroup1' ? this.cgroups.hierarchy : '';
+      const path = cgroupPathIn(cg, hierarchy) ?? '';
       for (const rt of this.runtimes.values()) {
         if (
           rt instanceof ServiceRuntime &&
@@ -260,10 +263,9 @@ export class Manager {
     if (sub.kind === 'failed')
       opts.log.warn(`Could not become a child subreaper (errno ${sub.errno}); orphans will not be reaped.`);
     reaper.onOrphan = (exit) => opts.log.debug(`Reaped orphan ${exit.pid}.`);
-    const cgroups = await detectCgroupBackend(opts.cgroupSubtree);
-    if (cgroups.kind === 'cgroup2')
-      opts.log.info(`Using cgroup v2 at ${cgroups.root} to track unit processes.`);
-    else opts.log.warn(`Tracking unit processes by process group: ${cgroups.reason}.`);
+    const cgroups = await detectCgroupBackend(opts.cgroupSubtree, (l) => reaper.onDrain(() => l()));
+    if (cgroups.kind === 'process-group') opts.log.warn(describeCgroupBackend(cgroups));
+    else opts.log.info(describeCgroupBackend(cgroups));
     let notify: NotifySocket | null = null;
     if (opts.notifySocket !== undefined) {
       await mkdir(dirname(opts.notifySocket), { recursive: true }).catch(() => undefined);

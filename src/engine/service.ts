@@ -456,7 +456,7 @@ export class ServiceRuntime implements UnitRuntime {
         ...(watchdog ? { WATCHDOG_USEC: String(this.watchdogUsec) } : {}),
       },
       watchdogPid: watchdog,
-      cgroup: this.cgroup?.path ?? null,
+      cgroup: this.cgroup?.target ?? null,
       sandbox: this.sandbox,
       capture: this.capture(cmd, () => pid),
       stdioFds: this.ctx.stdioFdsFor(this.id),
@@ -469,7 +469,7 @@ export class ServiceRuntime implements UnitRuntime {
       return { kind: 'not-started' };
     }
     for (const w of prepared.warnings) this.log(w, 'warn');
-    const r = this.ctx.spawn(prepared.spec);
+    const r = await this.ctx.spawn(prepared.spec);
     prepared.stdio.afterSpawn();
     if (sockets) this.ctx.socketsHandedOver(this.id);
     if (r.kind === 'failed') {
@@ -570,7 +570,7 @@ export class ServiceRuntime implements UnitRuntime {
         credentials: this.credentials,
         invocationId: this.invocationId,
         managerSet: { ...this.notifyEnv(), ...extra },
-        cgroup: this.cgroup?.path ?? null,
+        cgroup: this.cgroup?.target ?? null,
         sandbox: this.sandbox,
         stdioFds: this.ctx.stdioFdsFor(this.id),
       },

@@ -497,7 +497,7 @@ export class SocketRuntime implements UnitRuntime {
           credentials: this.credentials,
           invocationId: this.invocationId,
           managerSet: {},
-          cgroup: this.cgroup?.path ?? null,
+          cgroup: this.cgroup?.target ?? null,
           sandbox: this.sandbox,
         },
         {

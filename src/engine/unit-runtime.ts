@@ -45,8 +45,9 @@ export interface UnitContext {
   readonly cgroups: CgroupBackend;
   /** The path services get as NOTIFY_SOCKET; null when rsd has no notification socket. */
   readonly notifySocket: string | null;
-  spawn(spec: SpawnSpec): SpawnResult;
-  /** Calls `onExit` when `pid` (spawned or adopted in this tick) ends. */
+  /** Watch the pid in the tick this settles (see Reaper.holdExitsUntil). */
+  spawn(spec: SpawnSpec): Promise<SpawnResult>;
+  /** Calls `onExit` when `pid` (whose spawn settled, or adopted, in this tick) ends. */
   watchPid(pid: number, onExit: (exit: ChildExit) => void): void;
   /** A pid learned later (a PIDFile): may already have ended. */
   adoptPid(pid: number, onExit: (exit: ChildExit) => void): 'watching' | 'already-exited';

@@ -58,7 +58,7 @@ export function helperArgv(req: HelperRequest): string[] {
   const out: string[] = ['--status-fd', int('status fd', req.statusFd, 0, 0x7fffffff)];
   if (req.setsid) out.push('--setsid');
   if (req.ignoreSigpipe) out.push('--ignore-sigpipe');
-  if (e.cgroup !== undefined) out.push('--cgroup', e.cgroup);
+  if (e.cgroup !== undefined) out.push('--cgroup', e.cgroup.path);
   if (e.oomScoreAdjust !== undefined)
     out.push('--oom-score-adjust', int('oomScoreAdjust', e.oomScoreAdjust, -1000, 1000));
   if (e.nice !== undefined) out.push('--nice', int('nice', e.nice, -20, 19));

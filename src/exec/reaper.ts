@@ -29,8 +29,12 @@
  *   cut short by the loop running dry, and an idle manager holds nothing.
  * - Signals coalesce, hence the drain loop; a child that exited before the handle existed sent its signal
  *   to nobody, hence the drain at start.
- * - A pid must be watched in the same tick it was spawned in: the SIGCHLD listener runs on a later tick,
- *   so the exit cannot be collected before the watch exists.
+ * - A spawn on a worker thread (src/exec/spawn.ts) learns its pid a few ticks after the child exists, and
+ *   the child may exit and be reaped in between. So while any spawn is under way (holdExitsUntil), the exit
+ *   of a pid nobody watches is held instead of counted as an orphan's, and watch() delivers it. Once no
+ *   spawn is under way and the spawners had their tick to watch, what is left over was an orphan after all.
+ *   (A held exit could in theory be an older process whose pid the new child reused within those few
+ *   ticks; pids are handed out in increasing order, so that needs a wrap of the whole pid space.)
  * - Orphans' exits are counted and remembered (the last 128) so that `adopt()`, for a pid learned later
  *   (a PIDFile written by a forking daemon), still hears about a process that died before it was adopted.
  */
@@ -54,6 +58,9 @@ const RECENT_ORPHANS = 128;
 class Reaper {
   private readonly watched = new Map<number, ExitListener>();
   private readonly recentOrphans = new Map<number, ChildExit>();
+  /** Exits of unwatched pids reaped while a spawn was under way: perhaps that spawn's child. */
+  private readonly held = new Map<number, ChildExit>();
+  private spawnsUnderWay = 0;
   private readonly sigchld: SignalWatcher;
   private orphans = 0;
   private running = true;
@@ -76,13 +83,25 @@ class Reaper {
     return this.watched.size;
   }
 
-  /** Watches a child we just spawned (same tick). Replaces an earlier listener for the pid. */
+  /**
+   * Watches a child we spawned, in the tick its spawn settled. Replaces an earlier listener for the pid. An
+   * exit already held for it is delivered on the next tick.
+   */
   watch(pid: number, onExit: ExitListener): void {
     if (!this.running) throw new Error('reaper stopped');
     // A remembered orphan with this pid is a previous process: the pid has been reused by this child.
     this.recentOrphans.delete(pid);
+    const early = this.held.get(pid);
+    if (early) {
+      this.held.delete(pid);
+      process.nextTick(callSafely, onExit, early);
+      return;
+    }
     this.watched.set(pid, onExit);
     this.sigchld.ref();
+    // Scope 'registered' reaps only watched pids: a child that exited before this watch sent its SIGCHLD
+    // to nobody, so look once.
+    if (this.scope === 'registered') process.nextTick(() => this.reapOne(pid));
   }
 
   /**
@@ -99,6 +118,25 @@ class Reaper {
     }
     this.watch(pid, onExit);
     return 'watching';
+  }
+
+  /** Holds unwatched exits until `spawn` has settled and its caller had the tick to watch the pid. */
+  holdExitsUntil<T>(spawn: Promise<T>): Promise<T> {
+    this.spawnsUnderWay++;
+    const settled = (): void => {
+      // setImmediate: after the promise callbacks of this tick, where the spawner watches its pid.
+      setImmediate(() => {
+        if (--this.spawnsUnderWay === 0) this.releaseHeld();
+      });
+    };
+    spawn.then(settled, settled);
+    return spawn;
+  }
+
+  private releaseHeld(): void {
+    const left = [...this.held.values()];
+    this.held.clear();
+    for (const exit of left) this.deliver(exit);
   }
 
   unwatch(pid: number): void {
@@ -150,21 +188,28 @@ class Reaper {
   }
 
   private reapRegistered(): void {
-    for (const pid of [...this.watched.keys()]) {
-      const r = waitpid(pid, WNOHANG);
-      if (!r.ok) {
-        // ECHILD: not (or no longer) our child, e.g. reaped by someone else; nobody will ever see it exit.
-        if (r.errno === ECHILD) this.unwatch(pid);
-        continue;
-      }
-      if (r.value.kind === 'none') continue;
-      const exit = decodeWaitStatus(r.value.pid, r.value.status);
-      if (exit) this.deliver(exit);
+    for (const pid of [...this.watched.keys()]) this.reapOne(pid);
+  }
+
+  private reapOne(pid: number): void {
+    if (!this.watched.has(pid)) return;
+    const r = waitpid(pid, WNOHANG);
+    if (!r.ok) {
+      // ECHILD: not (or no longer) our child, e.g. reaped by someone else; nobody will ever see it exit.
+      if (r.errno === ECHILD) this.unwatch(pid);
+      return;
     }
+    if (r.value.kind === 'none') return;
+    const exit = decodeWaitStatus(r.value.pid, r.value.status);
+    if (exit) this.deliver(exit);
   }
 
   private deliver(exit: ChildExit): void {
     const listener = this.watched.get(exit.pid);
+    if (!listener && this.spawnsUnderWay > 0) {
+      this.held.set(exit.pid, exit);
+      return;
+    }
     if (!listener) {
       this.orphans++;
       this.recentOrphans.set(exit.pid, exit);

@@ -3,6 +3,13 @@ import type { ExecFailure } from './exec-failure';
 import type { MountOp } from './sandbox-mounts';
 
 /** fd 0/1/2 of the child: null = /dev/null, a number = a copy of that fd of ours, 'inherit' = ours. */
+
+/** A unit's cgroup directory, and its hierarchy's version: only v2 lets a child be born in it. */
+export interface CgroupTarget {
+  readonly path: string;
+  readonly version: 1 | 2;
+}
+
 export type StdioSource = null | number | 'inherit';
 
 /** The resource names systemd's Limit*= settings map to (RLIMIT_<NAME>). */
@@ -47,8 +54,8 @@ export interface ExecOptions {
   nice?: number;
   /** -1000..1000 */
   oomScoreAdjust?: number;
-  /** A cgroup v2 directory the child joins (writes its pid to cgroup.procs) before exec. */
-  cgroup?: string;
+  /** The unit's cgroup: the child is born in it (v2) or joins it before exec (writes its pid to cgroup.procs). */
+  cgroup?: CgroupTarget;
   /** Relative to `rootDirectory` if set. `missingOk` is WorkingDirectory=-DIR. */
   workingDirectory?: { path: string; missingOk: boolean };
   rootDirectory?: string;

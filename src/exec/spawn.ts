@@ -1,14 +1,16 @@
 /**
- * Starts a service process: posix_spawn straight into the program when nothing needs doing in between
- * (the fast path), or into rsd-exec-helper when credentials, limits, cgroup, directories or socket
- * activation need code to run in the child before execve.
+ * Starts a service process: straight into the program when nothing needs doing in between (the fast path),
+ * or into rsd-exec-helper when credentials, limits, directories or a sandbox need code to run in the child
+ * before execve. Where librsd-spawn.so works (src/native/spawn-into-cgroup.ts), the child is born in its
+ * unit's cgroup and LISTEN_PID is set in it, so a plain service, socket-activated or not, needs one exec;
+ * elsewhere glibc's posix_spawn starts it and the helper joins the cgroup.
  *
  * How failures are reported:
- * - Direct path: glibc's posix_spawn returns only after the child has exec'd (CLONE_VFORK), so a failed
- *   exec (ENOENT, EACCES...) or a failed fd action comes back synchronously as `{kind: 'failed'}`; glibc
- *   has already reaped that child, so there is no pid and the reaper never hears of it.
- * - Helper path: the helper is exec'd synchronously, then works in the child; its steps can fail later.
- *   `spawnProcess` returns `{kind: 'spawned'}` with a pid, and `exec` settles once the status pipe hits EOF:
+ * - Direct path: the spawn settles only after the child has exec'd (CLONE_VFORK), so a failed exec (ENOENT,
+ *   EACCES...) or a failed fd action comes back as `{kind: 'failed'}`; that child is already reaped, so
+ *   there is no pid and nobody watches it.
+ * - Helper path: the helper is exec'd, then works in the child; its steps can fail later. `spawnProcess`
+ *   settles with `{kind: 'spawned'}` and a pid, and `exec` settles once the status pipe hits EOF:
  *   'executed', or 'failed' with the step, errno and systemd exit code (the process then exits with that
  *   code, which the reaper reports as usual), or 'lost' if the helper died silently.
  * The pipe is needed because an exit status alone cannot tell "the helper failed at execve with 203" from
@@ -22,7 +24,6 @@ import {
   O_NONBLOCK,
   pipe2,
   posixSpawn,
-  spawnCanCloseFrom,
   type FileAction,
   type PosixSpawnRequest,
   type Sys,
@@ -31,7 +32,9 @@ import {
   LISTEN_PID_PLACEHOLDER,
   spawnIntoCgroup,
   spawnIntoCgroupAvailable,
+  type SpawnThread,
 } from '../native/spawn-into-cgroup';
+import { currentReaper } from './reaper';
 import { execFailure, type ExecStep } from './exec-failure';
 import { fdLayoutActions, type FdSource } from './fd-layout';
 import { helperArgv, needsHelper } from './helper-argv';
@@ -67,39 +70,51 @@ const EXECUTED = Promise.resolve({ kind: 'executed' } as const);
 
 /**
  * Spawns `spec`. Throws only for a malformed spec (RangeError) or a missing helper binary; everything the
- * system can refuse comes back as a typed result. Register the pid with the reaper in the same tick.
+ * system can refuse comes back as a typed result. Watch the pid with the reaper when this settles: an exit
+ * that comes first is held for that watch (Reaper.holdExitsUntil).
  */
-export function spawnProcess(spec: SpawnSpec): SpawnResult {
-  const cgroup = spec.exec?.cgroup;
-  const native = spawnIntoCgroupAvailable();
-  if (cgroup === undefined && native && !spawnCanCloseFrom()) return viaLibrary(spec, spec, null);
-  if (cgroup === undefined || !native || inBurst()) return spawnWith(spec, posixSpawn, false);
-  // Born in its cgroup, the child has nothing to join: often nothing is left for the helper to do at all.
-  const { cgroup: _joined, ...rest } = spec.exec ?? {};
-  return viaLibrary({ ...spec, exec: rest }, spec, cgroup);
+export function spawnProcess(spec: SpawnSpec): Promise<SpawnResult> {
+  const spawned = chooseWay(spec);
+  return currentReaper()?.holdExitsUntil(spawned) ?? spawned;
 }
 
+function chooseWay(spec: SpawnSpec): Promise<SpawnResult> {
+  if (!spawnIntoCgroupAvailable()) return spawnWith(spec, posixSpawnHere, false);
+  const thread = inBurst() ? 'worker' : 'here';
+  const cgroup = spec.exec?.cgroup;
+  // A v1 cgroup is joined by the helper, in the child.
+  if (cgroup?.version !== 2) return viaLibrary(spec, spec, null, thread);
+  // Born in its cgroup, the child has nothing to join: often nothing is left for the helper to do at all.
+  const { cgroup: _bornIn, ...rest } = spec.exec ?? {};
+  return viaLibrary({ ...spec, exec: rest }, spec, cgroup.path, thread);
+}
+
+const posixSpawnHere = (req: PosixSpawnRequest): Promise<Sys<number>> => Promise.resolve(posixSpawn(req));
+
 /** Spawns `spec` through librsd-spawn.so, or `fallback` the usual way where the library refuses this spawn. */
-function viaLibrary(spec: SpawnSpec, fallback: SpawnSpec, cgroup: string | null): SpawnResult {
+async function viaLibrary(
+  spec: SpawnSpec,
+  fallback: SpawnSpec,
+  cgroup: string | null,
+  thread: SpawnThread,
+): Promise<SpawnResult> {
   let refused = false;
-  const r = spawnWith(
+  const r = await spawnWith(
     spec,
-    (req) => {
-      const s = spawnIntoCgroup(req, cgroup);
+    async (req) => {
+      const s = await spawnIntoCgroup(req, cgroup, thread);
       if ('unsupported' in s) refused = true;
       return s;
     },
     true,
   );
-  return refused ? spawnWith(fallback, posixSpawn, false) : r;
+  return refused ? spawnWith(fallback, posixSpawnHere, false) : r;
 }
 
 /**
- * Two ways into a unit's cgroup, each best at one thing. clone3(CLONE_INTO_CGROUP) spares a lone start the
- * kernel's RCU wait of a migration (8-11 ms here: the socket-activation case), but the new cgroup's css_set
- * is built on the manager's thread while it waits for the exec (~0.6 ms). In a burst of starts (boot)
- * migrations overlap and share their grace periods, and the helper does the work in the children, in
- * parallel: so a spawn that follows another within this window takes the migrating path.
+ * A spawn that follows another within this window is part of a burst (boot, isolate, a restart of many):
+ * it goes to a worker thread, where two spawns run beside each other and beside the event loop. A lone
+ * spawn (socket activation, a restart) stays on the calling thread, where it is four times quicker here.
  */
 const BURST_WINDOW_NS = 3_000_000n;
 let lastSpawn = 0n;
@@ -124,11 +139,11 @@ function listenEnv(env: readonly string[], count: number, names: readonly string
  * `childSetsListenPid`: the launcher fills in LISTEN_PID in the child (librsd-spawn.so), so socket
  * activation alone needs no helper.
  */
-function spawnWith(
+async function spawnWith(
   spec: SpawnSpec,
-  launch: (req: PosixSpawnRequest) => Sys<number>,
+  launch: (req: PosixSpawnRequest) => Promise<Sys<number>>,
   childSetsListenPid: boolean,
-): SpawnResult {
+): Promise<SpawnResult> {
   const extraFds = spec.extraFds ?? [];
   const layout: FdSource[] = [
     ...spec.stdio.map((s, fd) => stdioSource(s, fd)),
@@ -137,7 +152,7 @@ function spawnWith(
   const setsid = spec.setsid ?? true;
 
   if (!needsHelper(spec.exec, childSetsListenPid ? undefined : spec.listen)) {
-    const r = launch({
+    const r = await launch({
       path: spec.path,
       argv: [spec.argv0, ...spec.args],
       env: spec.listen ? listenEnv(spec.env, extraFds.length, spec.listen.names) : spec.env,
@@ -176,7 +191,7 @@ function spawnWith(
     ...(storage ?? []).map((fd): FdSource => ({ kind: 'fd', fd })),
   ]);
 
-  const r = launch({
+  const r = await launch({
     path: helper,
     argv: ['rsd-exec-helper', ...args],
     env: spec.env,

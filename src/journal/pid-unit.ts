@@ -27,14 +27,28 @@ export class PidUnits {
     } catch {
       return '';
     }
-    const path = /^0::(.*)$/m.exec(text)?.[1] ?? '';
-    const unit =
-      path
-        .split('/')
-        .reverse()
-        .find((c) => UNIT.test(c)) ?? '';
+    const unit = unitInCgroups(text);
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     this.cache.set(pid, { unit, at: Date.now() });
     return unit;
   }
+}
+
+/**
+ * The unit named by the cgroup v2 path ("0::"), or else by the first v1 hierarchy's path that names one
+ * (rsd tracks units in a v1 hierarchy where no cgroup v2 is writable).
+ */
+function unitInCgroups(procCgroup: string): string {
+  const lines = procCgroup
+    .split('\n')
+    .sort((a, b) => Number(b.startsWith('0::')) - Number(a.startsWith('0::')));
+  for (const line of lines) {
+    const path = line.slice(line.indexOf(':', line.indexOf(':') + 1) + 1);
+    const unit = path
+      .split('/')
+      .reverse()
+      .find((c) => UNIT.test(c));
+    if (unit !== undefined) return unit;
+  }
+  return '';
 }

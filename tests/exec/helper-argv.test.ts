@@ -14,7 +14,7 @@ test('every option, in the helper grammar, with the command after --', () => {
         rlimits: { NOFILE: { soft: 1024, hard: 4096 }, CORE: { soft: 'infinity', hard: 'infinity' } },
         nice: -5,
         oomScoreAdjust: 500,
-        cgroup: '/sys/fs/cgroup/system.slice/x.service',
+        cgroup: { path: '/sys/fs/cgroup/system.slice/x.service', version: 2 },
         workingDirectory: { path: '/srv', missingOk: true },
         rootDirectory: '/chroot',
       },

@@ -21,8 +21,8 @@ test('coexists with child_process.execFile: both see their own children exit', a
       err ? reject(err) : resolve(stdout),
     ),
   );
-  const ours = Array.from({ length: 20 }, () => {
-    const r = spawnProcess({
+  const ours = Array.from({ length: 20 }, async () => {
+    const r = await spawnProcess({
       path: '/bin/sh',
       argv0: 'sh',
       args: ['-c', 'sleep 0.05; exit 5'],
@@ -30,7 +30,7 @@ test('coexists with child_process.execFile: both see their own children exit', a
       stdio: [null, null, null],
     });
     if (r.kind !== 'spawned') throw new Error(JSON.stringify(r.failure));
-    return new Promise<ChildExit>((resolve) => reaper.watch(r.pid, resolve));
+    return await new Promise<ChildExit>((resolve) => reaper.watch(r.pid, resolve));
   });
   expect(await viaNode).toBe('node-child\n');
   for (const e of await Promise.all(ours)) expect(e).toMatchObject({ kind: 'exited', code: 5 });

@@ -25,11 +25,11 @@ afterEach(() => {
   expect(childrenOfThisProcess().filter((c) => c.state === 'Z')).toEqual([]);
 });
 
-function spawnWatched(spec: Partial<SpawnSpec> & { path: string }): {
+async function spawnWatched(spec: Partial<SpawnSpec> & { path: string }): Promise<{
   pid: number;
   exit: Promise<ChildExit>;
-} {
-  const r = spawnProcess({ argv0: spec.path, args: [], env: [], stdio: [null, null, null], ...spec });
+}> {
+  const r = await spawnProcess({ argv0: spec.path, args: [], env: [], stdio: [null, null, null], ...spec });
   if (r.kind !== 'spawned') throw new Error(JSON.stringify(r.failure));
   return { pid: r.pid, exit: new Promise((resolve) => reaper.watch(r.pid, resolve)) };
 }
@@ -39,11 +39,11 @@ test('only one reaper per process', () => {
 });
 
 test('exit codes and signals, core dump flag included', async () => {
-  const a = spawnWatched({ path: '/bin/sh', args: ['-c', 'exit 42'] });
-  const b = spawnWatched({ path: '/bin/sleep', args: ['1000'] });
+  const a = await spawnWatched({ path: '/bin/sh', args: ['-c', 'exit 42'] });
+  const b = await spawnWatched({ path: '/bin/sleep', args: ['1000'] });
   process.kill(b.pid, 'SIGTERM');
   // SIGQUIT dumps core by default; RLIMIT_CORE 0 stops a file appearing but the flag says "would have".
-  const c = spawnWatched({
+  const c = await spawnWatched({
     path: '/bin/sh',
     args: ['-c', 'kill -QUIT $$'],
     exec: { rlimits: { CORE: { soft: 0, hard: 0 } } },
@@ -60,10 +60,14 @@ test('exit codes and signals, core dump flag included', async () => {
 });
 
 test('200 children spawned and reaped, none left behind', async () => {
-  const children = Array.from({ length: 200 }, (_, i) =>
-    i % 2 === 0
-      ? spawnWatched({ path: '/bin/true' })
-      : spawnWatched({ path: '/bin/sh', args: ['-c', `exit ${i % 256}`] }),
+  const orphansBefore = reaper.orphansReaped;
+  // A burst: most of these spawns run on worker threads, and many children exit before their spawn settles.
+  const children = await Promise.all(
+    Array.from({ length: 200 }, (_, i) =>
+      i % 2 === 0
+        ? spawnWatched({ path: '/bin/true' })
+        : spawnWatched({ path: '/bin/sh', args: ['-c', `exit ${i % 256}`] }),
+    ),
   );
   const exits = await Promise.all(children.map((c) => c.exit));
   exits.forEach((e, i) =>
@@ -72,6 +76,7 @@ test('200 children spawned and reaped, none left behind', async () => {
   const ours = new Set(children.map((c) => c.pid));
   expect(childrenOfThisProcess().filter((c) => ours.has(c.pid))).toEqual([]);
   expect(reaper.watching).toBe(0);
+  expect(reaper.orphansReaped).toBe(orphansBefore);
 });
 
 describe('as child subreaper', () => {

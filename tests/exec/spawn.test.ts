@@ -115,7 +115,7 @@ describe('direct path (no helper)', () => {
 
   test('fds that are each other’s targets are wired correctly (dup2 ordering), and inherit works', async () => {
     // The child's 1 is our 2 and its 2 is our 1: a naive dup2(2,1); dup2(1,2) would make both our 2.
-    const r = spawnProcess({
+    const r = await spawnProcess({
       path: '/bin/sleep',
       argv0: 'sleep',
       args: ['1000'],
@@ -139,7 +139,7 @@ describe('direct path (no helper)', () => {
   test('stdout to a pipe, read with uv_poll until EOF', async () => {
     const p = pipe2(O_CLOEXEC | O_NONBLOCK);
     if (!p.ok) throw new Error(`pipe2: ${p.errno}`);
-    const r = spawnProcess({
+    const r = await spawnProcess({
       path: '/bin/sh',
       argv0: 'sh',
       args: ['-c', 'echo one; echo two'],
@@ -166,8 +166,8 @@ describe('direct path (no helper)', () => {
     expect(await exit).toEqual({ pid: r.pid, kind: 'exited', code: 0 });
   });
 
-  test('a missing binary is a synchronous typed failure: 203/ENOENT, no process', () => {
-    const r = spawnProcess({
+  test('a missing binary is a typed failure: 203/ENOENT, no process', async () => {
+    const r = await spawnProcess({
       path: '/nonexistent/prog',
       argv0: 'prog',
       args: [],
@@ -180,8 +180,8 @@ describe('direct path (no helper)', () => {
     });
   });
 
-  test('a bad fd is a typed failure at step fds (202)', () => {
-    const r = spawnProcess({
+  test('a bad fd is a typed failure at step fds (202)', async () => {
+    const r = await spawnProcess({
       path: '/bin/true',
       argv0: 'true',
       args: [],
@@ -194,7 +194,7 @@ describe('direct path (no helper)', () => {
 
 describe('through the exec helper', () => {
   test('a missing binary: spawned, then exec fails with 203/ENOENT, and the process exits 203', async () => {
-    const r = spawnProcess({
+    const r = await spawnProcess({
       path: '/nonexistent/prog',
       argv0: 'prog',
       args: [],
@@ -279,7 +279,8 @@ describe('through the exec helper', () => {
   test('each failing step exits with systemd’s code', async () => {
     const cases: [Parameters<typeof runScript>[3], string, number][] = [
       [{ exec: { rootDirectory: tmp.path('no-root') } }, 'chroot', 210],
-      [{ exec: { cgroup: tmp.path('no-cgroup') } }, 'cgroup', 219],
+      [{ exec: { cgroup: { path: tmp.path('no-cgroup'), version: 2 } } }, 'cgroup', 219],
+      [{ exec: { cgroup: { path: tmp.path('no-cgroup'), version: 1 } } }, 'cgroup', 219],
       // A soft limit above the hard one is invalid. (A hard limit rsd may not raise is not a failure: it gets
       // as close as it can, as systemd's setrlimit_closest() does.)
       [{ exec: { rlimits: { NOFILE: { soft: 10, hard: 5 } } } }, 'rlimit', 205],
@@ -297,8 +298,8 @@ describe('through the exec helper', () => {
     }
   });
 
-  test('a malformed spec throws in the manager, before any process exists', () => {
-    expect(() =>
+  test('a malformed spec throws in the manager, before any process exists', async () => {
+    await expect(
       spawnProcess({
         path: '/bin/true',
         argv0: 'true',
@@ -307,7 +308,7 @@ describe('through the exec helper', () => {
         stdio: [null, null, null],
         exec: { nice: 40 },
       }),
-    ).toThrow(RangeError);
+    ).rejects.toThrow(RangeError);
   });
 
   describe('credentials', () => {
@@ -370,10 +371,35 @@ describe('through the exec helper', () => {
       return;
     }
     try {
-      const r = await runScript(reaper, out(), 'cat /proc/$$/cgroup', { exec: { cgroup: dir } });
+      const r = await runScript(reaper, out(), 'cat /proc/$$/cgroup', {
+        exec: { cgroup: { path: dir, version: 2 } },
+      });
       expect(r.stdout).toContain(`0::/${dir.slice(mount!.length + 1)}\n`);
     } finally {
       rmdirSync(dir);
+    }
+  });
+
+  test('joins a cgroup v1 directory before exec (through the helper: v1 has no CLONE_INTO_CGROUP)', async () => {
+    const v1 = readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' '))
+      .find((f) => f[2] === 'cgroup' && f[3]?.split(',').includes('name=systemd'))?.[1];
+    if (!v1) {
+      console.warn('no name=systemd cgroup v1 hierarchy here: skipping');
+      return;
+    }
+    const own = /^\d+:name=systemd:(.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1] ?? '/';
+    const rel = `${own === '/' ? '' : own}/rsd-test-v1-${process.pid}`;
+    mkdirSync(`${v1}${rel}`);
+    try {
+      const r = await runScript(reaper, out(), 'cat /proc/$$/cgroup', {
+        exec: { cgroup: { path: `${v1}${rel}`, version: 1 } },
+      });
+      expect(r.exec).toEqual({ kind: 'executed' });
+      expect(r.stdout).toMatch(new RegExp(`^\\d+:name=systemd:${rel}$`, 'm'));
+    } finally {
+      rmdirSync(`${v1}${rel}`);
     }
   });
 });

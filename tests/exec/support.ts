@@ -35,7 +35,7 @@ export async function runScript(
 ): Promise<ScriptRun> {
   const fd = openSync(outFile, 'w');
   try {
-    const r = spawnProcess({
+    const r = await spawnProcess({
       path: '/bin/sh',
       argv0: 'sh',
       args: ['-c', script],

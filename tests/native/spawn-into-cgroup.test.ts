@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { O_CLOEXEC, pipe2, read, waitpid, close, WNOHANG } from '../../src/native/libc';
 import { spawnIntoCgroup, spawnIntoCgroupAvailable } from '../../src/native/spawn-into-cgroup';
@@ -48,7 +48,7 @@ const script = (out: string, body: string) => ({
   setsid: true,
 });
 
-describe('spawnIntoCgroup', () => {
+describe.each(['here', 'worker'] as const)('spawnIntoCgroup on thread %s', (thread) => {
   it('is available on this machine (x86_64, kernel >= 5.7, cgroup2)', () => {
     expect(spawnIntoCgroupAvailable()).toBe(true);
     expect(cgroupDir).not.toBe('');
@@ -56,12 +56,13 @@ describe('spawnIntoCgroup', () => {
 
   it('starts the child in the cgroup, with the fd layout, a new session and default signals', async () => {
     const out = tree.path('inside.txt');
-    const r = spawnIntoCgroup(
+    const r = await spawnIntoCgroup(
       script(
         out,
         'cat /proc/self/cgroup; echo sid $(cut -d" " -f6 /proc/$$/stat); echo pid $$; grep -E "^(SigIgn|SigBlk)" /proc/self/status',
       ),
       cgroupDir,
+      thread,
     );
     if (!r.ok) throw new Error(JSON.stringify(r));
     expect(await reap(r.value)).toBe(0);
@@ -79,7 +80,7 @@ describe('spawnIntoCgroup', () => {
   it('passes a pipe as stdout through dup2 actions', async () => {
     const p = pipe2(O_CLOEXEC);
     if (!p.ok) throw new Error('pipe');
-    const r = spawnIntoCgroup(
+    const r = await spawnIntoCgroup(
       {
         path: '/bin/echo',
         argv: ['echo', 'through the pipe'],
@@ -92,6 +93,7 @@ describe('spawnIntoCgroup', () => {
         setsid: false,
       },
       cgroupDir,
+      thread,
     );
     close(p.value.write);
     if (!r.ok) throw new Error(JSON.stringify(r));
@@ -106,9 +108,10 @@ describe('spawnIntoCgroup', () => {
     const out = tree.path('plain.txt');
     const stray = pipe2(0); // not close-on-exec: only the closefrom action keeps it out of the child
     if (!stray.ok) throw new Error('pipe');
-    const r = spawnIntoCgroup(
+    const r = await spawnIntoCgroup(
       script(out, 'ls /proc/self/fd | sort -n | tr "\\n" " "; echo; cat /proc/self/cgroup'),
       null,
+      thread,
     );
     close(stray.value.read);
     close(stray.value.write);
@@ -130,27 +133,71 @@ describe('spawnIntoCgroup', () => {
   it("fills in LISTEN_PID= with the child's own pid (socket activation without the helper)", async () => {
     const out = tree.path('listen.txt');
     const req = script(out, 'echo "$$ $LISTEN_PID $LISTEN_FDS"');
-    const r = spawnIntoCgroup({ ...req, env: [...req.env, 'LISTEN_FDS=1', 'LISTEN_PID='] }, cgroupDir);
+    const r = await spawnIntoCgroup(
+      { ...req, env: [...req.env, 'LISTEN_FDS=1', 'LISTEN_PID='] },
+      cgroupDir,
+      thread,
+    );
     if (!r.ok) throw new Error(JSON.stringify(r));
     expect(await reap(r.value)).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(`${r.value} ${r.value} 1\n`);
   });
 
-  it('reports a failed exec as its errno, with the child already reaped', () => {
-    const r = spawnIntoCgroup(
+  it('reports a failed exec as its errno, with the child already reaped', async () => {
+    const r = await spawnIntoCgroup(
       { path: '/no/such/program', argv: ['x'], env: [], actions: [], setsid: false },
       cgroupDir,
+      thread,
     );
     expect(r).toEqual({ ok: false, errno: 2 });
     expect(waitpid(-1, WNOHANG)).toEqual({ ok: false, errno: 10 });
   });
 
-  it('says unsupported (so the caller falls back) when the cgroup directory is missing', () => {
-    const r = spawnIntoCgroup(
+  it('says unsupported (so the caller falls back) when the cgroup directory is missing', async () => {
+    const r = await spawnIntoCgroup(
       { path: '/bin/true', argv: ['true'], env: [], actions: [], setsid: false },
       '/nonexistent/cg',
+      thread,
     );
     expect(r).toMatchObject({ ok: false, unsupported: true, errno: 2 });
     expect(spawnIntoCgroupAvailable()).toBe(true);
+  });
+
+  it('creates a file an open action names with the mode it asks for', async () => {
+    const out = tree.path(`mode-${thread}.txt`);
+    const r = await spawnIntoCgroup(
+      {
+        path: '/bin/echo',
+        argv: ['echo', 'x'],
+        env: [],
+        actions: [{ op: 'open', fd: 1, path: out, flags: 0o1101, mode: 0o640 }],
+        setsid: false,
+      },
+      cgroupDir,
+      thread,
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    expect(await reap(r.value)).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o640);
+  });
+});
+
+describe('many spawns at once on worker threads', () => {
+  it('each child gets its own LISTEN_PID and output, none is lost', async () => {
+    const n = 24;
+    const results = await Promise.all(
+      Array.from({ length: n }, (_, i) => {
+        const out = tree.path(`many-${i}.txt`);
+        const req = script(out, `echo "$$ $LISTEN_PID ${i}"`);
+        return spawnIntoCgroup({ ...req, env: [...req.env, 'LISTEN_PID='] }, cgroupDir, 'worker').then(
+          (r) => ({ r, out, i }),
+        );
+      }),
+    );
+    for (const { r, out, i } of results) {
+      if (!r.ok) throw new Error(JSON.stringify(r));
+      expect(await reap(r.value)).toBe(0);
+      expect(readFileSync(out, 'utf8')).toBe(`${r.value} ${r.value} ${i}\n`);
+    }
   });
 });
