@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './threadpool-size';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { DEFAULT_CONFIG_PATH, readRsdConfig } from '../config/rsd-conf';

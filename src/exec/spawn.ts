@@ -32,6 +32,7 @@ import {
   LISTEN_PID_PLACEHOLDER,
   spawnIntoCgroup,
   spawnIntoCgroupAvailable,
+  spawnsOnWorkers,
   type SpawnThread,
 } from '../native/spawn-into-cgroup';
 import { currentReaper } from './reaper';
@@ -112,8 +113,8 @@ async function viaLibrary(
 }
 
 /**
- * A spawn that follows another within this window is part of a burst (boot, isolate, a restart of many):
- * it goes to a worker thread, where two spawns run beside each other and beside the event loop. A lone
+ * A spawn that follows another within this window, or comes while workers still spawn, is part of a burst
+ * (boot, isolate, a restart of many): it goes to a worker thread, where two spawns run beside each other and beside the event loop. A lone
  * spawn (socket activation, a restart) stays on the calling thread, where it is four times quicker here.
  */
 const BURST_WINDOW_NS = 3_000_000n;
@@ -121,7 +122,7 @@ let lastSpawn = 0n;
 
 function inBurst(): boolean {
   const now = process.hrtime.bigint();
-  const burst = now - lastSpawn < BURST_WINDOW_NS;
+  const burst = now - lastSpawn < BURST_WINDOW_NS || spawnsOnWorkers() > 0;
   lastSpawn = now;
   return burst;
 }

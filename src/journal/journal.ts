@@ -43,6 +43,8 @@ export interface StreamSource {
 
 const HOSTNAME = hostname();
 const LEVEL_PRIORITY = { error: 3, warn: 4, info: 6, debug: 7 } as const;
+/** Cached metas of rsd's own messages: four levels for every unit of a large system, and then some. */
+const RSD_METAS_MAX = 16384;
 
 async function bootId(): Promise<Buffer> {
   const text = await readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => '');
@@ -74,6 +76,7 @@ export class Journal {
   readonly sink: EntrySink;
   private outLines: string[] = [];
   private readonly syslog: SyslogForwarder | null;
+  private readonly rsdMetas = new Map<string, EntryMeta>();
 
   private constructor(
     readonly store: JournalStore,
@@ -184,8 +187,12 @@ export class Journal {
 
   /** rsd's own message (the winston transport), about `unit` when given. */
   rsdMessage(level: keyof typeof LEVEL_PRIORITY, message: string, unit?: string): void {
-    this.store.write(
-      {
+    // One meta object per unit and level: the store encodes a meta's fixed fields once per object.
+    const key = `${level}\0${unit ?? ''}`;
+    let meta = this.rsdMetas.get(key);
+    if (meta === undefined) {
+      if (this.rsdMetas.size >= RSD_METAS_MAX) this.rsdMetas.clear();
+      meta = {
         unit: unit ?? '',
         identifier: 'rsd',
         pid: process.pid,
@@ -194,9 +201,10 @@ export class Journal {
         facility: 3,
         transport: 'driver',
         fields: [],
-      },
-      message,
-    );
+      };
+      this.rsdMetas.set(key, meta);
+    }
+    this.store.write(meta, message);
   }
 
   private toKmsg(meta: EntryMeta, priority: number, line: Buffer): void {

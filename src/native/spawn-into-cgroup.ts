@@ -90,6 +90,11 @@ function takeSlot(): Promise<void> | null {
   return new Promise((resolve) => waiting.push(resolve));
 }
 
+/** Spawns running on workers or waiting for one. */
+export function spawnsOnWorkers(): number {
+  return running + waiting.length;
+}
+
 function giveSlotBack(): void {
   const next = waiting.shift();
   if (next) next();
