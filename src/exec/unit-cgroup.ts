@@ -56,10 +56,14 @@ function readSmall(path: string): Promise<string> {
 /** The directory under rsd's own cgroup that holds one cgroup per unit. */
 export const DEFAULT_SUBTREE = 'rsd.units';
 
-/** A mounted cgroup hierarchy: where, and its name in /proc/PID/cgroup ('' for v2's "0::" line). */
+/**
+ * A mounted cgroup hierarchy: where, which of its directories is mounted there (a container sees its own
+ * cgroup as the root), and its name in /proc/PID/cgroup ('' for v2's "0::" line).
+ */
 interface CgroupMount {
   readonly version: 1 | 2;
   readonly path: string;
+  readonly root: string;
   readonly hierarchy: string;
 }
 
@@ -72,14 +76,14 @@ export function cgroupMounts(mountinfo: string): CgroupMount[] {
     const [before, after] = line.split(' - ');
     if (!after || !before) continue;
     const [fstype, , superOptions = ''] = after.split(' ');
-    const path = before.split(' ')[4];
-    if (path === undefined) continue;
-    if (fstype === 'cgroup2') found.push({ version: 2, path, hierarchy: '' });
+    const [, , , root, path] = before.split(' ');
+    if (path === undefined || root === undefined) continue;
+    if (fstype === 'cgroup2') found.push({ version: 2, path, root, hierarchy: '' });
     else if (fstype === 'cgroup') {
       const names = superOptions
         .split(',')
         .filter((o) => !V1_OPTIONS.has(o) && !o.startsWith('release_agent='));
-      if (names.length > 0) found.push({ version: 1, path, hierarchy: names.join(',') });
+      if (names.length > 0) found.push({ version: 1, path, root, hierarchy: names.join(',') });
     }
   }
   const rank = (m: CgroupMount): number =>
@@ -116,7 +120,7 @@ export async function detectCgroupBackend(
   const own = await readFile('/proc/self/cgroup', 'utf8').catch(() => '');
   const refused: string[] = [];
   for (const m of mounts) {
-    const root = join(m.path, cgroupPathIn(own, m.hierarchy) ?? '/', subtree);
+    const root = join(ownDirectory(m, cgroupPathIn(own, m.hierarchy) ?? '/'), subtree);
     try {
       await mkdir(root, { recursive: true });
     } catch (e) {
@@ -126,7 +130,19 @@ export async function detectCgroupBackend(
     if (m.version === 2) return { kind: 'cgroup2', root };
     return { kind: 'cgroup1', root, hierarchy: m.hierarchy, onChildExits };
   }
-  return { kind: 'process-group', reason: refused.join('; ') };
+  const more = refused.length > 1 ? ` (and ${refused.length - 1} more hierarchies)` : '';
+  return { kind: 'process-group', reason: `${refused[0]}${more}` };
+}
+
+/**
+ * rsd's own directory in a mounted hierarchy. /proc/self/cgroup gives the path from the hierarchy's top, and
+ * the mount may show only a subtree of it (a container without a cgroup namespace sees its own cgroup mounted
+ * as /sys/fs/cgroup/...): the path is then taken relative to that subtree.
+ */
+export function ownDirectory(m: CgroupMount, own: string): string {
+  if (m.root === '/') return own === '/' ? m.path : join(m.path, own);
+  if (own === m.root) return m.path;
+  return own.startsWith(`${m.root}/`) ? join(m.path, own.slice(m.root.length)) : m.path;
 }
 
 /** How the backend is named in rsd's log line at start-up. */
