@@ -11,6 +11,10 @@ import type { JobOutcome } from './unit-runtime';
  *   "finished" means to the jobs waiting for it.
  * - A unit has at most one job here (systemd's rule): a transaction that conflicts cancels the old one first.
  * - `pump()` is called after every change and is the only place that starts jobs; a job starts once.
+ * - A waiting job that is blocked is registered in `blocked` under at least one job it waits for that has
+ *   not finished: when that one finishes, the waiter is looked at again. So pump() looks only at the jobs a
+ *   change can have unblocked, not at the whole queue (a boot of n units is O(edges), not O(n²)).
+ * - `byUnit` maps a unit to its job in `jobs`.
  */
 
 interface QueuedJob {
@@ -23,6 +27,9 @@ interface QueuedJob {
 
 export class JobRunner {
   private readonly jobs = new Map<string, QueuedJob>();
+  private readonly byUnit = new Map<string, QueuedJob>();
+  /** Job id -> waiting jobs to look at again when it finishes. */
+  private readonly blocked = new Map<string, Set<QueuedJob>>();
   private nextNumber = 1;
   private readonly numbers = new Map<string, number>();
   private idleWaiters: Array<() => void> = [];
@@ -52,8 +59,7 @@ export class JobRunner {
   }
 
   jobOf(unit: string): Job | undefined {
-    for (const q of this.jobs.values()) if (q.job.unit === unit) return q.job;
-    return undefined;
+    return this.byUnit.get(unit)?.job;
   }
 
   /** Installs a transaction's jobs; resolves with the outcome of the job with id `anchorId`. */
@@ -68,12 +74,15 @@ export class JobRunner {
       if (q && !q.running) this.finish(q, 'canceled');
     }
     let anchor: Promise<JobOutcome> = Promise.resolve('done');
+    const touched: QueuedJob[] = [];
     for (const job of jobs) {
       let q = this.jobs.get(job.id);
       if (!q) {
         q = { job, laterWaits: [], running: false, waiters: [] };
         this.jobs.set(job.id, q);
+        this.byUnit.set(job.unit, q);
         this.numbers.set(job.id, this.nextNumber++);
+        touched.push(q);
       }
       if (job.id === anchorId) {
         const target = q;
@@ -82,9 +91,12 @@ export class JobRunner {
     }
     for (const w of queuedWaits) {
       const q = this.jobs.get(w.job);
-      if (q && !q.running) q.laterWaits.push(...w.waitsFor);
+      if (q && !q.running) {
+        q.laterWaits.push(...w.waitsFor);
+        touched.push(q);
+      }
     }
-    this.pump();
+    this.pump(touched);
     return anchor;
   }
 
@@ -139,11 +151,18 @@ export class JobRunner {
     return true;
   }
 
-  private pump(): void {
-    for (const q of [...this.jobs.values()]) {
-      if (q.running || !this.jobs.has(q.job.id)) continue;
-      if (q.job.waitsFor.some((w) => this.jobs.has(w))) continue;
-      if (q.laterWaits.some((w) => this.jobs.has(w))) continue;
+  /** Starts those of `candidates` that wait for nothing unfinished; registers the others where they wait. */
+  private pump(candidates: Iterable<QueuedJob>): void {
+    for (const q of candidates) {
+      if (q.running || this.jobs.get(q.job.id) !== q) continue;
+      const blocker =
+        q.job.waitsFor.find((w) => this.jobs.has(w)) ?? q.laterWaits.find((w) => this.jobs.has(w));
+      if (blocker !== undefined) {
+        let waiting = this.blocked.get(blocker);
+        if (!waiting) this.blocked.set(blocker, (waiting = new Set()));
+        waiting.add(q);
+        continue;
+      }
       q.running = true;
       void this.run(q.job)
         .catch((): JobOutcome => 'failed')
@@ -159,10 +178,13 @@ export class JobRunner {
   private finish(q: QueuedJob, outcome: JobOutcome): void {
     if (this.jobs.get(q.job.id) !== q) return;
     this.jobs.delete(q.job.id);
+    if (this.byUnit.get(q.job.unit) === q) this.byUnit.delete(q.job.unit);
     this.numbers.delete(q.job.id);
     for (const w of q.waiters) w(outcome);
     this.finished(q.job, outcome);
-    this.pump();
+    const unblocked = this.blocked.get(q.job.id) ?? [];
+    this.blocked.delete(q.job.id);
+    this.pump(unblocked);
     if (this.jobs.size === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

@@ -82,6 +82,8 @@ const DONE_MESSAGE: Partial<Record<JobOutcome, string>> = {
  */
 export class Manager {
   private readonly runtimes = new Map<string, UnitRuntime>();
+  /** The socket units among `runtimes`: every service start and stop looks for its sockets here. */
+  private readonly socketRuntimes = new Set<SocketRuntime>();
   /** Accept=yes connections waiting for their instance's main process: instance -> fd, variables, socket. */
   private readonly connections = new Map<
     string,
@@ -324,6 +326,7 @@ export class Manager {
     } else
       rt = new UnsupportedRuntime(u.id, `Unit type '${c.type}' cannot be started by rsd yet.`, this.context);
     this.runtimes.set(u.id, rt);
+    if (rt instanceof SocketRuntime) this.socketRuntimes.add(rt);
     this.lastState.set(u.id, rt.activeState);
     return rt;
   }
@@ -343,8 +346,8 @@ export class Manager {
     const named = u.loadState === 'loaded' && u.config.type === 'service' ? u.config.Service.Sockets : [];
     const fds: number[] = [];
     const names: string[] = [];
-    for (const rt of this.runtimes.values()) {
-      if (!(rt instanceof SocketRuntime) || rt.accepts) continue;
+    for (const rt of this.socketRuntimes) {
+      if (rt.accepts) continue;
       if (rt.activeState !== 'active') continue;
       if (rt.serviceName !== serviceId && !named.includes(rt.id)) continue;
       const f = rt.fds();
@@ -520,9 +523,7 @@ export class Manager {
         this.opts.log.error('Start request repeated too quickly.', id);
         rt.fail('start-limit-hit');
         // systemd.socket(5): its sockets go down too, so clients are refused instead of left waiting.
-        for (const other of this.runtimes.values()) {
-          if (other instanceof SocketRuntime && other.serviceName === id) other.serviceGaveUp();
-        }
+        for (const other of this.socketRuntimes) if (other.serviceName === id) other.serviceGaveUp();
         this.opts.log.error(`Failed to start ${this.description(id)}.`, id);
         return 'failed';
       }
@@ -584,9 +585,7 @@ export class Manager {
           const next = this.jobs.jobOf(id)?.type;
           return next === 'start' || next === 'restart';
         });
-      for (const other of this.runtimes.values()) {
-        if (other instanceof SocketRuntime && other.serviceName === id) other.serviceStopped();
-      }
+      for (const other of this.socketRuntimes) if (other.serviceName === id) other.serviceStopped();
       const socket = this.instanceSocket.get(id);
       const srt = socket ? this.runtimes.get(socket) : undefined;
       if (srt instanceof SocketRuntime) {

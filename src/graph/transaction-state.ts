@@ -31,10 +31,10 @@ export interface TJob {
   mattersToAnchor: boolean;
   ignoreOrder: boolean;
   irreversible: boolean;
-  /** Links where this job pulled in another. */
-  subjects: Link[];
+  /** Links where this job pulled in another (sets: a job such as sysinit.target's has one per unit). */
+  subjects: Set<Link>;
   /** Links where another job (or the request) pulled in this one. */
-  objects: Link[];
+  objects: Set<Link>;
 }
 
 export class TransactionState {
@@ -72,8 +72,8 @@ export class TransactionState {
       mattersToAnchor: false,
       ignoreOrder: false,
       irreversible: this.irreversible,
-      subjects: [],
-      objects: [],
+      subjects: new Set(),
+      objects: new Set(),
     };
     this.byUnit.set(unit, [job, ...list]);
     return { job, isNew: true };
@@ -81,13 +81,13 @@ export class TransactionState {
 
   link(subject: TJob, object: TJob, matters: boolean, conflicts: boolean): void {
     const l: Link = { subject, object, matters, conflicts };
-    subject.subjects.push(l);
-    object.objects.push(l);
+    subject.subjects.add(l);
+    object.objects.add(l);
   }
 
   private unlink(l: Link): void {
-    l.subject.subjects = l.subject.subjects.filter((x) => x !== l);
-    l.object.objects = l.object.objects.filter((x) => x !== l);
+    l.subject.subjects.delete(l);
+    l.object.objects.delete(l);
   }
 
   contains(j: TJob): boolean {
@@ -141,11 +141,14 @@ export class TransactionState {
 
   /** transaction_collect_garbage(): drops jobs nothing pulls in any more. */
   collectGarbage(): void {
-    for (;;) {
-      const orphan = this.all().find((j) => j !== this.anchor && j.objects.length === 0);
-      if (!orphan) return;
-      this.debug(`Garbage collecting job ${id(orphan)}`);
-      this.deleteJob(orphan, true);
+    const orphan = (j: TJob): boolean => j !== this.anchor && j.objects.size === 0 && this.contains(j);
+    // Each round collects every orphan there is; deleting them can orphan the jobs only they pulled in.
+    for (let found = this.all().filter(orphan); found.length > 0; found = this.all().filter(orphan)) {
+      for (const j of found) {
+        if (!orphan(j)) continue;
+        this.debug(`Garbage collecting job ${id(j)}`);
+        this.deleteJob(j, true);
+      }
     }
   }
 
@@ -161,16 +164,18 @@ export class TransactionState {
     const moved = (l: Link, subject: TJob, object: TJob): Link => ({ ...l, subject, object });
     for (const l of other.subjects) {
       const n = moved(l, keep, l.object);
-      l.object.objects = l.object.objects.map((x) => (x === l ? n : x));
-      keep.subjects.push(n);
+      l.object.objects.delete(l);
+      l.object.objects.add(n);
+      keep.subjects.add(n);
     }
     for (const l of other.objects) {
       const n = moved(l, l.subject, keep);
-      l.subject.subjects = l.subject.subjects.map((x) => (x === l ? n : x));
-      keep.objects.push(n);
+      l.subject.subjects.delete(l);
+      l.subject.subjects.add(n);
+      keep.objects.add(n);
     }
-    other.subjects = [];
-    other.objects = [];
+    other.subjects = new Set();
+    other.objects = new Set();
     this.deleteJob(other, true);
   }
 }

@@ -252,7 +252,7 @@ function mergeJobs(tr: TransactionState): 'ok' | 'again' | { error: string } {
 }
 
 /** Whether a stop job was pulled in by some unit's Conflicts=. */
-const conflictedBy = (j: TJob) => j.objects.some((l) => l.conflicts);
+const conflictedBy = (j: TJob) => [...j.objects].some((l) => l.conflicts);
 
 /** delete_one_unmergeable_job(): prefers dropping what does not matter, and stops over starts. */
 function deleteOneUnmergeable(tr: TransactionState, jobs: readonly TJob[]): boolean {
@@ -292,7 +292,7 @@ function checkRequisites(
     if (!tr.contains(j) || j.type !== 'verify-active' || isActiveOrActivating(tr.state(j.unit))) continue;
     const p = pending.get(j.unit);
     if (p && (p.type === 'start' || p.type === 'restart')) continue;
-    const by = j.objects.map((l) => id(l.subject)).join(', ') || 'the request';
+    const by = [...j.objects].map((l) => id(l.subject)).join(', ') || 'the request';
     if (j.mattersToAnchor) return { ok: false, error: `Unit ${j.unit} is not active (Requisite= of ${by}).` };
     warnings.push(`${j.unit}: Dropping ${by}: Requisite= unit ${j.unit} is not active.`);
     tr.deleteJob(j, true);
