@@ -1,3 +1,4 @@
+import { freePort } from '../helpers/ports';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
@@ -54,7 +55,7 @@ function redisUnit(port: number, dir: string, supervised: 'systemd' | 'no', extr
 
 (ready ? describe : describe.skip)('redis-server, Type=notify', () => {
   it('is active only after its READY=1, answers PONG, and stops cleanly', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     tree.write('units/test.target', '[Unit]\nWants=redis-test.service\n');
     tree.write('units/redis-test.service', redisUnit(port, tree.path(''), 'systemd', 'TimeoutStartSec=30s'));
     rsd = Rsd.start(tree.path('units'), { unit: 'test.target' });
@@ -73,7 +74,7 @@ function redisUnit(port: number, dir: string, supervised: 'systemd' | 'no', extr
   });
 
   it('without --supervised systemd it never says READY=1, so rsd times the start out', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     tree.write('units/test.target', '[Unit]\nWants=redis-mute.service\n');
     tree.write('units/redis-mute.service', redisUnit(port, tree.path(''), 'no', 'TimeoutStartSec=2s'));
     rsd = Rsd.start(tree.path('units'), { unit: 'test.target' });

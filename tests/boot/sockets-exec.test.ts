@@ -1,3 +1,4 @@
+import { freePort } from '../helpers/ports';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,7 +97,7 @@ describe('socket unit commands', () => {
   });
 
   it('a failing ExecStartPost= runs ExecStopPre=/ExecStopPost=, closes the socket and fails the unit', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const log = s.tree.path('stop.log');
     s.tree.write('units/test.target', '[Unit]\nWants=post.socket\n');
     s.tree.write(

@@ -1,3 +1,4 @@
+import { freePort } from '../helpers/ports';
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -34,7 +35,7 @@ function ask(port: number, from = '127.0.0.1', host = '127.0.0.1'): Promise<stri
 
 describe('TriggerLimitBurst=', () => {
   it('Accept=no: a service that never takes the connection re-triggers until the limit fails the socket', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     tree.write('units/test.target', '[Unit]\nWants=loop.socket\n');
     tree.write(
       'units/loop.socket',
@@ -58,7 +59,7 @@ describe('TriggerLimitBurst=', () => {
   });
 
   it('Accept=yes: connections past the burst are refused and the socket stops listening', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     tree.write('units/test.target', '[Unit]\nWants=echo.socket\n');
     tree.write(
       'units/echo.socket',
@@ -77,7 +78,7 @@ describe('TriggerLimitBurst=', () => {
   });
 
   it('defaults to 200 per 2s for Accept=yes: 60 quick connections are all served', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     tree.write('units/test.target', '[Unit]\nWants=echo.socket\n');
     tree.write('units/echo.socket', `[Socket]\nListenStream=127.0.0.1:${port}\nAccept=yes\n`);
     tree.write('units/echo@.service', '[Service]\nStandardOutput=socket\nExecStart=/bin/echo hello\n');
@@ -92,7 +93,7 @@ describe('TriggerLimitBurst=', () => {
 
 describe('MaxConnectionsPerSource=', () => {
   it('refuses the extra connection from one source with a log line while another source is served', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     tree.write('units/test.target', '[Unit]\nWants=hold.socket\n');
     tree.write(
       'units/hold.socket',

@@ -1,3 +1,4 @@
+import { freePort } from '../helpers/ports';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readlinkSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -50,7 +51,7 @@ const ctl = (...args: string[]) =>
 
 describe('socket activation', () => {
   it('Accept=no: the first connection starts the service with every fd, named; after a stop, traffic starts it again', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     tree.write('units/test.target', '[Unit]\nWants=web.socket\n');
     tree.write('units/web.socket', `[Socket]\nListenStream=127.0.0.1:${port}\nFileDescriptorName=http\n`);
     tree.write('units/web.service', `[Service]\nExecStart=/usr/bin/python3 ${tree.path('server.py')}\n`);
@@ -68,7 +69,7 @@ describe('socket activation', () => {
   });
 
   it('loses no connection at the hand-over: 200 at once against a cold socket are all served', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     tree.write('units/test.target', '[Unit]\nWants=web.socket\n');
     tree.write('units/web.socket', `[Socket]\nListenStream=127.0.0.1:${port}\n`);
     tree.write('units/web.service', `[Service]\nExecStart=/usr/bin/python3 ${tree.path('server.py')}\n`);
@@ -98,7 +99,7 @@ describe('socket activation', () => {
   });
 
   it('a service that hits its start limit takes its socket down: later clients are refused, not left waiting', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     tree.write('units/test.target', '[Unit]\nWants=crashy.socket\n');
     tree.write('units/crashy.socket', `[Socket]\nListenStream=127.0.0.1:${port}\n`);
     tree.write(
@@ -127,7 +128,7 @@ describe('socket activation', () => {
   });
 
   it('a service started directly (not by traffic) gets its sockets too', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     tree.write('units/test.target', '[Unit]\nWants=web.socket web.service\n');
     tree.write('units/web.socket', `[Socket]\nListenStream=127.0.0.1:${port}\n`);
     tree.write('units/web.service', `[Service]\nExecStart=/usr/bin/python3 ${tree.path('server.py')}\n`);
@@ -138,7 +139,7 @@ describe('socket activation', () => {
   });
 
   it('Accept=yes: one instance per connection, the connection on stdin/stdout, REMOTE_ADDR set', async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     tree.write('units/test.target', '[Unit]\nWants=echo.socket\n');
     tree.write('units/echo.socket', `[Socket]\nListenStream=127.0.0.1:${port}\nAccept=yes\n`);
     tree.write(
