@@ -28,6 +28,8 @@ export interface ScannedTree {
   readonly diagnostics: readonly Diagnostic[];
   /** Every directory read, search directories and subdirectories, in the order they were read. */
   readonly listedDirs: readonly string[];
+  /** Real paths of the search directories (null for a missing one) and of directories links pointed into. */
+  readonly realDirs: ReadonlyMap<string, string | null>;
 }
 
 const SUBDIR_SUFFIXES = ['.wants', '.requires', '.upholds', '.d'];
@@ -56,7 +58,7 @@ class Scanner {
    * Real paths of directories, found once per scan: most links of a directory point into the same one, and
    * realpath(3) costs a readlink(2) per path component.
    */
-  private readonly realDirs = new Map<string, string | null>();
+  readonly realDirs = new Map<string, string | null>();
 
   constructor(searchPath: readonly string[]) {
     const expanded = new Set<string>();
@@ -205,5 +207,6 @@ export function scanTree(searchPath: readonly string[]): ScannedTree {
     entryDiagnostics: s.entryDiagnostics,
     diagnostics: s.diagnostics,
     listedDirs: s.listedDirs,
+    realDirs: s.realDirs,
   };
 }

@@ -3,12 +3,13 @@ import type { Diagnostic } from '../unit/diagnostic';
 import { instantiate, parseUnitName, templateOf } from '../unit/name';
 import { buildAliasMap, unitNames } from './alias-names';
 import { byteCompare, mergeConfFiles, type ListedDir } from './conf-files';
-import { dependencyLinks, type UnitIdentity } from './dependency-links';
+import { dependencyLinks, type LinkMasked, type UnitIdentity } from './dependency-links';
 import { errnoText } from './dir-listing';
 import { dropInStems, typeWideDirName } from './dropin-dir-names';
 import { usableDropIns } from './dropin-files';
 import { fileKind, type FileKind } from './file-kind';
 import { followAlias, type Followed } from './follow-alias';
+import { plainLinkTarget } from './link-target';
 import { readUnitFile } from './read-unit-file';
 import { scanTree, type ScannedTree } from './scan-tree';
 
@@ -148,6 +149,34 @@ export class UnitFileIndex {
     return k;
   }
 
+  /**
+   * A dependency link's mask verdict without a stat where the index can tell it: a link to a unit's own
+   * fragment (`sysinit.target.wants/foo.service -> ../foo.service`, nearly every link) is judged by reading that
+   * fragment, which loading the dependency needs next anyway (the manager loads what a unit wants with it), so
+   * the bytes are kept for that load. Any other link is stat'ed, once per target.
+   */
+  private readonly linkMasked: LinkMasked = (linkPath, target) => {
+    const abs = plainLinkTarget(linkPath, target);
+    if (abs === null) return this.statKind(linkPath).kind === 'null-or-empty';
+    const fragment = this.fragmentOfLink(linkPath, abs);
+    return (fragment !== null ? this.kindOf(fragment) : this.statKind(abs)).kind === 'null-or-empty';
+  };
+
+  /**
+   * The fragment path under which loading the link's name reads the file at `abs`, or null when that load reads
+   * another file (the link names another unit, or a file the search path overrides).
+   */
+  private fragmentOfLink(linkPath: string, abs: string): string | null {
+    const slash = abs.lastIndexOf('/');
+    const name = abs.slice(slash + 1);
+    if (name !== linkPath.slice(linkPath.lastIndexOf('/') + 1)) return null;
+    const entry = this.tree.names.get(name);
+    if (entry?.kind !== 'file') return null;
+    const dir = abs.slice(0, slash);
+    const entryDir = entry.path.slice(0, entry.path.lastIndexOf('/'));
+    return dir === entryDir || dir === this.tree.realDirs.get(entryDir) ? entry.path : null;
+  }
+
   /** The file's kind; a regular file is read, and its bytes kept for the loader, unless its kind was known. */
   private kindOf(path: string): FileKind {
     let k = this.kinds.get(path);
@@ -238,6 +267,7 @@ export class UnitFileIndex {
         kind,
         unit,
         diagnostics,
+        this.linkMasked,
       );
     const wants = deps('.wants', 'Wants');
     const requires = deps('.requires', 'Requires');
