@@ -13,7 +13,8 @@ import { aliasSymlinkProblem } from './symlink-names';
  * path), or an alias naming another unit by name (a symlink into the search path).
  */
 export type NameEntry =
-  | { readonly kind: 'file'; readonly path: string }
+  /** `regular`: the directory entry is a regular file (its d_type), not a link to one. */
+  | { readonly kind: 'file'; readonly path: string; readonly regular: boolean }
   | { readonly kind: 'alias'; readonly target: string; readonly linkPath: string };
 
 export interface ScannedTree {
@@ -120,7 +121,7 @@ class Scanner {
       const path = `${dir}/${e.name}`;
       const isUnitName = parseUnitName(e.name).ok;
       if (isUnitName && e.kind === 'file') {
-        if (!this.names.has(e.name)) this.names.set(e.name, { kind: 'file', path });
+        if (!this.names.has(e.name)) this.names.set(e.name, { kind: 'file', path, regular: true });
       } else if (isUnitName && e.kind === 'link') {
         if (!this.names.has(e.name)) this.scanLink(dir, e.name);
       } else if (isUnitName) {
@@ -147,7 +148,7 @@ class Scanner {
     if (base === undefined) {
       // Outside the search path: a linked unit file or a mask. The link itself is the fragment; its name is
       // the unit's name whatever the target is called.
-      this.names.set(name, { kind: 'file', path });
+      this.names.set(name, { kind: 'file', path, regular: false });
       return;
     }
     const targetName = basename(simplified);

@@ -11,7 +11,7 @@ import { fileKind, type FileKind } from './file-kind';
 import { followAlias, type Followed } from './follow-alias';
 import { plainLinkTarget } from './link-target';
 import { readUnitFile } from './read-unit-file';
-import { scanTree, type ScannedTree } from './scan-tree';
+import { scanTree, type NameEntry, type ScannedTree } from './scan-tree';
 
 export type UnitSource = {
   readonly requestedName: string;
@@ -159,14 +159,17 @@ export class UnitFileIndex {
     const abs = plainLinkTarget(linkPath, target);
     if (abs === null) return this.statKind(linkPath).kind === 'null-or-empty';
     const fragment = this.fragmentOfLink(linkPath, abs);
-    return (fragment !== null ? this.kindOf(fragment) : this.statKind(abs)).kind === 'null-or-empty';
+    return (
+      (fragment !== null ? this.kindOf(fragment.path, fragment.regular) : this.statKind(abs)).kind ===
+      'null-or-empty'
+    );
   };
 
   /**
-   * The fragment path under which loading the link's name reads the file at `abs`, or null when that load reads
+   * The name entry whose load reads the file at `abs` (the fragment of the link's name), or null when that load reads
    * another file (the link names another unit, or a file the search path overrides).
    */
-  private fragmentOfLink(linkPath: string, abs: string): string | null {
+  private fragmentOfLink(linkPath: string, abs: string): Extract<NameEntry, { kind: 'file' }> | null {
     const slash = abs.lastIndexOf('/');
     const name = abs.slice(slash + 1);
     if (name !== linkPath.slice(linkPath.lastIndexOf('/') + 1)) return null;
@@ -174,14 +177,17 @@ export class UnitFileIndex {
     if (entry?.kind !== 'file') return null;
     const dir = abs.slice(0, slash);
     const entryDir = entry.path.slice(0, entry.path.lastIndexOf('/'));
-    return dir === entryDir || dir === this.tree.realDirs.get(entryDir) ? entry.path : null;
+    return dir === entryDir || dir === this.tree.realDirs.get(entryDir) ? entry : null;
   }
 
-  /** The file's kind; a regular file is read, and its bytes kept for the loader, unless its kind was known. */
-  private kindOf(path: string): FileKind {
+  /**
+   * The file's kind; a regular file is read, and its bytes kept for the loader, unless its kind was known.
+   * `regular`: its directory entry says it is a regular file (see readUnitFile).
+   */
+  private kindOf(path: string, regular: boolean): FileKind {
     let k = this.kinds.get(path);
     if (k === undefined) {
-      const read = readUnitFile(path);
+      const read = readUnitFile(path, regular);
       if (read.kind === 'regular') {
         this.contents.set(path, read.content);
         k = REGULAR;
@@ -210,6 +216,7 @@ export class UnitFileIndex {
     let found = this.follow(name, diagnostics, consulted);
     if (!found.ok && instance !== null) found = this.follow(templateOf(name) ?? name, diagnostics, consulted);
     const fragment = found.ok ? found.path : null;
+    const fragmentRegular = found.ok && found.regular;
     const fragmentName = fragment === null ? null : basename(fragment);
 
     let id = name;
@@ -226,7 +233,7 @@ export class UnitFileIndex {
     let state: UnitSource['state'] = 'found';
     if (fragment === null) state = 'not-found';
     else {
-      const k = this.kindOf(fragment);
+      const k = this.kindOf(fragment, fragmentRegular);
       if (k.kind === 'null-or-empty') state = 'masked';
       else if (k.kind === 'missing' && k.code === 'ENOENT') {
         // A dangling linked unit file: systemd fails to open it and calls the unit not found.
@@ -258,7 +265,7 @@ export class UnitFileIndex {
     const unit: UnitIdentity = { id, instance: instanceOf(id) };
     const dropInPaths = usableDropIns(
       mergeConfFiles(this.subdirsFor(unitNamesAll, '.d', consulted), '.conf'),
-      (p) => this.kindOf(p),
+      (p, regular) => this.kindOf(p, regular),
       diagnostics,
     );
     const deps = (suffix: SubdirSuffix, kind: 'Wants' | 'Requires' | 'Upholds'): string[] =>

@@ -99,24 +99,6 @@ function initialConfig(type: UnitType): UnitConfig {
   return config as unknown as UnitConfig;
 }
 
-type Target = { readonly block: BlockName; readonly field: string };
-const targetCache = new WeakMap<FoundRow, readonly Target[]>();
-
-/** The fields an assignment writes: its own key, or the row's `field`s (`Block.Field` crosses blocks). */
-function targets(found: FoundRow, key: string): readonly Target[] {
-  const cached = targetCache.get(found);
-  if (cached) return cached;
-  const { block, row } = found;
-  const fs: readonly string[] =
-    row.field === undefined ? [key] : typeof row.field === 'string' ? [row.field] : row.field;
-  const t = fs.map((f): Target => {
-    const dot = f.indexOf('.');
-    return dot < 0 ? { block, field: f } : { block: f.slice(0, dot) as BlockName, field: f.slice(dot + 1) };
-  });
-  targetCache.set(found, t);
-  return t;
-}
-
 /** Settings whose bad value fails the unit in systemd 252 (their parsers return -ENOEXEC). */
 const FATAL_WHEN_BAD = new Set(['User', 'Group', 'WorkingDirectory']);
 
@@ -201,7 +183,7 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
       });
       if (row.support === 'ignored') continue;
       if (a.value === '' && !row.emptyIsValue) {
-        for (const { block, field } of targets(found, a.key)) {
+        for (const { block, field } of found.targets) {
           const dest = fields[block];
           if (dest) delete dest[field];
         }
@@ -220,7 +202,7 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
         if (isFatal) fatal ??= 'Unit configuration has fatal error, unit will not be started.';
         continue;
       }
-      for (const { block, field } of targets(found, a.key)) {
+      for (const { block, field } of found.targets) {
         const dest = fields[block];
         if (!dest) continue;
         if (row.kind !== 'list') dest[field] = parsed.value;

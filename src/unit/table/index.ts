@@ -104,9 +104,25 @@ export type UnitConfig =
 export type ServiceConfig = Extract<UnitConfig, { type: 'service' }>;
 export type SocketConfig = Extract<UnitConfig, { type: 'socket' }>;
 
+/** A field an assignment writes. */
+export interface FieldTarget {
+  readonly block: BlockName;
+  readonly field: string;
+}
+
 export interface FoundRow {
   readonly block: BlockName;
   readonly row: AnyRow;
+  /** The fields the key writes: its own, or the row's `field`s (`Block.Field` crosses blocks). */
+  readonly targets: readonly FieldTarget[];
+}
+
+function targetsOf(block: BlockName, key: string, row: AnyRow): FieldTarget[] {
+  const fields = row.field === undefined ? [key] : typeof row.field === 'string' ? [row.field] : row.field;
+  return fields.map((f) => {
+    const dot = f.indexOf('.');
+    return dot < 0 ? { block, field: f } : { block: f.slice(0, dot) as BlockName, field: f.slice(dot + 1) };
+  });
 }
 
 /** Per unit type and section, key -> row, built once: lookups happen for every line of every unit. */
@@ -121,7 +137,7 @@ function sectionIndex(type: SupportedType): Map<string, Map<string, FoundRow>> {
     // The first block naming a key wins, as the blocks are listed in priority order.
     for (const block of [...blocks].reverse()) {
       for (const [key, row] of Object.entries(BLOCKS[block] as Block))
-        if (!row.internal) keys.set(key, { block, row });
+        if (!row.internal) keys.set(key, { block, row, targets: targetsOf(block, key, row) });
     }
     byType.set(section, keys);
   }
