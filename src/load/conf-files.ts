@@ -61,6 +61,7 @@ export function byteCompare(a: string, b: string): number {
  * are given highest priority first. Subdirectories are left out: systemd would try to parse them and fail.
  */
 export function mergeConfFiles(dirs: readonly ListedDir[], suffix: string | null): ConfFile[] {
+  if (dirs.length === 0) return [];
   const byName = new Map<string, ConfFile>();
   for (const dir of dirs) {
     for (const e of dir.entries) {

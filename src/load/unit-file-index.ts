@@ -5,7 +5,7 @@ import { buildAliasMap, unitNames } from './alias-names';
 import { byteCompare, mergeConfFiles, type ListedDir } from './conf-files';
 import { dependencyLinks, type LinkMasked, type UnitIdentity } from './dependency-links';
 import { errnoText } from './dir-listing';
-import { dropInStems, typeWideDirName } from './dropin-dir-names';
+import { dropInStems } from './dropin-dir-names';
 import { usableDropIns } from './dropin-files';
 import { fileKind, type FileKind } from './file-kind';
 import { followAlias, type Followed } from './follow-alias';
@@ -209,7 +209,8 @@ export class UnitFileIndex {
       return emptySource(name, name, [name], 'not-found', null, [d]);
     }
     const diagnostics: Diagnostic[] = [];
-    const consulted = new Set<string>();
+    // The entry names whose problems this unit reports; only collected when the scan met any problem.
+    const consulted = this.tree.entryDiagnostics.size > 0 ? new Set<string>() : null;
     const instance = parsed.value.kind === 'instance' ? parsed.value.instance : null;
 
     // The literal name first; for an instance with nothing under its own name, the template.
@@ -228,7 +229,10 @@ export class UnitFileIndex {
     nameSet.delete(id);
     const aliases = [...nameSet].sort(byteCompare);
     const names = [id, ...aliases];
-    for (const n of [...names, name]) consulted.add(n);
+    if (consulted !== null) {
+      for (const n of names) consulted.add(n);
+      consulted.add(name);
+    }
 
     let state: UnitSource['state'] = 'found';
     if (fragment === null) state = 'not-found';
@@ -261,27 +265,19 @@ export class UnitFileIndex {
       return emptySource(name, id, names, state, fragment, diagnostics);
     }
 
-    const unitNamesAll = [id, ...aliases];
-    const unit: UnitIdentity = { id, instance: instanceOf(id) };
-    const dropInPaths = usableDropIns(
-      mergeConfFiles(this.subdirsFor(unitNamesAll, '.d', consulted), '.conf'),
-      (p, regular) => this.kindOf(p, regular),
-      diagnostics,
-    );
-    const deps = (suffix: SubdirSuffix, kind: 'Wants' | 'Requires' | 'Upholds'): string[] =>
-      dependencyLinks(
-        mergeConfFiles(this.subdirsFor(unitNamesAll, suffix, consulted), null),
-        kind,
-        unit,
-        diagnostics,
-        this.linkMasked,
-      );
-    const wants = deps('.wants', 'Wants');
-    const requires = deps('.requires', 'Requires');
-    const upholds = this.options.upholdsDirs ? deps('.upholds', 'Upholds') : [];
-    if (!this.options.upholdsDirs) this.reportIgnoredUpholds(unitNamesAll, diagnostics);
+    const dropInDirs = this.subdirsFor(names, '.d', consulted);
+    const dropInPaths =
+      dropInDirs.length === 0
+        ? NO_PATHS
+        : usableDropIns(mergeConfFiles(dropInDirs, '.conf'), this.readKind, diagnostics);
+    const wants = this.deps(names, '.wants', 'Wants', consulted, diagnostics);
+    const requires = this.deps(names, '.requires', 'Requires', consulted, diagnostics);
+    const upholds = this.options.upholdsDirs
+      ? this.deps(names, '.upholds', 'Upholds', consulted, diagnostics)
+      : NO_PATHS;
+    if (!this.options.upholdsDirs) this.reportIgnoredUpholds(names, diagnostics);
 
-    if (state === 'not-found') this.reportOrphanDropIns(unitNamesAll, diagnostics);
+    if (state === 'not-found') this.reportOrphanDropIns(names, diagnostics);
     this.addEntryDiagnostics(consulted, diagnostics);
     return {
       requestedName: name,
@@ -297,10 +293,27 @@ export class UnitFileIndex {
     };
   }
 
+  private readonly readKind = (path: string, regular: boolean): FileKind => this.kindOf(path, regular);
+
+  /** The dependencies the unit's `.wants/`-style directories name (see dependencyLinks). */
+  private deps(
+    names: readonly string[],
+    suffix: SubdirSuffix,
+    kind: 'Wants' | 'Requires' | 'Upholds',
+    consulted: Set<string> | null,
+    diagnostics: Diagnostic[],
+  ): readonly string[] {
+    const dirs = this.subdirsFor(names, suffix, consulted);
+    if (dirs.length === 0) return NO_PATHS;
+    const id = names[0]!;
+    const unit: UnitIdentity = { id, instance: instanceOf(id) };
+    return dependencyLinks(mergeConfFiles(dirs, null), kind, unit, diagnostics, this.linkMasked);
+  }
+
   /** followAlias, reporting broken alias chains (systemd only says "not found"; we say why). */
-  private follow(name: string, diagnostics: Diagnostic[], consulted: Set<string>): Followed {
+  private follow(name: string, diagnostics: Diagnostic[], consulted: Set<string> | null): Followed {
     const f = followAlias(this.tree.names, name);
-    for (const n of f.chain) consulted.add(n);
+    if (consulted !== null) for (const n of f.chain) consulted.add(n);
     if (f.ok || f.reason === 'absent') return f;
     const first = this.tree.names.get(name);
     const file = first?.kind === 'alias' ? first.linkPath : name;
@@ -330,35 +343,50 @@ export class UnitFileIndex {
   private subdirsFor(
     unitNamesAll: readonly string[],
     suffix: SubdirSuffix,
-    consulted: Set<string>,
-  ): ListedDir[] {
-    const out: ListedDir[] = [];
+    consulted: Set<string> | null,
+  ): readonly ListedDir[] {
     const byStem = this.subdirsByStem.get(suffix);
     const reported = this.reportedStems.get(suffix);
     // Nothing in the whole tree has this suffix (no `.upholds/` anywhere, say): nothing to find or report.
-    if (byStem === undefined && reported === undefined) return out;
-    const addAll = (stems: readonly string[]): void => {
-      // Search directory first, then the order of the names: the same order as trying every pair, without
-      // trying the many pairs that do not exist. Most units have no directory at all: nothing is allocated.
-      let hits: Array<{ searchIndex: number; nameIndex: number; listed: ListedDir }> | null = null;
-      for (let nameIndex = 0; nameIndex < stems.length; nameIndex++) {
-        const stem = stems[nameIndex]!;
-        // Only names with something to report need remembering (see addEntryDiagnostics).
-        if (reported?.has(stem)) consulted.add(stem + suffix);
-        const found = byStem?.get(stem);
-        if (found === undefined) continue;
-        hits ??= [];
-        for (const { searchIndex, listed } of found) hits.push({ searchIndex, nameIndex, listed });
-      }
-      if (hits === null) return;
-      if (hits.length > 1) hits.sort((a, b) => a.searchIndex - b.searchIndex || a.nameIndex - b.nameIndex);
-      // A directory reached under two names counts once.
-      for (const { listed } of hits) if (!out.some((d) => d.path === listed.path)) out.push(listed);
-    };
-    for (const n of unitNamesAll) addAll(this.stemsOf(n));
-    const typeWide = typeWideDirName(unitNamesAll[0] ?? '', suffix);
-    if (typeWide !== null) addAll([typeWide.slice(0, -suffix.length)]);
-    return out;
+    if (byStem === undefined && reported === undefined) return NO_DIRS;
+    // Most units have no directory at all: then nothing is allocated.
+    let out: ListedDir[] | null = null;
+    for (const n of unitNamesAll)
+      out = this.addSubdirs(this.stemsOf(n), suffix, byStem, reported, consulted, out);
+    // Then the type-wide directory (`service.d`), whose stem is the type.
+    const id = parseUnitName(unitNamesAll[0] ?? '');
+    if (id.ok) out = this.addSubdirs(typeStems(id.value.type), suffix, byStem, reported, consulted, out);
+    return out ?? NO_DIRS;
+  }
+
+  /**
+   * Adds to `out` the directories `STEM<suffix>` for one name's stems, search directory first, then the order
+   * of the stems: the same order as trying every pair, without trying the many pairs that do not exist.
+   */
+  private addSubdirs(
+    stems: readonly string[],
+    suffix: SubdirSuffix,
+    byStem: ReadonlyMap<string, readonly SubdirHit[]> | undefined,
+    reported: ReadonlySet<string> | undefined,
+    consulted: Set<string> | null,
+    out: ListedDir[] | null,
+  ): ListedDir[] | null {
+    let hits: Array<{ searchIndex: number; nameIndex: number; listed: ListedDir }> | null = null;
+    for (let nameIndex = 0; nameIndex < stems.length; nameIndex++) {
+      const stem = stems[nameIndex]!;
+      // Only names with something to report need remembering (see addEntryDiagnostics).
+      if (consulted !== null && reported?.has(stem)) consulted.add(stem + suffix);
+      const found = byStem?.get(stem);
+      if (found === undefined) continue;
+      hits ??= [];
+      for (const { searchIndex, listed } of found) hits.push({ searchIndex, nameIndex, listed });
+    }
+    if (hits === null) return out;
+    if (hits.length > 1) hits.sort((a, b) => a.searchIndex - b.searchIndex || a.nameIndex - b.nameIndex);
+    const dirs = out ?? [];
+    // A directory reached under two names counts once.
+    for (const { listed } of hits) if (!dirs.some((d) => d.path === listed.path)) dirs.push(listed);
+    return dirs;
   }
 
   /** dropInStems, once per name: every unit asks for the same names with four suffixes. */
@@ -392,7 +420,7 @@ export class UnitFileIndex {
   }
 
   private reportIgnoredUpholds(unitNamesAll: readonly string[], diagnostics: Diagnostic[]): void {
-    for (const dir of this.subdirsFor(unitNamesAll, '.upholds', new Set())) {
+    for (const dir of this.subdirsFor(unitNamesAll, '.upholds', null)) {
       diagnostics.push({
         file: dir.path,
         line: 0,
@@ -402,7 +430,8 @@ export class UnitFileIndex {
     }
   }
 
-  private addEntryDiagnostics(entryNames: ReadonlySet<string>, diagnostics: Diagnostic[]): void {
+  private addEntryDiagnostics(entryNames: ReadonlySet<string> | null, diagnostics: Diagnostic[]): void {
+    if (entryNames === null) return;
     for (const n of entryNames) {
       const ds = this.tree.entryDiagnostics.get(n);
       if (ds !== undefined) diagnostics.push(...ds);
@@ -412,6 +441,19 @@ export class UnitFileIndex {
 
 const REGULAR: FileKind = { kind: 'regular' };
 const NO_STEMS: readonly string[] = [];
+const NO_DIRS: readonly ListedDir[] = [];
+const NO_PATHS: readonly string[] = [];
+
+/** `[type]`, one array per unit type: the stem of the type-wide directory (`service.d`). */
+const typeStemLists = new Map<string, readonly string[]>();
+function typeStems(type: string): readonly string[] {
+  let stems = typeStemLists.get(type);
+  if (stems === undefined) {
+    stems = [type];
+    typeStemLists.set(type, stems);
+  }
+  return stems;
+}
 
 interface SubdirHit {
   readonly searchIndex: number;
@@ -452,10 +494,10 @@ function emptySource(
     names,
     state,
     fragmentPath,
-    dropInPaths: [],
-    wants: [],
-    requires: [],
-    upholds: [],
+    dropInPaths: NO_PATHS,
+    wants: NO_PATHS,
+    requires: NO_PATHS,
+    upholds: NO_PATHS,
     diagnostics,
   };
 }
