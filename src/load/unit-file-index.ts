@@ -118,7 +118,10 @@ export class UnitFileIndex {
 
   /** Every name with a fragment or a mask in the path, templates and aliases included, sorted. */
   names(): string[] {
-    return [...this.tree.names.keys()].filter((n) => followAlias(this.tree.names, n).ok).sort(byteCompare);
+    const out: string[] = [];
+    for (const [name, entry] of this.tree.names)
+      if (entry.kind === 'file' || followAlias(this.tree.names, name).ok) out.push(name);
+    return out.sort(byteCompare);
   }
 
   resolve(name: string): UnitSource {
