@@ -13,6 +13,7 @@ import {
   type FoundRow,
   type UnitConfig,
 } from './table';
+import type { KeyTable } from './table/key-table';
 import type { Block, Support, ValueContext } from './table/row';
 import { finalizeUnit } from './finalize-unit';
 import { validateUnit } from './validate-unit';
@@ -130,7 +131,7 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
   const tableType = isSupportedType(opts.type) ? opts.type : 'target';
 
   let rowsSection: string | null = null;
-  let rows: ReadonlyMap<string, FoundRow> | undefined;
+  let rows: KeyTable<FoundRow> | undefined;
 
   for (const file of opts.files) {
     const lexed = lexUnitFile(file.content, file.path);

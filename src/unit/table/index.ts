@@ -3,6 +3,7 @@ import { cgroupContext, type CGroupContext } from './cgroup-context';
 import { execContext, type ExecContext } from './exec-context';
 import { installSection, type InstallSection } from './install-section';
 import { killContext, type KillContext } from './kill-context';
+import { KeyTable } from './key-table';
 import type { AnyRow, Block } from './row';
 import { serviceSection, type ServiceSection } from './service-section';
 import { socketSection, type SocketSection } from './socket-section';
@@ -127,6 +128,8 @@ function targetsOf(block: BlockName, key: string, row: AnyRow): FieldTarget[] {
 
 /** Per unit type and section, key -> row, built once: lookups happen for every line of every unit. */
 const index = new Map<SupportedType, Map<string, Map<string, FoundRow>>>();
+/** The same rows in tables that look a key read from a file up without hashing it (see KeyTable). */
+const keyTables = new Map<SupportedType, Map<string, KeyTable<FoundRow>>>();
 
 function sectionIndex(type: SupportedType): Map<string, Map<string, FoundRow>> {
   let byType = index.get(type);
@@ -157,8 +160,14 @@ export function lookupRow(
 }
 
 /** The rows of one section of a unit type by key (undefined: the type has no such section). */
-export function sectionRows(type: SupportedType, section: string): ReadonlyMap<string, FoundRow> | undefined {
-  return sectionIndex(type).get(section);
+export function sectionRows(type: SupportedType, section: string): KeyTable<FoundRow> | undefined {
+  let byType = keyTables.get(type);
+  if (byType === undefined) {
+    byType = new Map();
+    for (const [name, rows] of sectionIndex(type)) byType.set(name, new KeyTable(rows));
+    keyTables.set(type, byType);
+  }
+  return byType.get(section);
 }
 
 export function hasSection(type: SupportedType, section: string): boolean {

@@ -92,7 +92,7 @@ export interface PrefixedPath {
   readonly relativeToRoot: boolean;
 }
 export const prefixedPaths: ValueParser<PrefixedPath[]> = (raw, ctx) => {
-  const w = extractWords(raw, { unquote: true, cunescape: true });
+  const w = splitWords(raw, true);
   if (!w.ok) return w;
   const out: PrefixedPath[] = [];
   for (const word of w.value) {

@@ -1,0 +1,33 @@
+/**
+ * Values by string key, for keys read from unit files. A key sliced from a file is a new string, and V8
+ * computes a new string's hash on its first Map lookup at a cost several times that of the lookup; this table
+ * never hashes the key: it picks a bucket by the key's length and first and last characters, and compares the
+ * few keys there with ===.
+ */
+export class KeyTable<V> {
+  private readonly buckets = new Map<number, Array<readonly [string, V]>>();
+
+  constructor(entries: Iterable<readonly [string, V]>) {
+    for (const entry of entries) {
+      const k = bucketOf(entry[0]);
+      const bucket = this.buckets.get(k);
+      if (bucket === undefined) this.buckets.set(k, [entry]);
+      else bucket.push(entry);
+    }
+  }
+
+  get(key: string): V | undefined {
+    const bucket = this.buckets.get(bucketOf(key));
+    if (bucket === undefined) return undefined;
+    for (let i = 0; i < bucket.length; i++) if (bucket[i]![0] === key) return bucket[i]![1];
+    return undefined;
+  }
+}
+
+/** A small integer (V8 hashes it without a call), from the length and the first and last UTF-16 units. */
+function bucketOf(key: string): number {
+  const n = key.length;
+  return n === 0
+    ? 0
+    : ((n & 0x3fff) << 16) | ((key.charCodeAt(0) & 0xff) << 8) | (key.charCodeAt(n - 1) & 0xff);
+}
