@@ -50,7 +50,10 @@ export interface IndexOptions {
  */
 export class UnitFileIndex {
   private readonly aliasMap: Map<string, string[]>;
+  /** Kinds told by reading the file (kindOf). */
   private readonly kinds = new Map<string, FileKind>();
+  /** Kinds told by a stat alone (statKind): a file whose bytes will be needed is still read once. */
+  private readonly statted = new Map<string, FileKind>();
   /** Bytes read by `kindOf` that the loader has not taken yet. */
   private readonly contents = new Map<string, Buffer | undefined>();
   private readonly resolved = new Map<string, UnitSource>();
@@ -144,10 +147,10 @@ export class UnitFileIndex {
   }
 
   private statKind(path: string): FileKind {
-    let k = this.kinds.get(path);
+    let k = this.kinds.get(path) ?? this.statted.get(path);
     if (k === undefined) {
       k = fileKind(path);
-      this.kinds.set(path, k);
+      this.statted.set(path, k);
     }
     return k;
   }
@@ -184,7 +187,7 @@ export class UnitFileIndex {
   }
 
   /**
-   * The file's kind; a regular file is read, and its bytes kept for the loader, unless its kind was known.
+   * The file's kind; a regular file is read, and its bytes kept for the loader, unless it was read before.
    * `regular`: its directory entry says it is a regular file (see readUnitFile).
    */
   private kindOf(path: string, regular: boolean): FileKind {
