@@ -64,7 +64,9 @@ export function mergeConfFiles(dirs: readonly ListedDir[], suffix: string | null
   if (dirs.length === 0) return [];
   const byName = new Map<string, ConfFile>();
   for (const dir of dirs) {
-    for (const e of dir.entries) {
+    const entries = dir.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
       if (e.kind === 'dir' || isHiddenOrBackup(e.name)) continue;
       if (suffix !== null && !e.name.endsWith(suffix)) continue;
       if (byName.has(e.name)) continue;

@@ -55,7 +55,8 @@ export function dependencyLinks(
   const warn = (file: string, message: string): void => {
     diagnostics.push({ file, line: 0, severity: 'warning', message: `${unit.id}: ${message}` });
   };
-  for (const f of files) {
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i]!;
     let target: string | null = null;
     let readError = '';
     if (f.kind === 'link') {

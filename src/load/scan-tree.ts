@@ -117,7 +117,9 @@ class Scanner {
       return;
     }
     this.listedDirs.push(dir);
-    for (const e of listing.entries) {
+    const entries = listing.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
       const path = `${dir}/${e.name}`;
       const isUnitName = parseUnitName(e.name).ok;
       if (isUnitName && e.kind === 'file') {

@@ -357,8 +357,8 @@ export class UnitFileIndex {
     if (byStem === undefined && reported === undefined) return NO_DIRS;
     // Most units have no directory at all: then nothing is allocated.
     let out: ListedDir[] | null = null;
-    for (const n of unitNamesAll)
-      out = this.addSubdirs(this.stemsOf(n), suffix, byStem, reported, consulted, out);
+    for (let i = 0; i < unitNamesAll.length; i++)
+      out = this.addSubdirs(this.stemsOf(unitNamesAll[i]!), suffix, byStem, reported, consulted, out);
     // Then the type-wide directory (`service.d`), whose stem is the type.
     const id = parseUnitName(unitNamesAll[0] ?? '');
     if (id.ok) out = this.addSubdirs(typeStems(id.value.type), suffix, byStem, reported, consulted, out);

@@ -55,7 +55,8 @@ export class UnitLoader {
     this.cache.set(name, unit);
     // Every name of the unit now means this unit, as in systemd's manager (unit_add_name): loading it by an
     // alias later must not read and parse the same files again.
-    for (const n of unit.source?.names ?? [unit.id]) if (!this.cache.has(n)) this.cache.set(n, unit);
+    const names = unit.source?.names ?? [unit.id];
+    for (let i = 0; i < names.length; i++) if (!this.cache.has(names[i]!)) this.cache.set(names[i]!, unit);
     return unit;
   }
 
@@ -63,7 +64,9 @@ export class UnitLoader {
   loadAll(): LoadedUnit[] {
     const out: LoadedUnit[] = [];
     const seen = new Set<string>();
-    for (const name of this.index.names()) {
+    const names = this.index.names();
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
       const parsed = parseUnitName(name);
       if (parsed.ok && parsed.value.kind === 'template') continue;
       const unit = this.load(name);

@@ -155,7 +155,11 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
         });
       }
     }
-    for (const a of lexed.assignments) {
+    // Indexed loops here: every assignment of every unit passes, also while the code still runs unoptimized
+    // (the first loads after start), where a for-of loop costs an iterator protocol call per element.
+    const assignments = lexed.assignments;
+    for (let i = 0; i < assignments.length; i++) {
+      const a = assignments[i]!;
       if (a.section.startsWith('X-') || a.key.startsWith('X-')) continue;
       if (a.section === unsupportedSection) continue;
       // Assignments come grouped by section: look the section up once per run of them.
@@ -183,10 +187,11 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
         support: effectiveSupport(opts.type, row, found.block),
       });
       if (row.support === 'ignored') continue;
+      const targets = found.targets;
       if (a.value === '' && !row.emptyIsValue) {
-        for (const { block, field } of found.targets) {
-          const dest = fields[block];
-          if (dest) delete dest[field];
+        for (let t = 0; t < targets.length; t++) {
+          const dest = fields[targets[t]!.block];
+          if (dest) delete dest[targets[t]!.field];
         }
         continue;
       }
@@ -203,7 +208,8 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
         if (isFatal) fatal ??= 'Unit configuration has fatal error, unit will not be started.';
         continue;
       }
-      for (const { block, field } of found.targets) {
+      for (let t = 0; t < targets.length; t++) {
+        const { block, field } = targets[t]!;
         const dest = fields[block];
         if (!dest) continue;
         if (row.kind !== 'list') dest[field] = parsed.value;

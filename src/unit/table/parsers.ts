@@ -119,8 +119,9 @@ export const unitNames: ValueParser<string[]> = (raw, ctx) => {
   const w = splitWords(raw, false);
   if (!w.ok) return w;
   const names: string[] = [];
-  for (const word of w.value) {
-    const e = ctx.expand(word);
+  const words = w.value;
+  for (let i = 0; i < words.length; i++) {
+    const e = ctx.expand(words[i]!);
     if (!e.ok) return e;
     const n = parseUnitName(e.value);
     if (!n.ok) return fail(n.error);
