@@ -124,7 +124,8 @@ export class UnitFileIndex {
     const out: string[] = [];
     for (const [name, entry] of this.tree.names)
       if (entry.kind === 'file' || followAlias(this.tree.names, name).ok) out.push(name);
-    return out.sort(byteCompare);
+    // Unit names are ASCII (parseUnitName admits nothing else), where the default UTF-16 order is byte order.
+    return out.sort();
   }
 
   resolve(name: string): UnitSource {
