@@ -3,6 +3,7 @@ import { lexUnitFile, type Assignment } from './lexer';
 import type { UnitType } from './name';
 import {
   BLOCKS,
+  canonicalKey,
   effectiveSupport,
   hasSection,
   isSupportedType,
@@ -134,7 +135,7 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
   let rows: KeyTable<FoundRow> | undefined;
 
   for (const file of opts.files) {
-    const lexed = lexUnitFile(file.content, file.path);
+    const lexed = lexUnitFile(file.content, file.path, canonicalKey);
     if (lexed.diagnostics.length > 0) diagnostics.push(...lexed.diagnostics);
     if (lexed.fatal) {
       fatal ??= lexed.diagnostics.at(-1)?.message ?? 'bad unit file';

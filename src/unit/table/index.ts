@@ -159,6 +159,20 @@ export function lookupRow(
   return keys.get(key) ?? 'unknown-key';
 }
 
+/** Every key of every block, for canonicalKey. */
+let allKeys: KeyTable<true> | null = null;
+
+/**
+ * `text.slice(start, end)`, as the table's own string when it is a key the table knows: the lexer's key then
+ * costs no new string, and every later lookup of it compares one pointer.
+ */
+export function canonicalKey(text: string, start: number, end: number): string {
+  allKeys ??= new KeyTable(
+    [...new Set(Object.values(BLOCKS).flatMap((b) => Object.keys(b)))].map((k) => [k, true] as const),
+  );
+  return allKeys.keyAt(text, start, end) ?? text.slice(start, end);
+}
+
 /** The rows of one section of a unit type by key (undefined: the type has no such section). */
 export function sectionRows(type: SupportedType, section: string): KeyTable<FoundRow> | undefined {
   let byType = keyTables.get(type);

@@ -9,7 +9,7 @@ export class KeyTable<V> {
 
   constructor(entries: Iterable<readonly [string, V]>) {
     for (const entry of entries) {
-      const k = bucketOf(entry[0]);
+      const k = bucketOf(entry[0], 0, entry[0].length);
       const bucket = this.buckets.get(k);
       if (bucket === undefined) this.buckets.set(k, [entry]);
       else bucket.push(entry);
@@ -17,17 +17,30 @@ export class KeyTable<V> {
   }
 
   get(key: string): V | undefined {
-    const bucket = this.buckets.get(bucketOf(key));
+    const bucket = this.buckets.get(bucketOf(key, 0, key.length));
     if (bucket === undefined) return undefined;
     for (let i = 0; i < bucket.length; i++) if (bucket[i]![0] === key) return bucket[i]![1];
     return undefined;
   }
+
+  /** The table's own key equal to `text.slice(start, end)`, found without slicing; undefined when none. */
+  keyAt(text: string, start: number, end: number): string | undefined {
+    const bucket = this.buckets.get(bucketOf(text, start, end));
+    if (bucket === undefined) return undefined;
+    for (let i = 0; i < bucket.length; i++) {
+      const key = bucket[i]![0];
+      if (key.length === end - start && text.startsWith(key, start)) return key;
+    }
+    return undefined;
+  }
 }
 
-/** A small integer (V8 hashes it without a call), from the length and the first and last UTF-16 units. */
-function bucketOf(key: string): number {
-  const n = key.length;
-  return n === 0
-    ? 0
-    : ((n & 0x3fff) << 16) | ((key.charCodeAt(0) & 0xff) << 8) | (key.charCodeAt(n - 1) & 0xff);
+/**
+ * A small integer (V8 hashes it without a call), from the length and the first and last UTF-16 units of
+ * `s.slice(start, end)`.
+ */
+function bucketOf(s: string, start: number, end: number): number {
+  const n = end - start;
+  if (n <= 0) return 0;
+  return ((n & 0x3fff) << 16) | ((s.charCodeAt(start) & 0xff) << 8) | (s.charCodeAt(end - 1) & 0xff);
 }
