@@ -22,7 +22,8 @@ function shorterDashPrefix(prefix: string): string | null {
  * then (for an instance) the template's, then the same again for the next shorter dash prefix. So
  * `a-b@i.service` gives `a-b@i.service`, `a-b@.service`, `a-.service`, `a-@i.service`, `a-@.service`. A file
  * name in an earlier directory overrides the same file name in a later one, which is why the order matters.
- * The type-wide `service.d` is not included: systemd adds it after all names (the index adds it, its stem being the type).
+ * The type-wide `service.d` is not included: systemd adds it after all names (the index does, its stem being
+ * the type).
  */
 export function dropInStems(name: string): string[] {
   const out: string[] = [];

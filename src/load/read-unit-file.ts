@@ -20,9 +20,9 @@ const scratch = Buffer.allocUnsafe(64 * 1024);
  * systemd's null_or_empty() mask, a directory or a special file is not read at all, and a regular file is
  * read whole. The same verdicts as a stat of the path followed by a read, with one open and one fstat fewer.
  *
- * `regular`: the directory listing said the entry is a regular file (not a link), so the read needs no fstat
- * to tell a device or a FIFO from a file, nor for the size. A file that fills the scratch buffer (too big to be
- * a usual unit file, or a device put there since the listing) is read again the careful way.
+ * `regular`: the directory listing said the entry is a regular file (not a link), so the read needs no
+ * fstat to tell a device or a FIFO from a file, nor for the size. A file that fills the scratch buffer (too
+ * big to be a usual unit file, or a device put there since the listing) is read the careful way.
  */
 export function readUnitFile(path: string, regular = false): ReadKind {
   let fd: number;

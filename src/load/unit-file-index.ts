@@ -158,9 +158,9 @@ export class UnitFileIndex {
 
   /**
    * A dependency link's mask verdict without a stat where the index can tell it: a link to a unit's own
-   * fragment (`sysinit.target.wants/foo.service -> ../foo.service`, nearly every link) is judged by reading that
-   * fragment, which loading the dependency needs next anyway (the manager loads what a unit wants with it), so
-   * the bytes are kept for that load. Any other link is stat'ed, once per target.
+   * fragment (`sysinit.target.wants/foo.service -> ../foo.service`, nearly every link) is judged by reading
+   * that fragment, which loading the dependency needs next anyway (the manager loads what a unit wants with
+   * it), so the bytes are kept for that load. Any other link is stat'ed, once per target.
    */
   private readonly linkMasked: LinkMasked = (linkPath, target) => {
     const abs = plainLinkTarget(linkPath, target);
@@ -173,8 +173,8 @@ export class UnitFileIndex {
   };
 
   /**
-   * The name entry whose load reads the file at `abs` (the fragment of the link's name), or null when that load reads
-   * another file (the link names another unit, or a file the search path overrides).
+   * The name entry whose load reads the file at `abs` (the fragment of the link's name), or null when that
+   * load reads another file (the link names another unit, or a file the search path overrides).
    */
   private fragmentOfLink(linkPath: string, abs: string): Extract<NameEntry, { kind: 'file' }> | null {
     const slash = abs.lastIndexOf('/');

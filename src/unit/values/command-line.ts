@@ -104,8 +104,8 @@ function endsWord(s: string, i: number): boolean {
 }
 
 /**
- * A value with no quote, backslash or `;`: every word is a plain run of non-whitespace, as extract_first_word()
- * would give it, and there is a single command. Nearly every Exec*= line in the wild is one.
+ * A value with no quote, backslash or `;`: every word is a plain run of non-whitespace, as
+ * extract_first_word() would give it, and there is a single command. Nearly every Exec*= line in the wild is one.
  */
 const NEEDS_WORD_GRAMMAR = /["'\\;]/;
 
