@@ -22,7 +22,8 @@ const expanded =
     return e.ok ? inner(e.value) : e;
   };
 
-export const text: ValueParser<string> = expanded((s) => ok(s));
+/** Free text with specifiers: the expansion is the value. */
+export const text: ValueParser<string> = (raw, ctx) => ctx.expand(raw);
 export const verbatim: ValueParser<string> = (raw) => ok(raw);
 
 export const bool: ValueParser<boolean> = (raw) => parseBoolean(raw);
