@@ -14,11 +14,16 @@ export function buildAliasMap(
   kindOf: (path: string) => FileKind,
 ): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const src of names.keys()) {
+  for (const [src, entry] of names) {
+    // A name that is its own file leads to itself (the file is called after it), masked or not: no stat.
+    if (entry.kind === 'file') {
+      addTo(out, src, src);
+      continue;
+    }
     const f = followAlias(names, src);
     if (!f.ok) continue;
-    // Only an alias needs the stat: a name that is its own file adds just itself, masked or not.
-    if (names.get(src)?.kind === 'alias' && kindOf(f.path).kind === 'null-or-empty') continue;
+    // An alias of a masked unit names nothing.
+    if (kindOf(f.path).kind === 'null-or-empty') continue;
     let dst = basename(f.path);
     const s = parseUnitName(src);
     const d = parseUnitName(dst);
@@ -27,11 +32,15 @@ export function buildAliasMap(
       if (!inst.ok) continue;
       dst = inst.value;
     }
-    const list = out.get(dst) ?? [];
-    list.push(src);
-    out.set(dst, list);
+    addTo(out, dst, src);
   }
   return out;
+}
+
+function addTo(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
 }
 
 /**

@@ -61,9 +61,12 @@ export function byteCompare(a: string, b: string): number {
  * are given highest priority first. Subdirectories are left out: systemd would try to parse them and fail.
  */
 export function mergeConfFiles(dirs: readonly ListedDir[], suffix: string | null): ConfFile[] {
+  if (dirs.length === 0) return [];
   const byName = new Map<string, ConfFile>();
   for (const dir of dirs) {
-    for (const e of dir.entries) {
+    const entries = dir.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
       if (e.kind === 'dir' || isHiddenOrBackup(e.name)) continue;
       if (suffix !== null && !e.name.endsWith(suffix)) continue;
       if (byName.has(e.name)) continue;

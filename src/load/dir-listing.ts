@@ -33,7 +33,8 @@ export function listDir(path: string): DirListing {
     return { ok: false, code: errnoCode(e) };
   }
   const entries: DirEntry[] = [];
-  for (const d of raw) {
+  for (let i = 0; i < raw.length; i++) {
+    const d = raw[i]!;
     if (d.name.includes('\ufffd')) return listDirAsBytes(path);
     entries.push({ name: d.name, kind: kindOf(d) });
   }

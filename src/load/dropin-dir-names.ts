@@ -1,4 +1,4 @@
-import { isUnitType, parseUnitName, templateOf } from '../unit/name';
+import { parseUnitName, templateOf } from '../unit/name';
 
 /**
  * `foo-bar-baz` -> `foo-bar-`, `foo-bar-` -> `foo-`, `foo` -> null: the next shorter dash prefix, chopping
@@ -22,7 +22,8 @@ function shorterDashPrefix(prefix: string): string | null {
  * then (for an instance) the template's, then the same again for the next shorter dash prefix. So
  * `a-b@i.service` gives `a-b@i.service`, `a-b@.service`, `a-.service`, `a-@i.service`, `a-@.service`. A file
  * name in an earlier directory overrides the same file name in a later one, which is why the order matters.
- * The type-wide `service.d` is not included: systemd adds it after all names (see typeWideDirName).
+ * The type-wide `service.d` is not included: systemd adds it after all names (the index does, its stem being
+ * the type).
  */
 export function dropInStems(name: string): string[] {
   const out: string[] = [];
@@ -45,11 +46,4 @@ function walk(name: string, out: string[]): void {
   // systemd gives up on this name when the built name is invalid (too long, say).
   if (!parseUnitName(built).ok) return;
   walk(built, out);
-}
-
-/** `service.d`: the top-level drop-in directory for every unit of a type, the most generic, hence last. */
-export function typeWideDirName(unitName: string, suffix: string): string | null {
-  const dot = unitName.lastIndexOf('.');
-  const type = unitName.slice(dot + 1);
-  return dot > 0 && isUnitType(type) ? type + suffix : null;
 }

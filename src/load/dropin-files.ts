@@ -10,12 +10,12 @@ import type { FileKind } from './file-kind';
  */
 export function usableDropIns(
   files: readonly ConfFile[],
-  kindOf: (path: string) => FileKind,
+  kindOf: (path: string, regular: boolean) => FileKind,
   diagnostics: Diagnostic[],
 ): string[] {
   const out: string[] = [];
   for (const f of files) {
-    const k = kindOf(f.path);
+    const k = kindOf(f.path, f.kind === 'file');
     if (k.kind === 'regular') out.push(f.path);
     else if (k.kind === 'missing') {
       diagnostics.push({

@@ -5,7 +5,13 @@ import type { NameEntry } from './scan-tree';
 const FOLLOW_MAX = 8;
 
 export type Followed =
-  | { readonly ok: true; readonly path: string; readonly chain: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly path: string;
+      /** The file's directory entry is a regular file, not a link. */
+      readonly regular: boolean;
+      readonly chain: readonly string[];
+    }
   /** `absent`: the name itself is not in the map. `dangling`: an alias points to a name that is not there. */
   | {
       readonly ok: false;
@@ -29,7 +35,7 @@ export function followAlias(names: ReadonlyMap<string, NameEntry>, name: string)
       entry = template === null ? undefined : names.get(template);
       if (entry === undefined) return { ok: false, reason: 'dangling', chain };
     }
-    if (entry.kind === 'file') return { ok: true, path: entry.path, chain };
+    if (entry.kind === 'file') return { ok: true, path: entry.path, regular: entry.regular, chain };
     current = entry.target;
     chain.push(current);
   }

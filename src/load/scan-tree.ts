@@ -13,7 +13,8 @@ import { aliasSymlinkProblem } from './symlink-names';
  * path), or an alias naming another unit by name (a symlink into the search path).
  */
 export type NameEntry =
-  | { readonly kind: 'file'; readonly path: string }
+  /** `regular`: the directory entry is a regular file (its d_type), not a link to one. */
+  | { readonly kind: 'file'; readonly path: string; readonly regular: boolean }
   | { readonly kind: 'alias'; readonly target: string; readonly linkPath: string };
 
 export interface ScannedTree {
@@ -28,6 +29,8 @@ export interface ScannedTree {
   readonly diagnostics: readonly Diagnostic[];
   /** Every directory read, search directories and subdirectories, in the order they were read. */
   readonly listedDirs: readonly string[];
+  /** Real paths of the search directories (null for a missing one) and of directories links pointed into. */
+  readonly realDirs: ReadonlyMap<string, string | null>;
 }
 
 const SUBDIR_SUFFIXES = ['.wants', '.requires', '.upholds', '.d'];
@@ -56,7 +59,7 @@ class Scanner {
    * Real paths of directories, found once per scan: most links of a directory point into the same one, and
    * realpath(3) costs a readlink(2) per path component.
    */
-  private readonly realDirs = new Map<string, string | null>();
+  readonly realDirs = new Map<string, string | null>();
 
   constructor(searchPath: readonly string[]) {
     const expanded = new Set<string>();
@@ -114,11 +117,13 @@ class Scanner {
       return;
     }
     this.listedDirs.push(dir);
-    for (const e of listing.entries) {
+    const entries = listing.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
       const path = `${dir}/${e.name}`;
       const isUnitName = parseUnitName(e.name).ok;
       if (isUnitName && e.kind === 'file') {
-        if (!this.names.has(e.name)) this.names.set(e.name, { kind: 'file', path });
+        if (!this.names.has(e.name)) this.names.set(e.name, { kind: 'file', path, regular: true });
       } else if (isUnitName && e.kind === 'link') {
         if (!this.names.has(e.name)) this.scanLink(dir, e.name);
       } else if (isUnitName) {
@@ -145,7 +150,7 @@ class Scanner {
     if (base === undefined) {
       // Outside the search path: a linked unit file or a mask. The link itself is the fragment; its name is
       // the unit's name whatever the target is called.
-      this.names.set(name, { kind: 'file', path });
+      this.names.set(name, { kind: 'file', path, regular: false });
       return;
     }
     const targetName = basename(simplified);
@@ -205,5 +210,6 @@ export function scanTree(searchPath: readonly string[]): ScannedTree {
     entryDiagnostics: s.entryDiagnostics,
     diagnostics: s.diagnostics,
     listedDirs: s.listedDirs,
+    realDirs: s.realDirs,
   };
 }

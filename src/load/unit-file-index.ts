@@ -3,14 +3,15 @@ import type { Diagnostic } from '../unit/diagnostic';
 import { instantiate, parseUnitName, templateOf } from '../unit/name';
 import { buildAliasMap, unitNames } from './alias-names';
 import { byteCompare, mergeConfFiles, type ListedDir } from './conf-files';
-import { dependencyLinks, type UnitIdentity } from './dependency-links';
+import { dependencyLinks, type LinkMasked, type UnitIdentity } from './dependency-links';
 import { errnoText } from './dir-listing';
-import { dropInStems, typeWideDirName } from './dropin-dir-names';
+import { dropInStems } from './dropin-dir-names';
 import { usableDropIns } from './dropin-files';
 import { fileKind, type FileKind } from './file-kind';
 import { followAlias, type Followed } from './follow-alias';
+import { plainLinkTarget } from './link-target';
 import { readUnitFile } from './read-unit-file';
-import { scanTree, type ScannedTree } from './scan-tree';
+import { scanTree, type NameEntry, type ScannedTree } from './scan-tree';
 
 export type UnitSource = {
   readonly requestedName: string;
@@ -49,7 +50,10 @@ export interface IndexOptions {
  */
 export class UnitFileIndex {
   private readonly aliasMap: Map<string, string[]>;
+  /** Kinds told by reading the file (kindOf). */
   private readonly kinds = new Map<string, FileKind>();
+  /** Kinds told by a stat alone (statKind): a file whose bytes will be needed is still read once. */
+  private readonly statted = new Map<string, FileKind>();
   /** Bytes read by `kindOf` that the loader has not taken yet. */
   private readonly contents = new Map<string, Buffer | undefined>();
   private readonly resolved = new Map<string, UnitSource>();
@@ -117,7 +121,11 @@ export class UnitFileIndex {
 
   /** Every name with a fragment or a mask in the path, templates and aliases included, sorted. */
   names(): string[] {
-    return [...this.tree.names.keys()].filter((n) => followAlias(this.tree.names, n).ok).sort(byteCompare);
+    const out: string[] = [];
+    for (const [name, entry] of this.tree.names)
+      if (entry.kind === 'file' || followAlias(this.tree.names, name).ok) out.push(name);
+    // Unit names are ASCII (parseUnitName admits nothing else), where the default UTF-16 order is byte order.
+    return out.sort();
   }
 
   resolve(name: string): UnitSource {
@@ -140,19 +148,53 @@ export class UnitFileIndex {
   }
 
   private statKind(path: string): FileKind {
-    let k = this.kinds.get(path);
+    let k = this.kinds.get(path) ?? this.statted.get(path);
     if (k === undefined) {
       k = fileKind(path);
-      this.kinds.set(path, k);
+      this.statted.set(path, k);
     }
     return k;
   }
 
-  /** The file's kind; a regular file is read, and its bytes kept for the loader, unless its kind was known. */
-  private kindOf(path: string): FileKind {
+  /**
+   * A dependency link's mask verdict without a stat where the index can tell it: a link to a unit's own
+   * fragment (`sysinit.target.wants/foo.service -> ../foo.service`, nearly every link) is judged by reading
+   * that fragment, which loading the dependency needs next anyway (the manager loads what a unit wants with
+   * it), so the bytes are kept for that load. Any other link is stat'ed, once per target.
+   */
+  private readonly linkMasked: LinkMasked = (linkPath, target) => {
+    const abs = plainLinkTarget(linkPath, target);
+    if (abs === null) return this.statKind(linkPath).kind === 'null-or-empty';
+    const fragment = this.fragmentOfLink(linkPath, abs);
+    return (
+      (fragment !== null ? this.kindOf(fragment.path, fragment.regular) : this.statKind(abs)).kind ===
+      'null-or-empty'
+    );
+  };
+
+  /**
+   * The name entry whose load reads the file at `abs` (the fragment of the link's name), or null when that
+   * load reads another file (the link names another unit, or a file the search path overrides).
+   */
+  private fragmentOfLink(linkPath: string, abs: string): Extract<NameEntry, { kind: 'file' }> | null {
+    const slash = abs.lastIndexOf('/');
+    const name = abs.slice(slash + 1);
+    if (name !== linkPath.slice(linkPath.lastIndexOf('/') + 1)) return null;
+    const entry = this.tree.names.get(name);
+    if (entry?.kind !== 'file') return null;
+    const dir = abs.slice(0, slash);
+    const entryDir = entry.path.slice(0, entry.path.lastIndexOf('/'));
+    return dir === entryDir || dir === this.tree.realDirs.get(entryDir) ? entry : null;
+  }
+
+  /**
+   * The file's kind; a regular file is read, and its bytes kept for the loader, unless it was read before.
+   * `regular`: its directory entry says it is a regular file (see readUnitFile).
+   */
+  private kindOf(path: string, regular: boolean): FileKind {
     let k = this.kinds.get(path);
     if (k === undefined) {
-      const read = readUnitFile(path);
+      const read = readUnitFile(path, regular);
       if (read.kind === 'regular') {
         this.contents.set(path, read.content);
         k = REGULAR;
@@ -174,13 +216,15 @@ export class UnitFileIndex {
       return emptySource(name, name, [name], 'not-found', null, [d]);
     }
     const diagnostics: Diagnostic[] = [];
-    const consulted = new Set<string>();
+    // The entry names whose problems this unit reports; only collected when the scan met any problem.
+    const consulted = this.tree.entryDiagnostics.size > 0 ? new Set<string>() : null;
     const instance = parsed.value.kind === 'instance' ? parsed.value.instance : null;
 
     // The literal name first; for an instance with nothing under its own name, the template.
     let found = this.follow(name, diagnostics, consulted);
     if (!found.ok && instance !== null) found = this.follow(templateOf(name) ?? name, diagnostics, consulted);
     const fragment = found.ok ? found.path : null;
+    const fragmentRegular = found.ok && found.regular;
     const fragmentName = fragment === null ? null : basename(fragment);
 
     let id = name;
@@ -192,12 +236,15 @@ export class UnitFileIndex {
     nameSet.delete(id);
     const aliases = [...nameSet].sort(byteCompare);
     const names = [id, ...aliases];
-    for (const n of [...names, name]) consulted.add(n);
+    if (consulted !== null) {
+      for (const n of names) consulted.add(n);
+      consulted.add(name);
+    }
 
     let state: UnitSource['state'] = 'found';
     if (fragment === null) state = 'not-found';
     else {
-      const k = this.kindOf(fragment);
+      const k = this.kindOf(fragment, fragmentRegular);
       if (k.kind === 'null-or-empty') state = 'masked';
       else if (k.kind === 'missing' && k.code === 'ENOENT') {
         // A dangling linked unit file: systemd fails to open it and calls the unit not found.
@@ -225,26 +272,19 @@ export class UnitFileIndex {
       return emptySource(name, id, names, state, fragment, diagnostics);
     }
 
-    const unitNamesAll = [id, ...aliases];
-    const unit: UnitIdentity = { id, instance: instanceOf(id) };
-    const dropInPaths = usableDropIns(
-      mergeConfFiles(this.subdirsFor(unitNamesAll, '.d', consulted), '.conf'),
-      (p) => this.kindOf(p),
-      diagnostics,
-    );
-    const deps = (suffix: SubdirSuffix, kind: 'Wants' | 'Requires' | 'Upholds'): string[] =>
-      dependencyLinks(
-        mergeConfFiles(this.subdirsFor(unitNamesAll, suffix, consulted), null),
-        kind,
-        unit,
-        diagnostics,
-      );
-    const wants = deps('.wants', 'Wants');
-    const requires = deps('.requires', 'Requires');
-    const upholds = this.options.upholdsDirs ? deps('.upholds', 'Upholds') : [];
-    if (!this.options.upholdsDirs) this.reportIgnoredUpholds(unitNamesAll, diagnostics);
+    const dropInDirs = this.subdirsFor(names, '.d', consulted);
+    const dropInPaths =
+      dropInDirs.length === 0
+        ? NO_PATHS
+        : usableDropIns(mergeConfFiles(dropInDirs, '.conf'), this.readKind, diagnostics);
+    const wants = this.deps(names, '.wants', 'Wants', consulted, diagnostics);
+    const requires = this.deps(names, '.requires', 'Requires', consulted, diagnostics);
+    const upholds = this.options.upholdsDirs
+      ? this.deps(names, '.upholds', 'Upholds', consulted, diagnostics)
+      : NO_PATHS;
+    if (!this.options.upholdsDirs) this.reportIgnoredUpholds(names, diagnostics);
 
-    if (state === 'not-found') this.reportOrphanDropIns(unitNamesAll, diagnostics);
+    if (state === 'not-found') this.reportOrphanDropIns(names, diagnostics);
     this.addEntryDiagnostics(consulted, diagnostics);
     return {
       requestedName: name,
@@ -260,10 +300,27 @@ export class UnitFileIndex {
     };
   }
 
+  private readonly readKind = (path: string, regular: boolean): FileKind => this.kindOf(path, regular);
+
+  /** The dependencies the unit's `.wants/`-style directories name (see dependencyLinks). */
+  private deps(
+    names: readonly string[],
+    suffix: SubdirSuffix,
+    kind: 'Wants' | 'Requires' | 'Upholds',
+    consulted: Set<string> | null,
+    diagnostics: Diagnostic[],
+  ): readonly string[] {
+    const dirs = this.subdirsFor(names, suffix, consulted);
+    if (dirs.length === 0) return NO_PATHS;
+    const id = names[0]!;
+    const unit: UnitIdentity = { id, instance: instanceOf(id) };
+    return dependencyLinks(mergeConfFiles(dirs, null), kind, unit, diagnostics, this.linkMasked);
+  }
+
   /** followAlias, reporting broken alias chains (systemd only says "not found"; we say why). */
-  private follow(name: string, diagnostics: Diagnostic[], consulted: Set<string>): Followed {
+  private follow(name: string, diagnostics: Diagnostic[], consulted: Set<string> | null): Followed {
     const f = followAlias(this.tree.names, name);
-    for (const n of f.chain) consulted.add(n);
+    if (consulted !== null) for (const n of f.chain) consulted.add(n);
     if (f.ok || f.reason === 'absent') return f;
     const first = this.tree.names.get(name);
     const file = first?.kind === 'alias' ? first.linkPath : name;
@@ -293,35 +350,50 @@ export class UnitFileIndex {
   private subdirsFor(
     unitNamesAll: readonly string[],
     suffix: SubdirSuffix,
-    consulted: Set<string>,
-  ): ListedDir[] {
-    const out: ListedDir[] = [];
+    consulted: Set<string> | null,
+  ): readonly ListedDir[] {
     const byStem = this.subdirsByStem.get(suffix);
     const reported = this.reportedStems.get(suffix);
     // Nothing in the whole tree has this suffix (no `.upholds/` anywhere, say): nothing to find or report.
-    if (byStem === undefined && reported === undefined) return out;
-    const addAll = (stems: readonly string[]): void => {
-      // Search directory first, then the order of the names: the same order as trying every pair, without
-      // trying the many pairs that do not exist. Most units have no directory at all: nothing is allocated.
-      let hits: Array<{ searchIndex: number; nameIndex: number; listed: ListedDir }> | null = null;
-      for (let nameIndex = 0; nameIndex < stems.length; nameIndex++) {
-        const stem = stems[nameIndex]!;
-        // Only names with something to report need remembering (see addEntryDiagnostics).
-        if (reported?.has(stem)) consulted.add(stem + suffix);
-        const found = byStem?.get(stem);
-        if (found === undefined) continue;
-        hits ??= [];
-        for (const { searchIndex, listed } of found) hits.push({ searchIndex, nameIndex, listed });
-      }
-      if (hits === null) return;
-      if (hits.length > 1) hits.sort((a, b) => a.searchIndex - b.searchIndex || a.nameIndex - b.nameIndex);
-      // A directory reached under two names counts once.
-      for (const { listed } of hits) if (!out.some((d) => d.path === listed.path)) out.push(listed);
-    };
-    for (const n of unitNamesAll) addAll(this.stemsOf(n));
-    const typeWide = typeWideDirName(unitNamesAll[0] ?? '', suffix);
-    if (typeWide !== null) addAll([typeWide.slice(0, -suffix.length)]);
-    return out;
+    if (byStem === undefined && reported === undefined) return NO_DIRS;
+    // Most units have no directory at all: then nothing is allocated.
+    let out: ListedDir[] | null = null;
+    for (let i = 0; i < unitNamesAll.length; i++)
+      out = this.addSubdirs(this.stemsOf(unitNamesAll[i]!), suffix, byStem, reported, consulted, out);
+    // Then the type-wide directory (`service.d`), whose stem is the type.
+    const id = parseUnitName(unitNamesAll[0] ?? '');
+    if (id.ok) out = this.addSubdirs(typeStems(id.value.type), suffix, byStem, reported, consulted, out);
+    return out ?? NO_DIRS;
+  }
+
+  /**
+   * Adds to `out` the directories `STEM<suffix>` for one name's stems, search directory first, then the order
+   * of the stems: the same order as trying every pair, without trying the many pairs that do not exist.
+   */
+  private addSubdirs(
+    stems: readonly string[],
+    suffix: SubdirSuffix,
+    byStem: ReadonlyMap<string, readonly SubdirHit[]> | undefined,
+    reported: ReadonlySet<string> | undefined,
+    consulted: Set<string> | null,
+    out: ListedDir[] | null,
+  ): ListedDir[] | null {
+    let hits: Array<{ searchIndex: number; nameIndex: number; listed: ListedDir }> | null = null;
+    for (let nameIndex = 0; nameIndex < stems.length; nameIndex++) {
+      const stem = stems[nameIndex]!;
+      // Only names with something to report need remembering (see addEntryDiagnostics).
+      if (consulted !== null && reported?.has(stem)) consulted.add(stem + suffix);
+      const found = byStem?.get(stem);
+      if (found === undefined) continue;
+      hits ??= [];
+      for (const { searchIndex, listed } of found) hits.push({ searchIndex, nameIndex, listed });
+    }
+    if (hits === null) return out;
+    if (hits.length > 1) hits.sort((a, b) => a.searchIndex - b.searchIndex || a.nameIndex - b.nameIndex);
+    const dirs = out ?? [];
+    // A directory reached under two names counts once.
+    for (const { listed } of hits) if (!dirs.some((d) => d.path === listed.path)) dirs.push(listed);
+    return dirs;
   }
 
   /** dropInStems, once per name: every unit asks for the same names with four suffixes. */
@@ -355,7 +427,7 @@ export class UnitFileIndex {
   }
 
   private reportIgnoredUpholds(unitNamesAll: readonly string[], diagnostics: Diagnostic[]): void {
-    for (const dir of this.subdirsFor(unitNamesAll, '.upholds', new Set())) {
+    for (const dir of this.subdirsFor(unitNamesAll, '.upholds', null)) {
       diagnostics.push({
         file: dir.path,
         line: 0,
@@ -365,7 +437,8 @@ export class UnitFileIndex {
     }
   }
 
-  private addEntryDiagnostics(entryNames: ReadonlySet<string>, diagnostics: Diagnostic[]): void {
+  private addEntryDiagnostics(entryNames: ReadonlySet<string> | null, diagnostics: Diagnostic[]): void {
+    if (entryNames === null) return;
     for (const n of entryNames) {
       const ds = this.tree.entryDiagnostics.get(n);
       if (ds !== undefined) diagnostics.push(...ds);
@@ -375,6 +448,19 @@ export class UnitFileIndex {
 
 const REGULAR: FileKind = { kind: 'regular' };
 const NO_STEMS: readonly string[] = [];
+const NO_DIRS: readonly ListedDir[] = [];
+const NO_PATHS: readonly string[] = [];
+
+/** `[type]`, one array per unit type: the stem of the type-wide directory (`service.d`). */
+const typeStemLists = new Map<string, readonly string[]>();
+function typeStems(type: string): readonly string[] {
+  let stems = typeStemLists.get(type);
+  if (stems === undefined) {
+    stems = [type];
+    typeStemLists.set(type, stems);
+  }
+  return stems;
+}
 
 interface SubdirHit {
   readonly searchIndex: number;
@@ -415,10 +501,10 @@ function emptySource(
     names,
     state,
     fragmentPath,
-    dropInPaths: [],
-    wants: [],
-    requires: [],
-    upholds: [],
+    dropInPaths: NO_PATHS,
+    wants: NO_PATHS,
+    requires: NO_PATHS,
+    upholds: NO_PATHS,
     diagnostics,
   };
 }

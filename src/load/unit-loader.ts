@@ -55,7 +55,8 @@ export class UnitLoader {
     this.cache.set(name, unit);
     // Every name of the unit now means this unit, as in systemd's manager (unit_add_name): loading it by an
     // alias later must not read and parse the same files again.
-    for (const n of unit.source?.names ?? [unit.id]) if (!this.cache.has(n)) this.cache.set(n, unit);
+    const names = unit.source?.names ?? [unit.id];
+    for (let i = 0; i < names.length; i++) if (!this.cache.has(names[i]!)) this.cache.set(names[i]!, unit);
     return unit;
   }
 
@@ -63,7 +64,9 @@ export class UnitLoader {
   loadAll(): LoadedUnit[] {
     const out: LoadedUnit[] = [];
     const seen = new Set<string>();
-    for (const name of this.index.names()) {
+    const names = this.index.names();
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
       const parsed = parseUnitName(name);
       if (parsed.ok && parsed.value.kind === 'template') continue;
       const unit = this.load(name);
@@ -128,7 +131,7 @@ export class UnitLoader {
         ],
       };
     }
-    const transientPath = this.transientNames.get(name);
+    const transientPath = this.transientNames.size > 0 ? this.transientNames.get(name) : undefined;
     const source: UnitSource =
       transientPath !== undefined
         ? {
@@ -144,20 +147,11 @@ export class UnitLoader {
             diagnostics: [],
           }
         : this.index.resolve(name);
-    const diagnostics: Diagnostic[] = [...source.diagnostics];
+    const diagnostics: Diagnostic[] = source.diagnostics.length > 0 ? [...source.diagnostics] : [];
     const idName = parseUnitName(source.id);
     const type = idName.ok ? idName.value.type : parsedName.value.type;
-    const fail = (
-      loadState: 'masked' | 'not-found' | 'bad-setting' | 'error',
-      reason: string,
-    ): LoadedUnit => ({
-      loadState,
-      id: source.id,
-      type,
-      source,
-      reason,
-      diagnostics,
-    });
+    const fail = (loadState: FailedState, reason: string): LoadedUnit =>
+      failed(loadState, source, type, reason, diagnostics);
     if (source.state === 'masked') return fail('masked', `Unit ${source.id} is masked.`);
     if (source.state === 'bad-setting')
       return fail('bad-setting', `Unit ${source.id} has a bad unit file setting.`);
@@ -165,16 +159,16 @@ export class UnitLoader {
       return fail('not-found', `Unit ${source.id} not found.`);
     }
 
-    const files: UnitFileText[] = [];
-    for (const path of [source.fragmentPath, ...source.dropInPaths]) {
-      try {
-        const content = this.transient.get(path) ?? this.index.takeContent(path) ?? this.readFile(path);
-        files.push({ path, content });
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? String(e);
-        diagnostics.push({ file: path, line: 0, severity: 'error', message: `Failed to read: ${code}` });
-        if (path === source.fragmentPath) return fail('error', `Failed to read ${path}: ${code}`);
-      }
+    const fragment = this.contentOf(source.fragmentPath);
+    if (typeof fragment === 'string') {
+      diagnostics.push(readFailure(source.fragmentPath, fragment));
+      return fail('error', `Failed to read ${source.fragmentPath}: ${fragment}`);
+    }
+    const files: UnitFileText[] = [{ path: source.fragmentPath, content: fragment }];
+    for (const path of source.dropInPaths) {
+      const content = this.contentOf(path);
+      if (typeof content === 'string') diagnostics.push(readFailure(path, content));
+      else files.push({ path, content });
     }
     if (!isSupportedType(type)) {
       diagnostics.push({
@@ -203,4 +197,33 @@ export class UnitLoader {
       u.Upholds = [...u.Upholds, ...source.upholds.filter((w) => !u.Upholds.includes(w))];
     return { loadState: 'loaded', id: source.id, type, source, config, applied: result.applied, diagnostics };
   }
+
+  /** A file's bytes (a transient unit's, the index's, or read now), or the errno name of the failed read. */
+  private contentOf(path: string): Buffer | string {
+    try {
+      return (
+        (this.transient.size > 0 ? this.transient.get(path) : undefined) ??
+        this.index.takeContent(path) ??
+        this.readFile(path)
+      );
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code ?? String(e);
+    }
+  }
+}
+
+type FailedState = Exclude<LoadedUnit['loadState'], 'loaded'>;
+
+function failed(
+  loadState: FailedState,
+  source: UnitSource,
+  type: UnitType,
+  reason: string,
+  diagnostics: readonly Diagnostic[],
+): LoadedUnit {
+  return { loadState, id: source.id, type, source, reason, diagnostics };
+}
+
+function readFailure(path: string, code: string): Diagnostic {
+  return { file: path, line: 0, severity: 'error', message: `Failed to read: ${code}` };
 }

@@ -38,6 +38,9 @@ function strip(s: string): string {
   return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
+/** How a key becomes a string by default; the parser passes one that returns the table's own strings. */
+const sliceOf = (text: string, start: number, end: number): string => text.slice(start, end);
+
 /** read_line() ends a line at \n, \r\n, \r or NUL. */
 const LINE_BREAK = /\r\n|[\n\r\0]/;
 
@@ -87,7 +90,11 @@ function decode(bytes: Buffer): { text: string; valid: boolean[] | null } {
  * applies them. Section names are kept as written; deciding which sections and keys mean something is the
  * directive table's job, not the lexer's.
  */
-export function lexUnitFile(content: Buffer | string, file: string): LexedFile {
+export function lexUnitFile(
+  content: Buffer | string,
+  file: string,
+  keyOf: (text: string, start: number, end: number) => string = sliceOf,
+): LexedFile {
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const { text, valid } = decode(bytes);
   const assignments: Assignment[] = [];
@@ -177,7 +184,7 @@ export function lexUnitFile(content: Buffer | string, file: string): LexedFile {
     }
     let vs = eq + 1;
     while (vs < e && isSpace(line.charCodeAt(vs))) vs++;
-    assignments.push({ section, key: line.slice(s, ke), value: line.slice(vs, e), file, line: lineNo });
+    assignments.push({ section, key: keyOf(line, s, ke), value: line.slice(vs, e), file, line: lineNo });
   }
   if (continuation !== null) {
     // A file whose last line ends in a backslash: systemd parses what was gathered.

@@ -3,6 +3,7 @@ import { lexUnitFile, type Assignment } from './lexer';
 import type { UnitType } from './name';
 import {
   BLOCKS,
+  canonicalKey,
   effectiveSupport,
   hasSection,
   isSupportedType,
@@ -13,6 +14,7 @@ import {
   type FoundRow,
   type UnitConfig,
 } from './table';
+import type { KeyTable } from './table/key-table';
 import type { Block, Support, ValueContext } from './table/row';
 import { finalizeUnit } from './finalize-unit';
 import { validateUnit } from './validate-unit';
@@ -99,24 +101,6 @@ function initialConfig(type: UnitType): UnitConfig {
   return config as unknown as UnitConfig;
 }
 
-type Target = { readonly block: BlockName; readonly field: string };
-const targetCache = new WeakMap<FoundRow, readonly Target[]>();
-
-/** The fields an assignment writes: its own key, or the row's `field`s (`Block.Field` crosses blocks). */
-function targets(found: FoundRow, key: string): readonly Target[] {
-  const cached = targetCache.get(found);
-  if (cached) return cached;
-  const { block, row } = found;
-  const fs: readonly string[] =
-    row.field === undefined ? [key] : typeof row.field === 'string' ? [row.field] : row.field;
-  const t = fs.map((f): Target => {
-    const dot = f.indexOf('.');
-    return dot < 0 ? { block, field: f } : { block: f.slice(0, dot) as BlockName, field: f.slice(dot + 1) };
-  });
-  targetCache.set(found, t);
-  return t;
-}
-
 /** Settings whose bad value fails the unit in systemd 252 (their parsers return -ENOEXEC). */
 const FATAL_WHEN_BAD = new Set(['User', 'Group', 'WorkingDirectory']);
 
@@ -148,10 +132,10 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
   const tableType = isSupportedType(opts.type) ? opts.type : 'target';
 
   let rowsSection: string | null = null;
-  let rows: ReadonlyMap<string, FoundRow> | undefined;
+  let rows: KeyTable<FoundRow> | undefined;
 
   for (const file of opts.files) {
-    const lexed = lexUnitFile(file.content, file.path);
+    const lexed = lexUnitFile(file.content, file.path, canonicalKey);
     if (lexed.diagnostics.length > 0) diagnostics.push(...lexed.diagnostics);
     if (lexed.fatal) {
       fatal ??= lexed.diagnostics.at(-1)?.message ?? 'bad unit file';
@@ -172,7 +156,11 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
         });
       }
     }
-    for (const a of lexed.assignments) {
+    // Indexed loops here: every assignment of every unit passes, also while the code still runs unoptimized
+    // (the first loads after start), where a for-of loop costs an iterator protocol call per element.
+    const assignments = lexed.assignments;
+    for (let i = 0; i < assignments.length; i++) {
+      const a = assignments[i]!;
       if (a.section.startsWith('X-') || a.key.startsWith('X-')) continue;
       if (a.section === unsupportedSection) continue;
       // Assignments come grouped by section: look the section up once per run of them.
@@ -200,10 +188,11 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
         support: effectiveSupport(opts.type, row, found.block),
       });
       if (row.support === 'ignored') continue;
+      const targets = found.targets;
       if (a.value === '' && !row.emptyIsValue) {
-        for (const { block, field } of targets(found, a.key)) {
-          const dest = fields[block];
-          if (dest) delete dest[field];
+        for (let t = 0; t < targets.length; t++) {
+          const dest = fields[targets[t]!.block];
+          if (dest) delete dest[targets[t]!.field];
         }
         continue;
       }
@@ -220,7 +209,8 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
         if (isFatal) fatal ??= 'Unit configuration has fatal error, unit will not be started.';
         continue;
       }
-      for (const { block, field } of targets(found, a.key)) {
+      for (let t = 0; t < targets.length; t++) {
+        const { block, field } = targets[t]!;
         const dest = fields[block];
         if (!dest) continue;
         if (row.kind !== 'list') dest[field] = parsed.value;

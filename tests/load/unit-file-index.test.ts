@@ -222,6 +222,31 @@ describe('.wants/, .requires/, .upholds/', () => {
     expect(withUpholds.resolve('x.service').upholds).toEqual(['u.service']);
   });
 
+  test('a link to an empty or /dev/null-linked unit file is a mask, however the link spells its target', () => {
+    tree = new Tree({
+      'a/t.target': '[Unit]\n',
+      'a/live.service': SERVICE,
+      'a/empty.service': '',
+      'a/null.service': { link: '/dev/null' },
+      'o/lower-empty.service': '',
+      'a/t.target.wants/live.service': { link: '../live.service' },
+      'a/t.target.wants/empty.service': { link: '../empty.service' },
+      'a/t.target.wants/null.service': { link: '../null.service' },
+      'a/t.target.wants/other.service': { link: '../empty.service' },
+      'a/t.target.wants/odd.service': { link: './../empty.service' },
+    });
+    tree.add({
+      'a/t.target.wants/abs.service': { link: tree.path('a/empty.service') },
+      'a/t.target.wants/lower-empty.service': { link: tree.path('o/lower-empty.service') },
+    });
+    const idx = scan('a');
+    // The link named other.service points to an empty file under another name: masked all the same.
+    expect(idx.resolve('t.target').wants).toEqual(['live.service']);
+    // The linked fragment was read to judge it, and its bytes are the ones its own load takes.
+    expect(idx.takeContent(tree.path('a/live.service'))?.toString()).toBe(SERVICE);
+    expect(idx.resolve('live.service').state).toBe('found');
+  });
+
   test('template directories, instance propagation, alias directories', () => {
     tree = new Tree({
       'a/t@.service': SERVICE,

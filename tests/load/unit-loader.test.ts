@@ -35,3 +35,16 @@ describe('a unit is loaded once, whatever name asks for it', () => {
     expect(loader.load('real.service')).toBe(viaAlias);
   });
 });
+
+describe('file sizes', () => {
+  test('a unit file larger than the read buffer (64 KiB) is read whole', () => {
+    const comment = `# ${'x'.repeat(100)}\n`.repeat(1000);
+    // The section header opens the file and the setting ends it: losing either end loses the setting.
+    tree = new Tree({ 'a/big.service': `[Service]\n${comment}ExecStart=/bin/echo last line\n` });
+    const unit = new UnitLoader(UnitFileIndex.scan([tree.path('a')])).load('big.service');
+    expect(unit.loadState).toBe('loaded');
+    if (unit.loadState !== 'loaded' || unit.config.type !== 'service')
+      throw new Error('not a loaded service');
+    expect(unit.config.Service.ExecStart.map((c) => c.argv)).toEqual([['/bin/echo', 'last', 'line']]);
+  });
+});

@@ -3,6 +3,7 @@ import { cgroupContext, type CGroupContext } from './cgroup-context';
 import { execContext, type ExecContext } from './exec-context';
 import { installSection, type InstallSection } from './install-section';
 import { killContext, type KillContext } from './kill-context';
+import { KeyTable } from './key-table';
 import type { AnyRow, Block } from './row';
 import { serviceSection, type ServiceSection } from './service-section';
 import { socketSection, type SocketSection } from './socket-section';
@@ -104,13 +105,31 @@ export type UnitConfig =
 export type ServiceConfig = Extract<UnitConfig, { type: 'service' }>;
 export type SocketConfig = Extract<UnitConfig, { type: 'socket' }>;
 
+/** A field an assignment writes. */
+export interface FieldTarget {
+  readonly block: BlockName;
+  readonly field: string;
+}
+
 export interface FoundRow {
   readonly block: BlockName;
   readonly row: AnyRow;
+  /** The fields the key writes: its own, or the row's `field`s (`Block.Field` crosses blocks). */
+  readonly targets: readonly FieldTarget[];
+}
+
+function targetsOf(block: BlockName, key: string, row: AnyRow): FieldTarget[] {
+  const fields = row.field === undefined ? [key] : typeof row.field === 'string' ? [row.field] : row.field;
+  return fields.map((f) => {
+    const dot = f.indexOf('.');
+    return dot < 0 ? { block, field: f } : { block: f.slice(0, dot) as BlockName, field: f.slice(dot + 1) };
+  });
 }
 
 /** Per unit type and section, key -> row, built once: lookups happen for every line of every unit. */
 const index = new Map<SupportedType, Map<string, Map<string, FoundRow>>>();
+/** The same rows in tables that look a key read from a file up without hashing it (see KeyTable). */
+const keyTables = new Map<SupportedType, Map<string, KeyTable<FoundRow>>>();
 
 function sectionIndex(type: SupportedType): Map<string, Map<string, FoundRow>> {
   let byType = index.get(type);
@@ -121,7 +140,7 @@ function sectionIndex(type: SupportedType): Map<string, Map<string, FoundRow>> {
     // The first block naming a key wins, as the blocks are listed in priority order.
     for (const block of [...blocks].reverse()) {
       for (const [key, row] of Object.entries(BLOCKS[block] as Block))
-        if (!row.internal) keys.set(key, { block, row });
+        if (!row.internal) keys.set(key, { block, row, targets: targetsOf(block, key, row) });
     }
     byType.set(section, keys);
   }
@@ -140,9 +159,29 @@ export function lookupRow(
   return keys.get(key) ?? 'unknown-key';
 }
 
+/** Every key of every block, for canonicalKey. */
+let allKeys: KeyTable<true> | null = null;
+
+/**
+ * `text.slice(start, end)`, as the table's own string when it is a key the table knows: the lexer's key then
+ * costs no new string, and every later lookup of it compares one pointer.
+ */
+export function canonicalKey(text: string, start: number, end: number): string {
+  allKeys ??= new KeyTable(
+    [...new Set(Object.values(BLOCKS).flatMap((b) => Object.keys(b)))].map((k) => [k, true] as const),
+  );
+  return allKeys.keyAt(text, start, end) ?? text.slice(start, end);
+}
+
 /** The rows of one section of a unit type by key (undefined: the type has no such section). */
-export function sectionRows(type: SupportedType, section: string): ReadonlyMap<string, FoundRow> | undefined {
-  return sectionIndex(type).get(section);
+export function sectionRows(type: SupportedType, section: string): KeyTable<FoundRow> | undefined {
+  let byType = keyTables.get(type);
+  if (byType === undefined) {
+    byType = new Map();
+    for (const [name, rows] of sectionIndex(type)) byType.set(name, new KeyTable(rows));
+    keyTables.set(type, byType);
+  }
+  return byType.get(section);
 }
 
 export function hasSection(type: SupportedType, section: string): boolean {

@@ -22,7 +22,8 @@ const expanded =
     return e.ok ? inner(e.value) : e;
   };
 
-export const text: ValueParser<string> = expanded((s) => ok(s));
+/** Free text with specifiers: the expansion is the value. */
+export const text: ValueParser<string> = (raw, ctx) => ctx.expand(raw);
 export const verbatim: ValueParser<string> = (raw) => ok(raw);
 
 export const bool: ValueParser<boolean> = (raw) => parseBoolean(raw);
@@ -92,7 +93,7 @@ export interface PrefixedPath {
   readonly relativeToRoot: boolean;
 }
 export const prefixedPaths: ValueParser<PrefixedPath[]> = (raw, ctx) => {
-  const w = extractWords(raw, { unquote: true, cunescape: true });
+  const w = splitWords(raw, true);
   if (!w.ok) return w;
   const out: PrefixedPath[] = [];
   for (const word of w.value) {
@@ -119,8 +120,9 @@ export const unitNames: ValueParser<string[]> = (raw, ctx) => {
   const w = splitWords(raw, false);
   if (!w.ok) return w;
   const names: string[] = [];
-  for (const word of w.value) {
-    const e = ctx.expand(word);
+  const words = w.value;
+  for (let i = 0; i < words.length; i++) {
+    const e = ctx.expand(words[i]!);
     if (!e.ok) return e;
     const n = parseUnitName(e.value);
     if (!n.ok) return fail(n.error);

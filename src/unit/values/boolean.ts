@@ -1,14 +1,30 @@
 import { fail, ok, type Parsed } from './result';
 
-const TRUE_WORDS = new Set(['1', 'yes', 'y', 'true', 't', 'on']);
-const FALSE_WORDS = new Set(['0', 'no', 'n', 'false', 'f', 'off']);
+// Shared (and frozen): every boolean setting of every unit parses to one of these.
+const TRUE: Parsed<boolean> = Object.freeze(ok(true));
+const FALSE: Parsed<boolean> = Object.freeze(ok(false));
 
 /** systemd's parse_boolean(): exact words, case-insensitive, no surrounding whitespace allowed. */
 export function parseBoolean(s: string): Parsed<boolean> {
-  const w = s.toLowerCase();
-  if (TRUE_WORDS.has(w)) return ok(true);
-  if (FALSE_WORDS.has(w)) return ok(false);
-  return fail(`invalid boolean '${preview(s)}'`);
+  // Compared, not looked up in a Set: a value read from a file is a new string, which a Set would hash first.
+  switch (s.length <= 5 ? s.toLowerCase() : '') {
+    case '1':
+    case 'yes':
+    case 'y':
+    case 'true':
+    case 't':
+    case 'on':
+      return TRUE;
+    case '0':
+    case 'no':
+    case 'n':
+    case 'false':
+    case 'f':
+    case 'off':
+      return FALSE;
+    default:
+      return fail(`invalid boolean '${preview(s)}'`);
+  }
 }
 
 /** Keeps error messages short when the input is huge or contains control characters. */

@@ -103,11 +103,18 @@ function endsWord(s: string, i: number): boolean {
   return i >= s.length || WHITESPACE.includes(s[i]!);
 }
 
+/**
+ * A value with no quote, backslash or `;`: every word is a plain run of non-whitespace, as
+ * extract_first_word() would give it, and there is a single command. Nearly every Exec*= line in the wild is one.
+ */
+const NEEDS_WORD_GRAMMAR = /["'\\;]/;
+
 /** The full config_parse_exec() result; see ExecLineResult. An empty value gives no commands (a reset). */
 export function parseExecLineDetailed(
   raw: string,
   expandSpecifiers: (word: string) => Parsed<string>,
 ): ExecLineResult {
+  if (!NEEDS_WORD_GRAMMAR.test(raw)) return parsePlainExecLine(raw, expandSpecifiers);
   const commands: ExecCommand[] = [];
   const warnings: string[] = [];
   const warn = (m: string): void => void warnings.push(m);
@@ -132,19 +139,10 @@ export function parseExecLineDetailed(
       continue;
     }
 
-    const flags = noFlags();
-    const f = first.word.slice(parsePrefixes(first.word, flags));
+    const head = commandHead(first.word, raw, expandSpecifiers);
+    if (!head.ok) return done(head.error, head.fatal);
+    const { flags, path } = head;
     const bad = (msg: string): ExecLineResult => done(msg, !flags.ignoreFailure);
-
-    const resolved = expandSpecifiers(f);
-    if (!resolved.ok) return bad(`failed to resolve specifiers in '${preview(f)}': ${resolved.error}`);
-    const path = resolved.value;
-    if (path === '') return bad(`empty path in command line '${preview(raw)}'`);
-    if (!stringIsSafe(path)) return bad(`executable name contains special characters: ${preview(path)}`);
-    if (path.endsWith('/')) return bad(`executable path specifies a directory: ${preview(path)}`);
-    if (!path.startsWith('/') && !filenameIsValid(path)) {
-      return bad(`neither a valid executable name nor an absolute path: ${preview(path)}`);
-    }
     // argv[0] keeps the path as written; only the path used for execve() is simplified.
     const argv: string[] = flags.argv0 ? [] : [path];
 
@@ -175,6 +173,78 @@ export function parseExecLineDetailed(
     commands.push({ path: pathSimplify(path), argv, flags, raw: raw.slice(segStart, segEnd).trim() });
   } while (semicolon);
   return done();
+}
+
+type CommandHead =
+  | { readonly ok: true; readonly flags: ExecFlags; readonly path: string }
+  | { readonly ok: false; readonly error: string; readonly fatal: boolean };
+
+/** The prefixes and the executable of a command's first word, checked as config_parse_exec() checks them. */
+function commandHead(
+  word: string,
+  raw: string,
+  expandSpecifiers: (word: string) => Parsed<string>,
+): CommandHead {
+  const flags = noFlags();
+  const f = word.slice(parsePrefixes(word, flags));
+  const bad = (error: string): CommandHead => ({ ok: false, error, fatal: !flags.ignoreFailure });
+  const resolved = expandSpecifiers(f);
+  if (!resolved.ok) return bad(`failed to resolve specifiers in '${preview(f)}': ${resolved.error}`);
+  const path = resolved.value;
+  if (path === '') return bad(`empty path in command line '${preview(raw)}'`);
+  if (!stringIsSafe(path)) return bad(`executable name contains special characters: ${preview(path)}`);
+  if (path.endsWith('/')) return bad(`executable path specifies a directory: ${preview(path)}`);
+  if (!path.startsWith('/') && !filenameIsValid(path)) {
+    return bad(`neither a valid executable name nor an absolute path: ${preview(path)}`);
+  }
+  return { ok: true, flags, path };
+}
+
+const isExecSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/**
+ * parseExecLineDetailed for a value without quotes, backslashes or `;` (see NEEDS_WORD_GRAMMAR): the words
+ * are the whitespace-separated runs, which is what the full word grammar gives for such a value, and the
+ * checks are the same.
+ */
+function parsePlainExecLine(raw: string, expandSpecifiers: (word: string) => Parsed<string>): ExecLineResult {
+  const argv: string[] = [];
+  let flags: ExecFlags | null = null;
+  let path = '';
+  let segStart = -1;
+  for (let i = 0; i < raw.length;) {
+    while (i < raw.length && isExecSpace(raw.charCodeAt(i))) i++;
+    if (i >= raw.length) break;
+    const start = i;
+    while (i < raw.length && !isExecSpace(raw.charCodeAt(i))) i++;
+    const word = raw.slice(start, i);
+    if (flags === null) {
+      segStart = start;
+      const head = commandHead(word, raw, expandSpecifiers);
+      if (!head.ok) return { commands: [], error: head.error, fatal: head.fatal, warnings: [] };
+      flags = head.flags;
+      path = head.path;
+      if (!flags.argv0) argv.push(path);
+      continue;
+    }
+    const x = expandSpecifiers(word);
+    if (!x.ok) {
+      const error = `failed to resolve specifiers in '${preview(word)}': ${x.error}`;
+      return { commands: [], error, fatal: !flags.ignoreFailure, warnings: [] };
+    }
+    argv.push(x.value);
+  }
+  if (flags === null) return { commands: [], error: null, fatal: false, warnings: [] };
+  if (argv.length === 0) {
+    const error = `empty executable name or zeroeth argument: '${preview(raw)}'`;
+    return { commands: [], error, fatal: !flags.ignoreFailure, warnings: [] };
+  }
+  return {
+    commands: [{ path: pathSimplify(path), argv, flags, raw: raw.slice(segStart).trim() }],
+    error: null,
+    fatal: false,
+    warnings: [],
+  };
 }
 
 /**

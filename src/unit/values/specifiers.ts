@@ -282,9 +282,10 @@ export const SPECIFIER_MAX_LENGTH = 1024 * 1024;
 export function expandSpecifiers(
   s: string,
   unit: SpecifierUnit,
-  opts: { maxLength?: number } = {},
+  opts?: { maxLength?: number },
 ): Parsed<string> {
-  const max = opts.maxLength ?? SPECIFIER_MAX_LENGTH;
+  // No default `{}`: this runs for nearly every value of every unit, and the object would be garbage.
+  const max = opts?.maxLength ?? SPECIFIER_MAX_LENGTH;
   // Most values have no specifier: skip the copy (a byte count is only needed past max/3 UTF-16 units).
   if (s.indexOf('%') < 0) {
     return s.length * 3 <= max || Buffer.byteLength(s) <= max ? ok(s) : fail('expanded value is too long');

@@ -51,6 +51,31 @@ const PARSE_UNITS: ReadonlyArray<readonly [string, bigint]> = [
 
 const DEFAULT_UNITS = { us: 1n, ms: USEC_PER_MSEC, s: USEC_PER_SEC } as const;
 
+/**
+ * The units a whole suffix can name in parse_time(): those that are the first prefix match of their own
+ * spelling (`mins` is not one: `min` matches first and leaves `s` as garbage).
+ */
+const WHOLE_UNITS: ReadonlyMap<string, number> = new Map(
+  PARSE_UNITS.filter(([name]) => PARSE_UNITS.find(([u]) => name.startsWith(u))?.[0] === name).map(
+    ([name, usec]) => [name, Number(usec)],
+  ),
+);
+
+/**
+ * The microseconds of the usual `90`, `5s` or `100ms` (digits, then a unit or none, nothing else) without
+ * the exact parser's big integers: the same value when it is a safe integer, else null (and for any other
+ * form), leaving the value to parseTimeSpanExact.
+ */
+function simpleTimeSpan(s: string, defaultUnit: 'us' | 'ms' | 's'): number | null {
+  let i = 0;
+  while (i < s.length && i < 16 && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  if (i === 0 || i === 16) return null;
+  const multiplier = i === s.length ? Number(DEFAULT_UNITS[defaultUnit]) : WHOLE_UNITS.get(s.slice(i));
+  if (multiplier === undefined) return null;
+  const usec = Number(s.slice(0, i)) * multiplier;
+  return Number.isSafeInteger(usec) ? usec : null;
+}
+
 function skipWhitespace(s: string, i: number): number {
   while (i < s.length && WHITESPACE.includes(s[i]!)) i++;
   return i;
@@ -122,6 +147,8 @@ export function parseTimeSpanExact(s: string, defaultUnit: 'us' | 'ms' | 's' = '
  * defaultUnit. "infinity" gives Infinity. Values above 2^53 lose precision; use parseTimeSpanExact for those.
  */
 export function parseTimeSpan(s: string, defaultUnit: 'us' | 'ms' | 's' = 's'): Parsed<number> {
+  const simple = simpleTimeSpan(s, defaultUnit);
+  if (simple !== null) return ok(simple);
   const r = parseTimeSpanExact(s, defaultUnit);
   if (!r.ok) return r;
   return ok(r.value === USEC_INFINITY ? Infinity : Number(r.value));
