@@ -70,7 +70,7 @@ function failed(step: ExecStep, errno: number): SpawnResult {
 const EXECUTED = Promise.resolve({ kind: 'executed' } as const);
 
 /**
- * Spawns `spec`. Throws only for a malformed spec (RangeError) or a missing helper binary; everything the
+ * Spawns `spec`. Rejects only for a malformed spec (RangeError) or a missing helper binary; everything the
  * system can refuse comes back as a typed result. Watch the pid with the reaper when this settles: an exit
  * that comes first is held for that watch (Reaper.holdExitsUntil).
  */
@@ -114,8 +114,9 @@ async function viaLibrary(
 
 /**
  * A spawn that follows another within this window, or comes while workers still spawn, is part of a burst
- * (boot, isolate, a restart of many): it goes to a worker thread, where two spawns run beside each other and beside the event loop. A lone
- * spawn (socket activation, a restart) stays on the calling thread, where it is four times quicker here.
+ * (boot, isolate, a restart of many): it goes to a worker thread, where two spawns run beside each other and
+ * beside the event loop. A lone spawn (socket activation, a restart) stays on the calling thread, where it
+ * is four times quicker here.
  */
 const BURST_WINDOW_NS = 3_000_000n;
 let lastSpawn = 0n;

@@ -3,9 +3,9 @@
  * (clone3 CLONE_INTO_CGROUP), so it never has to migrate there (see native/spawn-into-cgroup.c for why).
  * Where the library or the kernel feature is missing, `available` turns false and callers use posix_spawn.
  *
- * The call runs on a worker thread. A spawn costs about half a millisecond here, nearly all of it the
- * kernel's clone and the first half of the exec, during which the calling thread sleeps (CLONE_VFORK): on the
- * manager's thread that was most of a 1000-service boot. On workers, two spawns run beside each other and
+ * In a burst the call runs on a worker thread. A spawn costs about half a millisecond here, nearly all of it
+ * the kernel's clone and the first half of the exec, during which the calling thread sleeps (CLONE_VFORK): on
+ * the manager's thread that was most of a 1000-service boot. On workers, two spawns run beside each other and
  * beside the event loop, and the loop only converts the arguments and hears the result.
  */
 import { accessSync, constants } from 'node:fs';
@@ -74,8 +74,8 @@ export function spawnIntoCgroupAvailable(): boolean {
 export type CgroupSpawnResult = Sys<number> | { ok: false; unsupported: true; errno: number };
 
 /**
- * Spawns at most this many at once: one per core here keeps both busy, and the rest of libuv's four
- * workers stay free for the file system calls that boot also makes.
+ * Spawns at most this many at once: one per core here keeps both busy, and the rest of libuv's workers (rsd
+ * asks for six: src/cli/threadpool-size.ts) stay free for the file system calls that a boot also makes.
  */
 const MAX_RUNNING = 2;
 let running = 0;
