@@ -18,7 +18,7 @@ import {
   scanFrames,
 } from './codec';
 import type { JournalEntry } from './entry';
-import type { JournalFile } from './files';
+import { archivedUnits, type JournalFile } from './files';
 
 export interface JournalFilter {
   /** Any of these units (already compiled from globs); empty: all. */
@@ -44,13 +44,17 @@ function unitWanted(filter: JournalFilter, unit: string): boolean {
   return u.some((r) => r.test(unit));
 }
 
-function fileMayMatch(filter: JournalFilter, f: JournalFile, nextCreated: number | null): boolean {
-  if (f.units && filter.units && filter.units.length > 0 && ![...f.units].some((u) => unitWanted(filter, u)))
-    return false;
+async function fileMayMatch(
+  filter: JournalFilter,
+  f: JournalFile,
+  nextCreated: number | null,
+): Promise<boolean> {
   if (filter.until !== undefined && createdOf(f) > filter.until) return false;
   // Every entry of a file predates the next file.
   if (filter.since !== undefined && nextCreated !== null && nextCreated < filter.since) return false;
-  return true;
+  if (!filter.units || filter.units.length === 0) return true;
+  const units = f.active ? f.units : await archivedUnits(f);
+  return units === null || [...units].some((u) => unitWanted(filter, u));
 }
 
 function createdOf(f: JournalFile): number {
@@ -256,7 +260,7 @@ export async function readJournal(
     const got: JournalEntry[] = [];
     for (let i = list.length - 1; i >= 0 && got.length < limit; i--) {
       const { f, next } = list[i]!;
-      if (!fileMayMatch(filter, f, next)) continue;
+      if (!(await fileMayMatch(filter, f, next))) continue;
       const of = await OpenFile.open(f);
       if (!of) continue;
       try {
@@ -277,7 +281,7 @@ export async function readJournal(
     return count;
   }
   for (const { f, next } of list) {
-    if (!fileMayMatch(filter, f, next)) continue;
+    if (!(await fileMayMatch(filter, f, next))) continue;
     const of = await OpenFile.open(f);
     if (!of) continue;
     try {

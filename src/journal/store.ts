@@ -265,7 +265,7 @@ export class JournalStore {
     const old = this.active;
     const oldFh = this.fh;
     await this.startFile();
-    this.archived.push({ ...old, active: false });
+    this.archived.push({ ...old, units: null, active: false });
     await oldFh.close().catch(() => undefined);
     await writeUnitIndex(old).catch(() => undefined);
     await this.vacuum();

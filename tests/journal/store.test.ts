@@ -152,4 +152,24 @@ describe('journal files', () => {
     truncateSync(join(dir, files[files.length - 1]!), 100);
     expect((await all(dir, { lines: 1 }))[0]!.message.toString()).toBe('after restart');
   });
+
+  it("an archived file's unit index is read only by a query that filters by unit, and lets it skip the file", async () => {
+    const dir = tree.path('idx');
+    const first = await store(dir);
+    first.write(meta('a.service'), 'from a');
+    await first.close();
+    const second = await store(dir);
+    second.write(meta('b.service'), 'from b');
+    await second.close();
+    const files = await listFiles(dir);
+    expect(files).toHaveLength(2);
+    // Listing (what a starting manager does) holds no unit names in memory.
+    expect(files.map((f) => f.units)).toEqual([null, null]);
+    expect(JSON.parse(readFileSync(`${files[0]!.path}.units`, 'utf8'))).toEqual(['a.service']);
+    expect((await all(dir, {}, [/^a\.service$/])).map((e) => e.message.toString())).toEqual(['from a']);
+    // An index that says the file has no a.service makes the query skip it without reading it.
+    writeFileSync(`${files[0]!.path}.units`, JSON.stringify(['c.service']));
+    expect(await all(dir, {}, [/^a\.service$/])).toEqual([]);
+    expect((await all(dir)).map((e) => e.message.toString())).toEqual(['from a', 'from b']);
+  });
 });
