@@ -7,7 +7,10 @@ export type CommandEnd =
   { kind: 'ended'; end: ProcessEnd } | { kind: 'not-started'; error: string; exitCode: number };
 
 export interface CommandHooks {
-  /** Called once the command is prepared, before the spawn; may throw to abandon it (a newer job came). */
+  /**
+   * Called once the command is prepared, before the spawn, and again when a queued spawn's turn comes; may
+   * throw to abandon it (a newer job came).
+   */
   readonly beforeSpawn?: () => void;
   /** Called in the tick the process was spawned in (so a stop that comes later can find it). */
   readonly spawned: (pid: number) => void;
@@ -41,8 +44,19 @@ export async function runCommand(
     return { kind: 'not-started', error: prepared.error, exitCode: prepared.exitCode };
   }
   for (const w of prepared.warnings) ctx.log.warn(w, unitId);
-  const r = await ctx.spawn(prepared.spec);
+  let abandonedBy: unknown = null;
+  const abandoned = (): boolean => {
+    try {
+      hooks.beforeSpawn?.();
+      return false;
+    } catch (e) {
+      abandonedBy = e;
+      return true;
+    }
+  };
+  const r = await ctx.spawn({ ...prepared.spec, abandoned });
   prepared.stdio.afterSpawn();
+  if (r.kind === 'abandoned') throw abandonedBy;
   if (r.kind === 'failed') {
     ctx.log.error(`Failed to spawn ${inputs.command.path}: ${r.failure.errnoName}`, unitId);
     return { kind: 'not-started', error: r.failure.errnoName, exitCode: r.failure.exitCode ?? 203 };

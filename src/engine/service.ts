@@ -469,8 +469,10 @@ export class ServiceRuntime implements UnitRuntime {
       return { kind: 'not-started' };
     }
     for (const w of prepared.warnings) this.log(w, 'warn');
-    const r = await this.ctx.spawn(prepared.spec);
+    const r = await this.ctx.spawn({ ...prepared.spec, abandoned: () => gen !== this.generation });
     prepared.stdio.afterSpawn();
+    // A stop overtook this start while its spawn waited its turn: no process was made.
+    if (r.kind === 'abandoned') throw new Superseded();
     if (sockets) this.ctx.socketsHandedOver(this.id);
     if (r.kind === 'failed') {
       this.log(`Failed to spawn ${cmd.path}: ${r.failure.step} ${r.failure.errnoName}`, 'error');
@@ -483,9 +485,10 @@ export class ServiceRuntime implements UnitRuntime {
     this.ctx.watchPid(r.pid, (exit) => this.onMainExit(r.pid, exit));
     // A stop came while we were preparing: the stop may have looked for processes already, so this one dies now.
     if (gen !== this.generation) this.ctx.signal(r.pid, 9);
-    // The helper's steps can fail after the spawn, whatever the Type=: say which step, as systemd does.
+    // The helper's steps can fail after the spawn, whatever the Type=: say which step, as systemd does
+    // (not for a start a stop has overtaken: its cgroup may be gone already, and the process is killed).
     void r.exec.then((o) => {
-      if (o.kind === 'failed')
+      if (o.kind === 'failed' && gen === this.generation)
         this.log(
           `Failed at step ${o.failure.step.toUpperCase()} spawning ${cmd.path}: ${o.failure.errnoName}`,
           'error',

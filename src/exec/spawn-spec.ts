@@ -96,6 +96,11 @@ export interface SpawnSpec {
   /** IgnoreSIGPIPE= (systemd's default: yes): SIGPIPE ignored instead of at its default action. */
   ignoreSigpipe?: boolean;
   exec?: ExecOptions;
+  /**
+   * Asked when a queued spawn (a burst's wait for a worker thread) is about to happen: true when the caller
+   * no longer wants the process (a stop overtook the start). The spawn is then not made.
+   */
+  abandoned?: () => boolean;
 }
 
 /** How far a spawned process got; settles once, never rejects. */
@@ -116,4 +121,6 @@ export type SpawnResult =
       exec: Promise<ExecOutcome>;
     }
   /** Failed synchronously: no process exists (glibc reaped it if it got that far). */
-  | { kind: 'failed'; failure: ExecFailure };
+  | { kind: 'failed'; failure: ExecFailure }
+  /** Not made: `abandoned()` said so when its turn came. */
+  | { kind: 'abandoned' };

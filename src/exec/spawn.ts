@@ -100,15 +100,18 @@ async function viaLibrary(
   thread: SpawnThread,
 ): Promise<SpawnResult> {
   let refused = false;
+  let abandoned = false;
   const r = await spawnWith(
     spec,
     async (req) => {
-      const s = await spawnIntoCgroup(req, cgroup, thread);
+      const s = await spawnIntoCgroup(req, cgroup, thread, spec.abandoned);
       if ('unsupported' in s) refused = true;
+      if ('abandoned' in s) abandoned = true;
       return s;
     },
     true,
   );
+  if (abandoned) return { kind: 'abandoned' };
   return refused ? spawnWith(fallback, posixSpawnHere, false) : r;
 }
 

@@ -13,7 +13,7 @@ export type OutputCapture = (pipe: Socket, stream: 'stdout' | 'stderr', kind: St
 /**
  * The three standard fds of one command, set up before the spawn: a journal-bound stream is a pipe whose
  * read end goes to the OutputCapture. After the spawn, `afterSpawn()` closes rsd's copies of what the child
- * now owns and starts reading the captured streams (not before: each line is stamped with the pid).
+ * now owns and hands the captured streams over (not before: each line is stamped with the pid).
  */
 export interface PreparedStdio {
   readonly stdio: [StdioSource, StdioSource, StdioSource];
@@ -32,7 +32,10 @@ const JOURNAL_KINDS = new Set([
 class Resources {
   readonly handles: FileHandle[] = [];
   readonly childEnds: number[] = [];
-  /** Readers of capture pipes, started after the spawn settles: a line read earlier would have no pid. */
+  /**
+   * Capture pipes, handed to their OutputCapture once the spawn has settled (a line taken earlier would
+   * have no pid). Their readers exist from the start, so what the process writes is read as it comes.
+   */
   readonly readers: Array<() => void> = [];
 
   async file(path: string, flags: string): Promise<number> {
@@ -58,9 +61,9 @@ function capturePipe(
   const p = pipe2(O_CLOEXEC);
   if (!p.ok) throw new Error(`pipe2: errno ${p.errno}`);
   res.childEnds.push(p.value.write);
-  const read = p.value.read;
   // A net.Socket reads the pipe through libuv's event loop, never a threadpool thread.
-  res.readers.push(() => capture(new Socket({ fd: read, readable: true, writable: false }), stream, kind));
+  const reader = new Socket({ fd: p.value.read, readable: true, writable: false });
+  res.readers.push(() => capture(reader, stream, kind));
   return p.value.write;
 }
 

@@ -1,5 +1,5 @@
 import { close, open, read, watch, type FSWatcher } from 'node:fs';
-import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CgroupTarget } from './spawn-spec';
 
@@ -153,9 +153,17 @@ export function describeCgroupBackend(b: CgroupBackend): string {
   return `Tracking unit processes by process group: ${b.reason}.`;
 }
 
-/** Removes rsd's units directory when rsd exits (it fails harmlessly while a unit cgroup is still busy). */
+/**
+ * Removes rsd's units directory when rsd exits, with the empty unit cgroups left in it (a unit stopped while
+ * its start was still making its cgroup keeps the directory). Fails harmlessly while a cgroup is busy.
+ */
 export async function removeCgroupRoot(backend: CgroupBackend): Promise<void> {
-  if (backend.kind !== 'process-group') await rmdir(backend.root).catch(() => undefined);
+  if (backend.kind === 'process-group') return;
+  const left = await readdir(backend.root, { withFileTypes: true }).catch(() => []);
+  await Promise.all(
+    left.filter((e) => e.isDirectory()).map((e) => rmdir(join(backend.root, e.name)).catch(() => undefined)),
+  );
+  await rmdir(backend.root).catch(() => undefined);
 }
 
 type CgroupHierarchy = Exclude<CgroupBackend, { kind: 'process-group' }>;

@@ -17,6 +17,7 @@ const O_DIRECTORY = 0o200000;
 const O_CLOEXEC = 0o2000000;
 const EAGAIN = 11;
 const ENOSYS = 38;
+const ECANCELED = 125;
 export const LISTEN_PID_PLACEHOLDER = 'LISTEN_PID=';
 const OPS = { dup2: 0, open: 1, closefrom: 2, close: 3 } as const;
 /** Ints per action in the `ops` array (native/spawn-into-cgroup.c OP_INTS): op, a, b, flags, mode. */
@@ -71,7 +72,11 @@ export function spawnIntoCgroupAvailable(): boolean {
  * when this spawn cannot go into the cgroup (no cgroup directory; clone3 or CLONE_INTO_CGROUP refused, after
  * which this stays off for the process's life): the caller spawns the usual way.
  */
-export type CgroupSpawnResult = Sys<number> | { ok: false; unsupported: true; errno: number };
+export type CgroupSpawnResult =
+  | Sys<number>
+  | { ok: false; unsupported: true; errno: number }
+  /** A queued spawn whose caller no longer wanted it when its turn came. */
+  | { ok: false; abandoned: true; errno: number };
 
 /**
  * Spawns at most this many at once: one per core here keeps both busy, and the rest of libuv's workers (rsd
@@ -117,13 +122,18 @@ export function spawnIntoCgroup(
   req: PosixSpawnRequest,
   cgroupDir: string | null,
   thread: SpawnThread,
+  abandoned: () => boolean = () => false,
 ): Promise<CgroupSpawnResult> {
   if (thread === 'here') {
     const call = prepare(req, cgroupDir);
     return Promise.resolve('ok' in call ? call : call.finish(call.spawn(...call.args)));
   }
   const slot = takeSlot() ?? Promise.resolve();
-  return slot.then(() => onWorker(prepare(req, cgroupDir))).finally(giveSlotBack);
+  return slot
+    .then((): Promise<CgroupSpawnResult> | CgroupSpawnResult =>
+      abandoned() ? { ok: false, abandoned: true, errno: ECANCELED } : onWorker(prepare(req, cgroupDir)),
+    )
+    .finally(giveSlotBack);
 }
 
 /** A spawn ready to call: the library, its arguments, and what turns its return value into the outcome. */

@@ -29,7 +29,7 @@ test('coexists with child_process.execFile: both see their own children exit', a
       env: [],
       stdio: [null, null, null],
     });
-    if (r.kind !== 'spawned') throw new Error(JSON.stringify(r.failure));
+    if (r.kind !== 'spawned') throw new Error(JSON.stringify(r));
     return await new Promise<ChildExit>((resolve) => reaper.watch(r.pid, resolve));
   });
   expect(await viaNode).toBe('node-child\n');

@@ -30,7 +30,7 @@ async function spawnWatched(spec: Partial<SpawnSpec> & { path: string }): Promis
   exit: Promise<ChildExit>;
 }> {
   const r = await spawnProcess({ argv0: spec.path, args: [], env: [], stdio: [null, null, null], ...spec });
-  if (r.kind !== 'spawned') throw new Error(JSON.stringify(r.failure));
+  if (r.kind !== 'spawned') throw new Error(JSON.stringify(r));
   return { pid: r.pid, exit: new Promise((resolve) => reaper.watch(r.pid, resolve)) };
 }
 

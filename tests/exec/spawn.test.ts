@@ -192,6 +192,30 @@ describe('direct path (no helper)', () => {
   });
 });
 
+describe('a burst', () => {
+  test('a queued spawn asks its caller again when its turn comes, and is not made if abandoned', async () => {
+    // Ten spawns at once: all but the first go to worker threads, two at a time.
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        spawnProcess({
+          path: '/bin/true',
+          argv0: 'true',
+          args: [],
+          env: [],
+          stdio: [null, null, null],
+          abandoned: () => i % 2 === 1,
+        }),
+      ),
+    );
+    results.forEach((r, i) => {
+      if (i % 2 === 1) expect(r).toEqual({ kind: 'abandoned' });
+      else expect(r.kind).toBe('spawned');
+    });
+    const exits = await Promise.all(results.map((r) => (r.kind === 'spawned' ? exitOf(r.pid) : null)));
+    for (const e of exits) if (e) expect(e).toMatchObject({ kind: 'exited', code: 0 });
+  });
+});
+
 describe('through the exec helper', () => {
   test('a missing binary: spawned, then exec fails with 203/ENOENT, and the process exits 203', async () => {
     const r = await spawnProcess({

@@ -43,7 +43,7 @@ export async function runScript(
       ...spec,
       stdio: spec.stdio ? [spec.stdio[0], fd, spec.stdio[2]] : [null, fd, 'inherit'],
     });
-    if (r.kind !== 'spawned') throw new Error(`spawn failed: ${JSON.stringify(r.failure)}`);
+    if (r.kind !== 'spawned') throw new Error(`spawn failed: ${JSON.stringify(r)}`);
     const exit = new Promise<ChildExit>((resolve) => reaper.watch(r.pid, resolve));
     const [exec, ended] = await Promise.all([r.exec, exit]);
     return { pid: r.pid, exec, exit: ended, stdout: readFileSync(outFile, 'utf8') };

@@ -141,6 +141,10 @@ describe('capture', () => {
       '',
     );
     await rsd.waitFor(/Startup finished/);
+    // Forwarded to rsd's stdout in journalctl's short format (ForwardToStdout= is on by default), as each
+    // entry is stored: once both units' last lines are there, the queries find everything.
+    await rsd.waitFor(/ tagged-id\[\d+\]: <x>not a prefix$/);
+    await rsd.waitFor(/ sh\[\d+\]: <3>kept as written$/);
     const { records } = await journalQuery(rsd.socket, { units: ['tagged.service'] });
     const own = records.filter((r) => r._TRANSPORT === 'stdout');
     expect(own.map((r) => [r.MESSAGE, r.PRIORITY, r.SYSLOG_IDENTIFIER, r.COLOUR, r.SHAPE])).toEqual([
@@ -155,7 +159,6 @@ describe('capture', () => {
     expect(
       raw.records.filter((r) => r._TRANSPORT === 'stdout').map((r) => [r.MESSAGE, r.SYSLOG_IDENTIFIER]),
     ).toEqual([['<3>kept as written', 'sh']]);
-    // Forwarded to rsd's stdout in journalctl's short format (ForwardToStdout= is on by default).
     await rsd.waitFor(/ tagged-id\[\d+\]: plain$/);
     // rsd's own messages about the unit carry UNIT= and are found by -u too.
     expect(records.some((r) => r.UNIT === 'tagged.service' && r.SYSLOG_IDENTIFIER === 'rsd')).toBe(true);
