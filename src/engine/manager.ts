@@ -84,6 +84,8 @@ export class Manager {
   private readonly runtimes = new Map<string, UnitRuntime>();
   /** The socket units among `runtimes`: every service start and stop looks for its sockets here. */
   private readonly socketRuntimes = new Set<SocketRuntime>();
+  /** The services among `runtimes`: every notification looks for its sender here. */
+  private readonly serviceRuntimes = new Set<ServiceRuntime>();
   /** Accept=yes connections waiting for their instance's main process: instance -> fd, variables, socket. */
   private readonly connections = new Map<
     string,
@@ -201,11 +203,8 @@ export class Manager {
    */
   /** The fd store (FDSTORE=1) of the service whose main or control process sent `fds`; the fds it keeps. */
   private storeFds(pid: number, fds: number[], name: string, poll: boolean): number[] {
-    for (const rt of this.runtimes.values()) {
-      if (!(rt instanceof ServiceRuntime)) continue;
-      const p = rt.properties();
-      if ((p.MainPID === pid || p.ControlPID === pid) && rt.acceptsNotification(pid, false))
-        return rt.storeFds(fds, name, poll);
+    for (const rt of this.serviceRuntimes) {
+      if (rt.runsPid(pid) && rt.acceptsNotification(pid, false)) return rt.storeFds(fds, name, poll);
     }
     return [];
   }
@@ -213,22 +212,13 @@ export class Manager {
   private async routeNotification(msg: NotifyMessage, pid: number): Promise<void> {
     let target: ServiceRuntime | null = null;
     let inCgroup = false;
-    for (const rt of this.runtimes.values()) {
-      if (!(rt instanceof ServiceRuntime)) continue;
-      const p = rt.properties();
-      if (p.MainPID === pid || p.ControlPID === pid) target = rt;
-    }
+    for (const rt of this.serviceRuntimes) if (rt.runsPid(pid)) target = rt;
     if (target === null) {
       const cg = await readFile(`/proc/${pid}/cgroup`, 'utf8').catch(() => '');
       const hierarchy = this.cgroups.kind === 'cgroup1' ? this.cgroups.hierarchy : '';
       const path = cgroupPathIn(cg, hierarchy) ?? '';
-      for (const rt of this.runtimes.values()) {
-        if (
-          rt instanceof ServiceRuntime &&
-          rt.cgroupPath !== null &&
-          rt.cgroupPath.endsWith(path) &&
-          path !== ''
-        ) {
+      for (const rt of this.serviceRuntimes) {
+        if (rt.cgroupPath !== null && rt.cgroupPath.endsWith(path) && path !== '') {
           target = rt;
           inCgroup = true;
         }
@@ -327,6 +317,7 @@ export class Manager {
       rt = new UnsupportedRuntime(u.id, `Unit type '${c.type}' cannot be started by rsd yet.`, this.context);
     this.runtimes.set(u.id, rt);
     if (rt instanceof SocketRuntime) this.socketRuntimes.add(rt);
+    if (rt instanceof ServiceRuntime) this.serviceRuntimes.add(rt);
     this.lastState.set(u.id, rt.activeState);
     return rt;
   }

@@ -485,10 +485,9 @@ export class ServiceRuntime implements UnitRuntime {
     this.ctx.watchPid(r.pid, (exit) => this.onMainExit(r.pid, exit));
     // A stop came while we were preparing: the stop may have looked for processes already, so this one dies now.
     if (gen !== this.generation) this.ctx.signal(r.pid, 9);
-    // The helper's steps can fail after the spawn, whatever the Type=: say which step, as systemd does
-    // (not for a start a stop has overtaken: its cgroup may be gone already, and the process is killed).
+    // The helper's steps can fail after the spawn, whatever the Type=: say which step, as systemd does.
     void r.exec.then((o) => {
-      if (o.kind === 'failed' && gen === this.generation)
+      if (o.kind === 'failed')
         this.log(
           `Failed at step ${o.failure.step.toUpperCase()} spawning ${cmd.path}: ${o.failure.errnoName}`,
           'error',
@@ -861,6 +860,11 @@ export class ServiceRuntime implements UnitRuntime {
 
   private readyPromise(): Promise<'ready'> {
     return new Promise((resolve) => this.readyWaiters.push(() => resolve('ready')));
+  }
+
+  /** Whether `pid` is this service's main or control process (cheap: every notification asks each service). */
+  runsPid(pid: number): boolean {
+    return pid === this.mainPid || pid === this.controlPid;
   }
 
   /** Who may notify for this service: NotifyAccess= (systemd.service(5)). */
