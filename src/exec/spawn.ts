@@ -83,11 +83,17 @@ function chooseWay(spec: SpawnSpec): Promise<SpawnResult> {
   if (!spawnIntoCgroupAvailable()) return spawnWith(spec, posixSpawnHere, false);
   const thread = inBurst() ? 'worker' : 'here';
   const cgroup = spec.exec?.cgroup;
-  // A v1 cgroup is joined by the helper, in the child.
-  if (cgroup?.version !== 2) return viaLibrary(spec, spec, null, thread);
-  // Born in its cgroup, the child has nothing to join: often nothing is left for the helper to do at all.
+  // A v1 cgroup is joined by the helper, in the child. Born in a v2 one, the child has nothing to join:
+  // often nothing is left for the helper to do at all.
   const { cgroup: _bornIn, ...rest } = spec.exec ?? {};
-  return viaLibrary({ ...spec, exec: rest }, spec, cgroup.path, thread);
+  const spawned =
+    cgroup?.version !== 2
+      ? viaLibrary(spec, spec, null, thread)
+      : viaLibrary({ ...spec, exec: rest }, spec, cgroup.path, thread);
+  // A spawn on this thread has happened by now (it may take milliseconds on a loaded machine): the window
+  // counts from its end, so the next start of the same burst still finds it.
+  lastSpawn = process.hrtime.bigint();
+  return spawned;
 }
 
 const posixSpawnHere = (req: PosixSpawnRequest): Promise<Sys<number>> => Promise.resolve(posixSpawn(req));

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, readlinkSync, rmdirSync } from 'node:fs';
 import { TmpTree } from '../helpers/tmp';
 import { startReaper, type ChildExit, type Reaper } from '../../src/exec/reaper';
-import { spawnProcess } from '../../src/exec/spawn';
+import { spawnProcess, type SpawnSpec } from '../../src/exec/spawn';
 import { close, O_CLOEXEC, O_NONBLOCK, pipe2, read } from '../../src/native/libc';
 import { FdWatcher } from '../../src/native/uv-poll';
 import { buildNative, childrenOfThisProcess, runScript } from './support';
@@ -24,6 +24,9 @@ afterAll(() => {
 afterEach(() => {
   expect(childrenOfThisProcess().filter((c) => c.state === 'Z')).toEqual([]);
 });
+
+/** /bin/true with nothing open and an empty environment. */
+const TRUE: SpawnSpec = { path: '/bin/true', argv0: 'true', args: [], env: [], stdio: [null, null, null] };
 
 function exitOf(pid: number): Promise<ChildExit> {
   return new Promise((resolve) => reaper.watch(pid, resolve));
@@ -196,16 +199,7 @@ describe('a burst', () => {
   test('a queued spawn asks its caller again when its turn comes, and is not made if abandoned', async () => {
     // Ten spawns at once: all but the first go to worker threads, two at a time.
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        spawnProcess({
-          path: '/bin/true',
-          argv0: 'true',
-          args: [],
-          env: [],
-          stdio: [null, null, null],
-          abandoned: () => i % 2 === 1,
-        }),
-      ),
+      Array.from({ length: 10 }, (_, i) => spawnProcess({ ...TRUE, abandoned: () => i % 2 === 1 })),
     );
     results.forEach((r, i) => {
       if (i % 2 === 1) expect(r).toEqual({ kind: 'abandoned' });
@@ -323,16 +317,7 @@ describe('through the exec helper', () => {
   });
 
   test('a malformed spec throws in the manager, before any process exists', async () => {
-    await expect(
-      spawnProcess({
-        path: '/bin/true',
-        argv0: 'true',
-        args: [],
-        env: [],
-        stdio: [null, null, null],
-        exec: { nice: 40 },
-      }),
-    ).rejects.toThrow(RangeError);
+    await expect(spawnProcess({ ...TRUE, exec: { nice: 40 } })).rejects.toThrow(RangeError);
   });
 
   describe('credentials', () => {
