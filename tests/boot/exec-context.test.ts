@@ -2,19 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
-import { fileContent, Rsd } from './harness';
+import { fileContent, freshTreeEachTest, Rsd } from './harness';
 
 /* What a service sees from inside: credentials, limits, umask, environment, working directory, argv. */
 let tree: TmpTree;
 let rsd: Rsd | null = null;
-beforeEach(() => {
-  tree = new TmpTree();
-});
-afterEach(() => {
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+freshTreeEachTest((t) => (tree = t));
 
 function boot(service: string): Rsd {
   tree.write('units/test.target', '[Unit]\nWants=probe.service\n');

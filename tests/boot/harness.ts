@@ -219,6 +219,28 @@ export async function fileContent(path: string, timeoutMs = 20_000): Promise<str
 }
 
 /**
+ * The per-test set-up the boot tests share: a fresh TmpTree before each test, handed to `use`; after it,
+ * every rsd the test started is stopped first with `stopFirst` (SIGTERM and its exit awaited, so it closes
+ * its journal), then killed with its cgroups, and the tree removed.
+ */
+export function freshTreeEachTest(use: (tree: TmpTree) => void, opts: { stopFirst?: boolean } = {}): void {
+  let tree: TmpTree | null = null;
+  let earlier = new Set<Rsd>();
+  beforeEach(() => {
+    earlier = new Set(running);
+    tree = new TmpTree();
+    use(tree);
+  });
+  afterEach(async () => {
+    const started = [...running].filter((r) => !earlier.has(r));
+    if (opts.stopFirst) await Promise.all(started.map((r) => r.stop().catch(() => undefined)));
+    for (const r of started) r.kill();
+    tree?.cleanup();
+    tree = null;
+  });
+}
+
+/**
  * A fresh unit tree for each test, booted on demand, and everything stopped and removed after the test:
  * `const s = perTestRsd(); ... s.boot({'test.target': ...})` then `s.rsd`, `s.tree`.
  */
@@ -229,15 +251,13 @@ export function perTestRsd(): {
 } {
   let tree: TmpTree | null = null;
   let rsd: Rsd | null = null;
-  beforeEach(() => {
-    tree = new TmpTree();
-  });
-  afterEach(async () => {
-    await rsd?.stop().catch(() => undefined);
-    rsd?.kill();
-    rsd = null;
-    tree?.cleanup();
-  });
+  freshTreeEachTest(
+    (t) => {
+      tree = t;
+      rsd = null;
+    },
+    { stopFirst: true },
+  );
   return {
     get tree(): TmpTree {
       if (!tree) throw new Error('perTestRsd: no test is running');

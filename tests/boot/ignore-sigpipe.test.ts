@@ -1,5 +1,5 @@
 import { TmpTree } from '../helpers/tmp';
-import { fileContent, Rsd } from './harness';
+import { fileContent, freshTreeEachTest, Rsd } from './harness';
 
 /*
  * IgnoreSIGPIPE= (default yes): the service starts with SIGPIPE ignored, so a write to a closed pipe or
@@ -8,15 +8,7 @@ import { fileContent, Rsd } from './harness';
  * both spawn paths: straight into the service, and through the exec helper (here for UMask=).
  */
 let tree: TmpTree;
-let rsd: Rsd | null = null;
-beforeEach(() => {
-  tree = new TmpTree();
-});
-afterEach(() => {
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+freshTreeEachTest((t) => (tree = t));
 
 const SIGPIPE_BIT = 1n << 12n;
 
@@ -39,7 +31,7 @@ it('SIGPIPE is ignored by default and at its default action with IgnoreSIGPIPE=n
       .map((n) => `${n}.service`)
       .join(' ')}\n`,
   );
-  rsd = Rsd.start(tree.path('units'), { unit: 'test.target' });
+  Rsd.start(tree.path('units'), { unit: 'test.target' });
   const ignored: Record<string, bigint> = {};
   for (const name of Object.keys(cases)) {
     const line = (await fileContent(tree.path(name))).trim();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { TmpTree } from '../helpers/tmp';
-import { alive, fileContent, Rsd } from './harness';
+import { alive, fileContent, freshTreeEachTest, Rsd } from './harness';
 
 /*
  * Real units booted by a real rsd: each test writes its units, boots test.target, watches the log and files
@@ -9,14 +9,7 @@ import { alive, fileContent, Rsd } from './harness';
  */
 let tree: TmpTree;
 let rsd: Rsd | null = null;
-beforeEach(() => {
-  tree = new TmpTree();
-});
-afterEach(() => {
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+freshTreeEachTest((t) => (tree = t));
 
 function units(files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) tree.write(`units/${name}`, text);

@@ -1,5 +1,5 @@
 import { TmpTree } from '../helpers/tmp';
-import { Rsd } from './harness';
+import { freshTreeEachTest, Rsd } from './harness';
 
 /*
  * The line logged when a main process ends on its own reads as systemd's (service.c): a signal is given as
@@ -7,14 +7,7 @@ import { Rsd } from './harness';
  */
 let tree: TmpTree;
 let rsd: Rsd | null = null;
-beforeEach(() => {
-  tree = new TmpTree();
-});
-afterEach(() => {
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+freshTreeEachTest((t) => (tree = t));
 
 it('a main process killed by SIGKILL is logged as code=killed, status=9/KILL; an exit as code=exited, status=3/NOTIMPLEMENTED', async () => {
   tree.write('units/test.target', '[Unit]\nWants=killed.service exits.service\n');

@@ -2,7 +2,7 @@ import { freePort } from '../helpers/ports';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
-import { Rsd } from './harness';
+import { freshTreeEachTest, Rsd } from './harness';
 
 /*
  * A real Debian daemon that speaks sd_notify: redis-server with `--supervised systemd`, under a minimal unit
@@ -25,14 +25,7 @@ if (!ready) {
 
 let tree: TmpTree;
 let rsd: Rsd | null = null;
-beforeEach(() => {
-  tree = new TmpTree();
-});
-afterEach(() => {
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+freshTreeEachTest((t) => (tree = t));
 
 const ctl = (...args: string[]) =>
   spawnSync('node', [RSDCTL, '--socket', rsd!.socket, ...args], { encoding: 'utf8' });

@@ -2,19 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
-import { Rsd } from './harness';
+import { freshTreeEachTest, Rsd } from './harness';
 
 /* Type=notify services: started when they say READY=1 over NOTIFY_SOCKET, as sd_notify(3) describes. */
 let tree: TmpTree;
 let rsd: Rsd | null = null;
-beforeEach(() => {
-  tree = new TmpTree();
-});
-afterEach(() => {
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+freshTreeEachTest((t) => (tree = t));
 
 /** A notifier in Python: it sends each message from its own pid (no faked credentials), then sleeps. */
 const PY_NOTIFY = (msgs: string[], sleep: number) =>

@@ -3,20 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
-import { Rsd } from './harness';
+import { freshTreeEachTest, Rsd } from './harness';
 
 /* TriggerLimitIntervalSec=/TriggerLimitBurst= and MaxConnectionsPerSource= (systemd.socket(5)), with real clients. */
 const RSDCTL = join(__dirname, '..', '..', 'dist', 'ctl', 'rsdctl.js');
 let tree: TmpTree;
 let rsd: Rsd | null = null;
-beforeEach(() => {
-  tree = new TmpTree();
-});
-afterEach(() => {
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+freshTreeEachTest((t) => (tree = t));
 
 const ctl = (...args: string[]) =>
   spawnSync('node', [RSDCTL, '--socket', rsd!.socket, ...args], { encoding: 'utf8' });

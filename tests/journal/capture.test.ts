@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rsd } from '../boot/harness';
+import { freshTreeEachTest, Rsd } from '../boot/harness';
 import { TmpTree } from '../helpers/tmp';
 import { FLOOD, journalQuery, messageBytes, rsdctl, until } from './support';
 
@@ -12,15 +12,7 @@ import { FLOOD, journalQuery, messageBytes, rsdctl, until } from './support';
 let tree: TmpTree;
 let rsd: Rsd | null = null;
 
-beforeEach(() => {
-  tree = new TmpTree();
-});
-afterEach(async () => {
-  await rsd?.stop().catch(() => undefined);
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+freshTreeEachTest((t) => (tree = t), { stopFirst: true });
 
 function boot(units: Record<string, string>, journal: string, unit = 'default.target'): Rsd {
   for (const [name, text] of Object.entries(units)) tree.write(`units/${name}`, text);
@@ -168,7 +160,9 @@ describe('capture', () => {
     rsd = boot(
       {
         'alpha.service':
-          '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c \'for i in 1 2 3 4 5; do echo "<6>alpha $i"; done; echo "<3>alpha broke"\'\n',
+          // The pause: its output and its exit reach rsd through different fds, in no set order (as under
+          // journald); status is checked for output that came before the unit finished.
+          '[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c \'for i in 1 2 3 4 5; do echo "<6>alpha $i"; done; echo "<3>alpha broke"; sleep 0.3\'\n',
         'beta.service': '[Service]\nType=oneshot\nExecStart=/bin/echo beta says hi\n',
       },
       'ForwardToStdout=no\n',

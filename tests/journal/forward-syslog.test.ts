@@ -10,7 +10,7 @@ import {
   SOCK_NONBLOCK,
   socket,
 } from '../../src/native/socket';
-import { Rsd } from '../boot/harness';
+import { freshTreeEachTest, Rsd } from '../boot/harness';
 
 /*
  * journald's ForwardToSyslog= (Debian's default: yes): entries go on to the socket a syslog daemon reads
@@ -18,15 +18,7 @@ import { Rsd } from '../boot/harness';
  */
 let tree: TmpTree;
 let rsd: Rsd | null = null;
-beforeEach(() => {
-  tree = new TmpTree();
-});
-afterEach(async () => {
-  await rsd?.stop().catch(() => undefined);
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+freshTreeEachTest((t) => (tree = t), { stopFirst: true });
 
 async function received(fd: number, want: number): Promise<string[]> {
   const bufs = new RecvBuffers(65536, 0);

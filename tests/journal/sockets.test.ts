@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rsd } from '../boot/harness';
+import { freshTreeEachTest, Rsd } from '../boot/harness';
 import { TmpTree } from '../helpers/tmp';
 import * as S from '../../src/native/socket';
 import { journalQuery, messageBytes, rsdctl, until } from './support';
@@ -12,13 +12,7 @@ import { journalQuery, messageBytes, rsdctl, until } from './support';
  */
 let tree: TmpTree;
 let rsd: Rsd | null = null;
-beforeEach(() => (tree = new TmpTree()));
-afterEach(async () => {
-  await rsd?.stop().catch(() => undefined);
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+freshTreeEachTest((t) => (tree = t), { stopFirst: true });
 
 function send(path: string, data: Buffer): boolean {
   const s = S.socket(S.AF_UNIX, S.SOCK_DGRAM | S.SOCK_CLOEXEC);
@@ -90,7 +84,8 @@ describe('log sockets', () => {
     let all: Awaited<ReturnType<typeof journalQuery>>['records'] = [];
     await until(async () => {
       all = (await journalQuery(rsd!.socket, {})).records;
-      return all.some((r) => r.MESSAGE === 'still here');
+      // The two sockets are read apart: wait for the last message sent to each.
+      return all.some((r) => r.MESSAGE === 'still here') && all.some((r) => r.SYSLOG_IDENTIFIER === 'nat');
     });
     const after = all.find((r) => r.MESSAGE === 'still here')!;
     expect([after.SYSLOG_IDENTIFIER, after.SYSLOG_PID, after.PRIORITY, after._UNIT]).toEqual([

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
-import { fileContent, Rsd } from '../boot/harness';
+import { fileContent, freshTreeEachTest, Rsd } from '../boot/harness';
 import { parseRsdConfig } from '../../src/config/rsd-conf';
 import { DEFAULT_BOOT_MOUNTS } from '../../src/pid1/boot-mount-table';
 import { decideFinalAction } from '../../src/pid1/final-action';
@@ -16,14 +16,7 @@ import { outsideContainer } from './pid1-helpers';
  */
 let tree: TmpTree;
 let rsd: Rsd | null = null;
-beforeEach(() => {
-  tree = new TmpTree();
-});
-afterEach(() => {
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+freshTreeEachTest((t) => (tree = t));
 
 /** Mount point -> file system type, from a process's mountinfo (its mount namespace). */
 function mountsOf(pid: number): Map<string, string> {

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { TmpTree } from '../helpers/tmp';
-import { fileContent, Rsd } from '../boot/harness';
+import { fileContent, freshTreeEachTest, Rsd } from '../boot/harness';
 import { ctl, nsPid } from './pid1-helpers';
 import { takeReexecState } from '../../src/pid1/reexec';
 
@@ -11,15 +11,7 @@ import { takeReexecState } from '../../src/pid1/reexec';
  * the stack, and its unit failed where there is one. A manager beyond repair re-executes itself in place.
  */
 let tree: TmpTree;
-let rsd: Rsd | null = null;
-beforeEach(() => {
-  tree = new TmpTree();
-});
-afterEach(() => {
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+freshTreeEachTest((t) => (tree = t));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -44,7 +36,6 @@ async function boot(fault: string, extra: Record<string, string>, wants: string[
     pidNamespace: true,
     env: { RSD_FAULT: fault },
   });
-  rsd = r;
   await r.waitFor(/Startup finished/);
   await r.waitFor(/Listening for control requests/);
   return r;
@@ -201,7 +192,6 @@ describe('beyond repair: rsd re-executes itself, still PID 1', () => {
       pidNamespace: true,
       env: { RSD_FAULT: 'invariant' },
     });
-    rsd = r;
     // rsd has logged: unshare has forked it, so pid() is rsd's own, not unshare's.
     await r.waitFor(/Fault injection armed/);
     const pid = r.pid();
@@ -233,7 +223,6 @@ describe('beyond repair: rsd re-executes itself, still PID 1', () => {
       pidNamespace: true,
       env: { RSD_FAULT: 'reaper' },
     });
-    rsd = r;
     // rsd has logged: unshare has forked it, so pid() is rsd's own, not unshare's.
     await r.waitFor(/Fault injection armed/);
     const pid = r.pid();

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
-import { alive, fileContent, Rsd } from '../boot/harness';
+import { alive, fileContent, freshTreeEachTest, Rsd } from '../boot/harness';
 
 /*
  * rsd as PID 1 of its own PID namespace: it must reap every orphan a service leaves behind, even a storm
@@ -9,14 +9,7 @@ import { alive, fileContent, Rsd } from '../boot/harness';
  */
 let tree: TmpTree;
 let rsd: Rsd | null = null;
-beforeEach(() => {
-  tree = new TmpTree();
-});
-afterEach(() => {
-  rsd?.kill();
-  rsd = null;
-  tree.cleanup();
-});
+freshTreeEachTest((t) => (tree = t));
 
 function units(files: Record<string, string>): string {
   for (const [name, text] of Object.entries(files)) tree.write(`units/${name}`, text);
