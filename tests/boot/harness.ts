@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { killCgroupTree } from '../../bench/rsd-cgroups';
+import { LineLog } from '../helpers/line-log';
 import { TmpTree } from '../helpers/tmp';
 import { join } from 'node:path';
 
@@ -23,10 +24,9 @@ afterAll(() => {
  * are visible to the test), or as PID 1 of a new PID namespace. Its log is collected line by line.
  */
 export class Rsd {
-  readonly lines: string[] = [];
+  private readonly out: LineLog;
   readonly exited: Promise<number | null>;
   private readonly proc: ChildProcess;
-  private waiters: Array<() => void> = [];
 
   /** The signal that ended it (for `unshare`: the one that ended rsd, which unshare passes on). */
   signal: NodeJS.Signals | null = null;
@@ -36,16 +36,7 @@ export class Rsd {
 
   private constructor(args: string[], env: NodeJS.ProcessEnv = process.env) {
     this.proc = spawn(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let buf = '';
-    const onData = (chunk: Buffer): void => {
-      buf += chunk.toString('utf8');
-      const parts = buf.split('\n');
-      buf = parts.pop() ?? '';
-      this.lines.push(...parts);
-      for (const w of this.waiters) w();
-    };
-    this.proc.stdout!.on('data', onData);
-    this.proc.stderr!.on('data', onData);
+    this.out = new LineLog().follow(this.proc.stdout, this.proc.stderr);
     this.exited = new Promise((resolve) =>
       this.proc.on('exit', (code, signal) => {
         this.signal = signal;
@@ -109,28 +100,18 @@ export class Rsd {
     return r;
   }
 
+  /** Every line rsd has written so far (stdout and stderr). */
+  get lines(): readonly string[] {
+    return this.out.lines;
+  }
+
   get log(): string {
-    return this.lines.join('\n');
+    return this.out.text;
   }
 
   /** Resolves with the first log line matching `re` (already logged or to come). */
-  waitFor(re: RegExp, timeoutMs = 20_000): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const hit = this.lines.find((l) => re.test(l));
-        if (hit === undefined) return false;
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(hit);
-        return true;
-      };
-      const waiter = (): void => void check();
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`no log line matching ${re} within ${timeoutMs} ms; log:\n${this.log}`));
-      }, timeoutMs);
-      if (!check()) this.waiters.push(waiter);
-    });
+  async waitFor(re: RegExp, timeoutMs = 20_000): Promise<string> {
+    return this.out.lines[await this.out.indexOf(re, timeoutMs)]!;
   }
 
   /** The pid of rsd itself (for unshare, its child). */

@@ -1,4 +1,5 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { LineLog } from '../helpers/line-log';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,12 +60,11 @@ export interface ContainerOptions {
  */
 export class Container {
   readonly id = `rsd-ct-${randomBytes(5).toString('hex')}`;
-  readonly lines: string[] = [];
+  private readonly out = new LineLog();
   private readonly dir = mkdtempSync(join(tmpdir(), 'rsd-ct-'));
   private readonly bundle = join(this.dir, this.id);
   private proc: ChildProcess | null = null;
   private exitPromise: Promise<number | null> | null = null;
-  private waiters: Array<() => void> = [];
 
   /**
    * Writes `units` (name -> text; a text starting with '@' is a symlink target instead) into the units
@@ -111,22 +111,18 @@ export class Container {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
-    let buf = '';
-    const onData = (chunk: Buffer): void => {
-      buf += chunk.toString('utf8');
-      const parts = buf.split('\n');
-      buf = parts.pop() ?? '';
-      this.lines.push(...parts);
-      for (const w of this.waiters) w();
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
+    this.out.follow(proc.stdout, proc.stderr);
     this.exitPromise = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
     return this;
   }
 
+  /** Every line the container has written so far. */
+  get lines(): readonly string[] {
+    return this.out.lines;
+  }
+
   get log(): string {
-    return this.lines.join('\n');
+    return this.out.text;
   }
 
   /** runc's exit status (the container's), or 'timeout' if it is still running after `ms`. */
@@ -143,22 +139,7 @@ export class Container {
 
   /** Resolves with the index of the first log line matching `re`; rejects with the log after `ms`. */
   waitFor(re: RegExp, ms = 20_000): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const i = this.lines.findIndex((l) => re.test(l));
-        if (i < 0) return false;
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(i);
-        return true;
-      };
-      const waiter = (): void => void check();
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`no line matching ${re} within ${ms} ms; log:\n${this.log}`));
-      }, ms);
-      if (!check()) this.waiters.push(waiter);
-    });
+    return this.out.indexOf(re, ms);
   }
 
   /** `runc exec ID ARGS...` inside the running container. */

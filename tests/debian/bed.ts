@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { LineLog } from '../helpers/line-log';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,12 +35,11 @@ export interface CommandResult {
  * reading `unitDirs`. Every log line is kept with the time it arrived, to measure how long things took.
  */
 export class Bed {
-  readonly lines: Array<{ at: number; text: string }> = [];
+  private readonly out = new LineLog();
   readonly startedAt = Date.now();
   readonly exited: Promise<number | null>;
   private readonly proc: ChildProcess;
   private readonly subtree = `rsd-bed-${randomBytes(4).toString('hex')}`;
-  private waiters: Array<() => void> = [];
 
   constructor(unitDirs: readonly string[], target: string) {
     const rsd = ['node', RSD, ...unitDirs.flatMap((d) => ['--unit-dir', d])];
@@ -61,43 +61,24 @@ export class Bed {
       ].concat(rsd),
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    let buf = '';
-    const onData = (chunk: Buffer): void => {
-      buf += chunk.toString('utf8');
-      const parts = buf.split('\n');
-      buf = parts.pop() ?? '';
-      const at = Date.now();
-      for (const text of parts) this.lines.push({ at, text });
-      for (const w of this.waiters) w();
-    };
-    this.proc.stdout!.on('data', onData);
-    this.proc.stderr!.on('data', onData);
+    this.out.follow(this.proc.stdout, this.proc.stderr);
     this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
     running.add(this);
   }
 
+  /** Every log line so far, with the time it arrived. */
+  get lines(): Array<{ at: number; text: string }> {
+    return this.out.lines.map((text, i) => ({ at: this.out.times[i]!, text }));
+  }
+
   get log(): string {
-    return this.lines.map((l) => l.text).join('\n');
+    return this.out.text;
   }
 
   /** The first log line matching `re`, already logged or to come. */
-  waitFor(re: RegExp, timeoutMs = 30_000): Promise<{ at: number; text: string }> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const hit = this.lines.find((l) => re.test(l.text));
-        if (hit === undefined) return false;
-        clearTimeout(timer);
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(hit);
-        return true;
-      };
-      const waiter = (): void => void check();
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        reject(new Error(`no log line matching ${re} within ${timeoutMs} ms; log:\n${this.log}`));
-      }, timeoutMs);
-      if (!check()) this.waiters.push(waiter);
-    });
+  async waitFor(re: RegExp, timeoutMs = 30_000): Promise<{ at: number; text: string }> {
+    const i = await this.out.indexOf(re, timeoutMs);
+    return { at: this.out.times[i]!, text: this.out.lines[i]! };
   }
 
   /** rsd's pid as seen from here (unshare's child), once it exists. */
