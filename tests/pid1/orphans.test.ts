@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
 import { alive, fileContent, freshTreeEachTest, Rsd } from '../boot/harness';
+import { cgroupDirOf } from './pid1-helpers';
 
 /*
  * rsd as PID 1 of its own PID namespace: it must reap every orphan a service leaves behind, even a storm
@@ -43,20 +44,6 @@ function stateOf(pid: number): string | null {
 }
 
 const zombiesAmong = (pids: number[]): number[] => pids.filter((p) => stateOf(p) === 'Z');
-
-/** The cgroup v2 directory a process is in, as this process sees the hierarchy. */
-function cgroupDirOf(pid: number): string | null {
-  const mount = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((l) => l.split(' - '))
-    .find(([, after]) => after?.startsWith('cgroup2 '))?.[0]
-    ?.split(' ')[4];
-  const own = readFileSync(`/proc/${pid}/cgroup`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('0::'))
-    ?.slice(3);
-  return mount && own !== undefined ? join(mount, own) : null;
-}
 
 describe('rsd as PID 1', () => {
   it('reaps an orphan storm of 10,000 double-forked children and leaves no zombie', async () => {
