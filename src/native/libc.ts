@@ -187,11 +187,6 @@ function addAction(fa: Buffer, a: FileAction): number {
 
 const ENOSYS = 38;
 
-/** Whether posix_spawn can close every fd above the layout (glibc 2.34+); musl cannot. */
-export function spawnCanCloseFrom(): boolean {
-  return bindings().posix_spawn_file_actions_addclosefrom_np !== null;
-}
-
 export interface PosixSpawnRequest {
   path: string;
   /** The full argv, argv[0] included. */
