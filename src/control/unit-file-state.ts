@@ -31,8 +31,9 @@ export class UnitFileStates {
   }
 
   private ask(): Worker {
+    // From dist/src/control/ or from the bundle in dist/src/cli/ (bundle-loader.ts): the same path either way.
     if (this.worker !== null) return this.worker;
-    const w = new Worker(join(__dirname, 'unit-file-state-worker.js'), {
+    const w = new Worker(join(__dirname, '..', 'control', 'unit-file-state-worker.js'), {
       workerData: { searchPath: [...this.searchPath] },
     });
     w.unref();

@@ -64,12 +64,14 @@ export class Rsd {
       env?: Readonly<Record<string, string>>;
       /** Runs before rsd in its namespaces (a shell command that ends in `exec "$@"`). */
       wrap?: string;
+      /** Another build's dist/src/cli/rsd.js than this tree's. */
+      rsd?: string;
     } = {},
   ): Rsd {
     const socket = join(tmpdir(), `rsd-test-${randomBytes(6).toString('hex')}.sock`);
     const rsd = [
       'node',
-      RSD,
+      opts.rsd ?? RSD,
       '--unit-dir',
       unitDir,
       '--unit',

@@ -1,0 +1,20 @@
+import { setFlagsFromString } from 'node:v8';
+
+/*
+ * V8 settings for a manager: code that runs a few thousand times at boot and then rarely, and a heap that
+ * is mostly the units' settings and state, which live as long as rsd does. Set before any other module is
+ * loaded. Measured on a 2-core VM booting 1000 services (bench/boot.ts): rsd's CPU 1.2 s -> 0.9 s, its RSS
+ * 121 MB -> 94 MB, the boot no slower.
+ */
+
+// How much bytecode a function runs before TurboFan compiles it: eight times V8's default (132 KiB). At the
+// default, V8 spent a quarter of a 1000-service boot's CPU compiling on background threads, on cores that the
+// services being spawned need. Code that stays hot (the control socket under load, the journal) is still
+// optimized, a little later.
+setFlagsFromString(`--interrupt-budget=${8 * 132 * 1024}`);
+
+// The young generation keeps its first size instead of doubling up to 16 MiB a half (32 MiB resident) during
+// a boot's burst of allocation. What survives a boot survives for good, so a larger nursery only delayed its
+// promotion; scavenges stay cheap because so little in them is alive. V8 reads this one at each growth, so
+// it works when set at run time (unlike --max-semi-space-size, which only a command line can set).
+setFlagsFromString('--semi-space-growth-factor=1');
