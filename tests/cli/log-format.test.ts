@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createLog } from '../../src/log';
 
@@ -24,4 +26,18 @@ test("rsd's log lines are syslog's short format: local time, rsd[PID], the unit,
   // The stamp is the local time of the line, to the second.
   expect(Math.abs(stamp.getTime() - before.getTime())).toBeLessThan(2000);
   expect(re.exec(lines[1]!)?.[7]).toBe('no unit here');
+});
+
+test('a line logged just before rsd exits is written all the same', () => {
+  const log = join(__dirname, '..', '..', 'dist', 'src', 'log.js');
+  const r = spawnSync(
+    'node',
+    [
+      '-e',
+      `require(${JSON.stringify(log)}).createLog('info').error('last words', 'x.service'); process.exit(3);`,
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(r.status).toBe(3);
+  expect(r.stdout).toMatch(/rsd\[\d+\]: x\.service: last words\n$/);
 });
