@@ -157,17 +157,20 @@ export type PreparedCommand =
     }
   | { readonly ok: false; readonly error: string; readonly exitCode: number };
 
+const rlimitValue = (n: number): number | 'infinity' => (n === Infinity ? 'infinity' : n);
+
 function rlimits(exec: ExecContext): Partial<Record<RlimitName, Rlimit>> | undefined {
-  const out: Partial<Record<RlimitName, Rlimit>> = {};
-  let any = false;
-  for (const [key, name] of LIMITS) {
-    const v = exec[key] as { soft: number; hard: number } | null;
+  let out: Partial<Record<RlimitName, Rlimit>> | undefined;
+  // Indexed, no destructuring: run at every spawn, mostly before V8 has optimized it, where each
+  // destructured pair and for-of step allocates.
+  for (let i = 0; i < LIMITS.length; i++) {
+    const limit = LIMITS[i]!;
+    const v = exec[limit[0]] as { soft: number; hard: number } | null;
     if (v === null) continue;
-    const f = (n: number) => (n === Infinity ? ('infinity' as const) : n);
-    out[name] = { soft: f(v.soft), hard: f(v.hard) };
-    any = true;
+    out ??= {};
+    out[limit[1]] = { soft: rlimitValue(v.soft), hard: rlimitValue(v.hard) };
   }
-  return any ? out : undefined;
+  return out;
 }
 
 /**

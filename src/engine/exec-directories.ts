@@ -1,20 +1,18 @@
 import { chmod, chown, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EXEC_DIRECTORY_KINDS } from '../exec/exec-directory-kinds';
 import type { ExecContext } from '../unit/table/exec-context';
 import type { Credentials } from './command-spec';
 
 /** RuntimeDirectory= and friends: created before a unit's processes start, owned by its user (systemd.exec(5)). */
 export async function makeExecDirectories(e: ExecContext, credentials: Credentials): Promise<void> {
-  const sets: Array<[readonly string[], string, number]> = [
-    [e.RuntimeDirectory, '/run', e.RuntimeDirectoryMode],
-    [e.StateDirectory, '/var/lib', e.StateDirectoryMode],
-    [e.CacheDirectory, '/var/cache', e.CacheDirectoryMode],
-    [e.LogsDirectory, '/var/log', e.LogsDirectoryMode],
-    [e.ConfigurationDirectory, '/etc', e.ConfigurationDirectoryMode],
-  ];
-  for (const [dirs, base, mode] of sets) {
-    for (const d of dirs) {
-      const p = join(base, d);
+  // Indexed: this runs at every start, mostly before V8 has optimized it, and most units ask for none.
+  for (let k = 0; k < EXEC_DIRECTORY_KINDS.length; k++) {
+    const kind = EXEC_DIRECTORY_KINDS[k]!;
+    const dirs = e[kind.setting];
+    const mode = e[kind.mode];
+    for (let i = 0; i < dirs.length; i++) {
+      const p = join(kind.base, dirs[i]!);
       await mkdir(p, { recursive: true, mode });
       if (credentials.uid !== undefined) {
         await chown(p, credentials.uid, credentials.gid ?? credentials.uid).catch(() => undefined);

@@ -681,7 +681,7 @@ export class Manager {
     return this.loader.loadAll();
   }
 
-  dependencies(id: string, kind: Parameters<DependencyGraph['deps']>[1]): string[] {
+  dependencies(id: string, kind: Parameters<DependencyGraph['deps']>[1]): readonly string[] {
     this.graph.ensure([id]);
     return this.graph.deps(this.graph.resolve(id), kind);
   }

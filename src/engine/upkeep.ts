@@ -36,11 +36,16 @@ export class Upkeep {
   /** A unit's state changed: it, what it upholds or needs, and what upholds it get checked next turn. */
   changed(id: string): void {
     this.pending.add(id);
-    for (const k of NEEDS) for (const d of this.host.deps(id, k)) this.pending.add(d);
-    for (const d of this.host.deps(id, 'UpheldBy')) this.pending.add(d);
+    // Indexed: every state change of every unit comes here, most before V8 has optimized this.
+    for (let k = 0; k < NEEDS.length; k++) this.addAll(this.host.deps(id, NEEDS[k]!));
+    this.addAll(this.host.deps(id, 'UpheldBy'));
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => this.run());
+  }
+
+  private addAll(ids: readonly string[]): void {
+    for (let i = 0; i < ids.length; i++) this.pending.add(ids[i]!);
   }
 
   private run(): void {

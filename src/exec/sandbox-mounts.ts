@@ -6,6 +6,7 @@
  * repeats its parent's mode is dropped. The exec helper applies the list in order. Pure.
  */
 import { posix } from 'node:path';
+import { EXEC_DIRECTORY_KINDS } from './exec-directory-kinds';
 import type { PrefixedPath } from '../unit/table/parsers';
 
 export type MountOp =
@@ -145,16 +146,9 @@ export function mountPlan(s: SandboxSettings, privateTmp: PrivateTmpDirs | null)
     ...access(s.InaccessiblePaths, 'inaccessible'),
   ];
   // The unit's own directories stay writable whatever else is read-only (rsd created them before the spawn).
-  const dirs: Array<[readonly string[], string]> = [
-    [s.RuntimeDirectory, '/run'],
-    [s.StateDirectory, '/var/lib'],
-    [s.CacheDirectory, '/var/cache'],
-    [s.LogsDirectory, '/var/log'],
-    [s.ConfigurationDirectory, '/etc'],
-  ];
-  for (const [names, base] of dirs)
-    for (const n of names)
-      entries.push({ path: posix.join(base, n), mode: 'read-write', ignoreMissing: true });
+  for (const kind of EXEC_DIRECTORY_KINDS)
+    for (const n of s[kind.setting])
+      entries.push({ path: posix.join(kind.base, n), mode: 'read-write', ignoreMissing: true });
   if (privateTmp) {
     entries.push({ path: '/tmp', mode: 'bind', source: privateTmp.tmp, ignoreMissing: false });
     entries.push({ path: '/var/tmp', mode: 'bind', source: privateTmp.varTmp, ignoreMissing: false });

@@ -7,7 +7,7 @@ import {
   type DependencyKind,
   type EdgeOrigin,
 } from './dependency-kinds';
-import { impliedEdges } from './implicit-dependencies';
+import { impliedEdges, type ImpliedEdge } from './implicit-dependencies';
 
 /**
  * The dependency graph of every unit the manager knows, as systemd computes it after loading.
@@ -34,6 +34,8 @@ export interface Edge {
 
 type EdgeMap = Map<DependencyKind, Map<string, EdgeOrigin>>;
 
+const NO_DEPS: readonly string[] = Object.freeze([]);
+
 export class DependencyGraph {
   private readonly units = new Map<string, LoadedUnit>();
   private readonly names = new Map<string, string>();
@@ -55,6 +57,8 @@ export class DependencyGraph {
    */
   ensure(names: Iterable<string>): string[] {
     const fresh: string[] = [];
+    // Each new unit's own edges, computed once: they are walked to find more units, then added.
+    const freshEdges: ImpliedEdge[][] = [];
     const queue = [...names];
     while (queue.length > 0) {
       const name = queue.pop()!;
@@ -66,11 +70,16 @@ export class DependencyGraph {
       this.units.set(unit.id, unit);
       this.edges.set(unit.id, new Map());
       fresh.push(unit.id);
-      for (const e of ownEdges(unit)) if (!this.names.has(e.other)) queue.push(e.other);
+      const own = ownEdges(unit);
+      freshEdges.push(own);
+      for (let i = 0; i < own.length; i++) if (!this.names.has(own[i]!.other)) queue.push(own[i]!.other);
     }
-    for (const id of fresh) {
-      for (const e of ownEdges(this.units.get(id)!))
-        this.addEdge(id, e.kind, this.resolve(e.other), e.origin);
+    for (let u = 0; u < fresh.length; u++) {
+      const own = freshEdges[u]!;
+      for (let i = 0; i < own.length; i++) {
+        const e = own[i]!;
+        this.addEdge(fresh[u]!, e.kind, this.resolve(e.other), e.origin);
+      }
     }
     this.addTargetOrdering(fresh);
     return fresh;
@@ -90,9 +99,10 @@ export class DependencyGraph {
   }
 
   /** The units `id` has a `kind` dependency on, in the order the edges were added. */
-  deps(id: string, kind: DependencyKind): string[] {
+  deps(id: string, kind: DependencyKind): readonly string[] {
     const m = this.edges.get(this.resolve(id))?.get(kind);
-    return m ? [...m.keys()] : [];
+    // Most units have no edge of most kinds: those calls share one empty list.
+    return m ? [...m.keys()] : NO_DEPS;
   }
 
   has(id: string, kind: DependencyKind, other: string): boolean {
@@ -153,13 +163,17 @@ function wantsDefaultDependencies(u: LoadedUnit): boolean {
 }
 
 /** The edges a unit's own files and type imply, with names as written (aliases unresolved). */
-function ownEdges(unit: LoadedUnit): Array<{ kind: DependencyKind; other: string; origin: EdgeOrigin }> {
+function ownEdges(unit: LoadedUnit): ImpliedEdge[] {
   if (unit.loadState !== 'loaded') return [];
-  const out: Array<{ kind: DependencyKind; other: string; origin: EdgeOrigin }> = [];
+  const out: ImpliedEdge[] = [];
   const section = unit.config.Unit;
-  for (const kind of SETTING_KINDS) {
-    for (const other of section[kind]) out.push({ kind, other, origin: 'file' });
+  // Indexed loops: this runs for every unit at boot, mostly before V8 has optimized it.
+  for (let k = 0; k < SETTING_KINDS.length; k++) {
+    const kind = SETTING_KINDS[k]!;
+    const others = section[kind];
+    for (let i = 0; i < others.length; i++) out.push({ kind, other: others[i]!, origin: 'file' });
   }
-  out.push(...impliedEdges(unit.id, unit.config));
+  const implied = impliedEdges(unit.id, unit.config);
+  for (let i = 0; i < implied.length; i++) out.push(implied[i]!);
   return out;
 }

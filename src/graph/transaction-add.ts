@@ -112,12 +112,20 @@ function child(by: TJob, matters: boolean, conflicts: boolean, ignoreOrder: bool
 }
 
 /** Returns the error that fails `job`, or null when every dependency that matters was added. */
+const NONE: readonly string[] = [];
+
 function addDependencies(ctx: AddContext, job: TJob, ignoreOrder: boolean): AddError | null {
   const { graph, tr } = ctx;
-  const deps = (kinds: readonly DependencyKind[]): string[] => {
-    const out = new Set<string>();
-    for (const k of kinds) for (const d of graph.deps(job.unit, k)) out.add(d);
-    return [...out];
+  // Indexed loops: every job of a boot's transaction comes here, mostly before V8 has optimized this.
+  const deps = (kinds: readonly DependencyKind[]): readonly string[] => {
+    let out: Set<string> | null = null;
+    for (let k = 0; k < kinds.length; k++) {
+      const ds = graph.deps(job.unit, kinds[k]!);
+      if (ds.length === 0) continue;
+      out ??= new Set();
+      for (let i = 0; i < ds.length; i++) out.add(ds[i]!);
+    }
+    return out === null ? NONE : [...out];
   };
   // A required job may fail only by being inapplicable (e.g. restart of a device): that one is skipped.
   const required = (type: JobType, dep: string, conflicts: boolean): AddError | null => {
