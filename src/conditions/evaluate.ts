@@ -20,6 +20,9 @@ export type Verdict =
  * systemd.unit(5): every plain condition must pass, and when there are `|` (triggering) conditions at least one
  * of them must pass. An unknown check fails, as a check that cannot be made does.
  */
+/** The verdict on an empty list. */
+export const PASSED: Verdict = { passed: true, checked: [] };
+
 export async function evaluateConditions(conditions: readonly Condition[]): Promise<Verdict> {
   const checked = await Promise.all(
     conditions.map(async (condition): Promise<CheckedCondition> => {

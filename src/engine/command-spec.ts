@@ -58,7 +58,19 @@ export type Resolved<T> =
  * User=, Group=, SupplementaryGroups= to numbers. DynamicUser= is not supported: such a unit runs as
  * `nobody` (65534) and rsd says so (docs/exec.md).
  */
-export async function resolveCredentials(
+export function resolveCredentials(
+  exec: ExecContext,
+  warn: (m: string) => void,
+): Resolved<Credentials> | Promise<Resolved<Credentials>> {
+  // Most units name no user or group: nothing to look up, and no promise to make for it.
+  if (exec.User === '' && exec.Group === '' && !exec.DynamicUser && exec.SupplementaryGroups.length === 0)
+    return AS_MANAGER;
+  return lookUpCredentials(exec, warn);
+}
+
+const AS_MANAGER: Resolved<Credentials> = { ok: true, value: { user: null } };
+
+async function lookUpCredentials(
   exec: ExecContext,
   warn: (m: string) => void,
 ): Promise<Resolved<Credentials>> {
@@ -180,7 +192,7 @@ function rlimits(exec: ExecContext): Partial<Record<RlimitName, Rlimit>> | undef
  */
 export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand> {
   const { command, exec } = i;
-  const path = await resolveExecutable(command.path);
+  const path = command.path.startsWith('/') ? command.path : await resolveExecutable(command.path);
   if (path === null) return { ok: false, error: `Executable ${command.path} not found`, exitCode: 203 };
   const privileged = command.flags.fullPrivileges || command.flags.noSetuid;
   const creds = privileged ? { user: null } : i.credentials;

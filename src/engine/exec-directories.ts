@@ -5,8 +5,14 @@ import type { ExecContext } from '../unit/table/exec-context';
 import type { Credentials } from './command-spec';
 
 /** RuntimeDirectory= and friends: created before a unit's processes start, owned by its user (systemd.exec(5)). */
-export async function makeExecDirectories(e: ExecContext, credentials: Credentials): Promise<void> {
-  // Indexed: this runs at every start, mostly before V8 has optimized it, and most units ask for none.
+export function makeExecDirectories(e: ExecContext, credentials: Credentials): Promise<void> | void {
+  // Most units ask for none: no promise to make for them. Indexed: this runs at every start, mostly
+  // before V8 has optimized it.
+  for (let k = 0; k < EXEC_DIRECTORY_KINDS.length; k++)
+    if (e[EXEC_DIRECTORY_KINDS[k]!.setting].length > 0) return makeAll(e, credentials);
+}
+
+async function makeAll(e: ExecContext, credentials: Credentials): Promise<void> {
   for (let k = 0; k < EXEC_DIRECTORY_KINDS.length; k++) {
     const kind = EXEC_DIRECTORY_KINDS[k]!;
     const dirs = e[kind.setting];

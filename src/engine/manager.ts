@@ -1,4 +1,4 @@
-import { evaluateConditions, describe as describeCondition } from '../conditions/evaluate';
+import { evaluateConditions, PASSED, describe as describeCondition } from '../conditions/evaluate';
 import { startReaper, becomeSubreaper, type Reaper } from '../exec/reaper';
 import { spawnProcess } from '../exec/spawn';
 import {
@@ -486,7 +486,9 @@ export class Manager {
     if (rt.activeState === 'active' || rt.activeState === 'reloading') return 'done';
     const u = this.loader.load(id);
     if (u.loadState === 'loaded') {
-      const conditions = await evaluateConditions(u.config.Unit.Conditions);
+      // Most units have no conditions and no asserts: no promise to make for them.
+      const conditions =
+        u.config.Unit.Conditions.length === 0 ? PASSED : await evaluateConditions(u.config.Unit.Conditions);
       if (!conditions.passed) {
         const why = conditions.failed
           ? describeCondition(conditions.failed, 'Condition')
@@ -497,7 +499,8 @@ export class Manager {
         );
         return 'skipped';
       }
-      const asserts = await evaluateConditions(u.config.Unit.Asserts);
+      const asserts =
+        u.config.Unit.Asserts.length === 0 ? PASSED : await evaluateConditions(u.config.Unit.Asserts);
       if (!asserts.passed) {
         const why = asserts.failed
           ? describeCondition(asserts.failed, 'Assert')

@@ -45,7 +45,13 @@ export function sandboxOptions(exec: ExecContext, unit: UnitSandbox): SandboxOpt
 }
 
 /** Made when a unit starts, before its first process. */
-export async function createUnitSandbox(unit: string, exec: ExecContext): Promise<UnitSandbox> {
+export function createUnitSandbox(unit: string, exec: ExecContext): UnitSandbox | Promise<UnitSandbox> {
+  // Most units keep nothing: no promise to make for them.
+  if (!exec.PrivateTmp && !exec.PrivateNetwork) return NO_UNIT_SANDBOX;
+  return createStorage(unit, exec);
+}
+
+async function createStorage(unit: string, exec: ExecContext): Promise<UnitSandbox> {
   const privateTmp = exec.PrivateTmp ? await createPrivateTmp(unit) : null;
   return { privateTmp, network: exec.PrivateNetwork ? NetworkNamespaceStorage.create() : null };
 }

@@ -36,9 +36,8 @@ export type EnvironmentResult =
  * the manager sets, PassEnvironment=, Environment=, EnvironmentFile=; then UnsetEnvironment= removes.
  * EnvironmentFile= is read now, at each start, as systemd does.
  */
-export async function buildEnvironment(i: EnvironmentInputs): Promise<EnvironmentResult> {
+export function buildEnvironment(i: EnvironmentInputs): EnvironmentResult | Promise<EnvironmentResult> {
   const env = new Map<string, string>([['PATH', DEFAULT_PATH]]);
-  const warnings: string[] = [];
   env.set('INVOCATION_ID', i.invocationId);
   if (i.user) {
     env.set('USER', i.user.name);
@@ -59,7 +58,17 @@ export async function buildEnvironment(i: EnvironmentInputs): Promise<Environmen
     if (v !== undefined) env.set(name, v);
   }
   for (const [k, v] of i.exec.Environment) env.set(k, v);
-  for (const file of i.exec.EnvironmentFile) {
+  // Only EnvironmentFile= needs reading: without it (most units) the environment is ready now.
+  if (i.exec.EnvironmentFile.length === 0) {
+    unset(env, i.exec.UnsetEnvironment);
+    return { ok: true, env, warnings: [] };
+  }
+  return withFiles(env, i.exec);
+}
+
+async function withFiles(env: Map<string, string>, exec: ExecContext): Promise<EnvironmentResult> {
+  const warnings: string[] = [];
+  for (const file of exec.EnvironmentFile) {
     let text: string;
     try {
       text = await readFile(file.path, 'utf8');
@@ -74,10 +83,14 @@ export async function buildEnvironment(i: EnvironmentInputs): Promise<Environmen
     for (const err of parsed.errors) warnings.push(`${file.path}:${err.line}: ${err.message}`);
     for (const [k, v] of parsed.vars) env.set(k, v);
   }
-  for (const entry of i.exec.UnsetEnvironment) {
+  unset(env, exec.UnsetEnvironment);
+  return { ok: true, env, warnings };
+}
+
+function unset(env: Map<string, string>, entries: readonly string[]): void {
+  for (const entry of entries) {
     const eq = entry.indexOf('=');
     if (eq < 0) env.delete(entry);
     else if (env.get(entry.slice(0, eq)) === entry.slice(eq + 1)) env.delete(entry.slice(0, eq));
   }
-  return { ok: true, env, warnings };
 }
