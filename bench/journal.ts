@@ -148,6 +148,7 @@ async function fillJournal(dir: string, bytes: number): Promise<void> {
   const store = await JournalStore.open({
     dir,
     maxUse: 4 * 1024 ** 3,
+    maxFiles: 100,
     maxFileSize: 128 * 1024 ** 2,
     bootId: randomBytes(16),
     onError: (m) => console.error(m),

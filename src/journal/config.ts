@@ -19,6 +19,9 @@ export interface JournalConfig {
   readonly systemMaxFileSize: number | null;
   readonly runtimeMaxUse: number | null;
   readonly runtimeMaxFileSize: number | null;
+  /** Journal files kept at most, the active one counted (journald's default: 100). */
+  readonly systemMaxFiles: number;
+  readonly runtimeMaxFiles: number;
   /** Bytes; longer lines from a stream are split. */
   readonly lineMax: number;
   /** µs; 0 turns rate limiting off (rsd's default: back-pressure instead of dropping). */
@@ -45,6 +48,8 @@ export const JOURNAL_DEFAULTS: JournalConfig = {
   systemMaxFileSize: null,
   runtimeMaxUse: null,
   runtimeMaxFileSize: null,
+  systemMaxFiles: 100,
+  runtimeMaxFiles: 100,
   lineMax: 48 * 1024,
   rateLimitInterval: 0,
   rateLimitBurst: 10000,
@@ -108,6 +113,14 @@ export function parseJournalSection(
       case 'RuntimeMaxFileSize':
         c.runtimeMaxFileSize = bytes() ?? c.runtimeMaxFileSize;
         break;
+      case 'SystemMaxFiles':
+      case 'RuntimeMaxFiles': {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) bad(key, v, 'must be a positive number');
+        else if (key === 'SystemMaxFiles') c.systemMaxFiles = n;
+        else c.runtimeMaxFiles = n;
+        break;
+      }
       case 'LineMax': {
         const n = bytes();
         // journald's bounds: at least 79 bytes.

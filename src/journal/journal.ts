@@ -113,7 +113,15 @@ export class Journal {
       ? await caps(dir, c.systemMaxUse, c.systemMaxFileSize)
       : await caps(dir, c.runtimeMaxUse, c.runtimeMaxFileSize);
     const onError = opts.onError ?? ((m: string) => process.stderr.write(`rsd: ${m}\n`));
-    const store = await JournalStore.open({ dir, maxUse, maxFileSize, bootId: await bootId(), onError });
+    const maxFiles = persistent ? c.systemMaxFiles : c.runtimeMaxFiles;
+    const store = await JournalStore.open({
+      dir,
+      maxUse,
+      maxFileSize,
+      maxFiles,
+      bootId: await bootId(),
+      onError,
+    });
     return new Journal(store, c, opts);
   }
 

@@ -21,6 +21,8 @@ export interface StoreOptions {
   readonly maxUse: number;
   /** A file is archived and a new one begun past this size (SystemMaxFileSize=). */
   readonly maxFileSize: number;
+  /** Files the directory may hold, the active one counted (SystemMaxFiles=); only archived ones go. */
+  readonly maxFiles: number;
   /** 16 bytes: /proc/sys/kernel/random/boot_id. */
   readonly bootId: Buffer;
   /** Where the store reports its own trouble (a failed write); not into itself. */
@@ -71,6 +73,9 @@ export class JournalStore {
     await mkdir(opts.dir, { recursive: true, mode: 0o755 });
     const archived = await listFiles(opts.dir);
     const store = new JournalStore(opts, archived, Date.now() * 1000);
+    // As journald: the caps hold from the start, not only from the first rotation (each start begins a
+    // file, so a manager started often would otherwise pile them up, and list them all at every start).
+    await store.vacuum();
     await store.startFile();
     return store;
   }
@@ -271,11 +276,17 @@ export class JournalStore {
     await this.vacuum();
   }
 
-  /** Deletes the oldest files until the archive and a full active file (plus one batch) fit the cap. */
+  /**
+   * Deletes the oldest archived files until the archive and a full active file (plus one batch) fit the
+   * size cap, and they with the active file fit the file count.
+   */
   private async vacuum(): Promise<void> {
     let total = this.archived.reduce((s, f) => s + f.size, 0);
     const room = this.opts.maxFileSize + this.highWater * 2;
-    while (this.archived.length > 0 && total + room > this.opts.maxUse) {
+    while (
+      this.archived.length > 0 &&
+      (total + room > this.opts.maxUse || this.archived.length + 1 > this.opts.maxFiles)
+    ) {
       const f = this.archived.shift()!;
       total -= f.size;
       await removeFile(f);

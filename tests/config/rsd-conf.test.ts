@@ -24,7 +24,8 @@ describe('rsd.conf', () => {
     const r = parseRsdConfig(
       '[Journal]\nStorage=volatile\nSystemMaxUse=2G\nRuntimeMaxFileSize=16M\nLineMax=1K\n' +
         'RateLimitIntervalSec=30s\nRateLimitBurst=100\nForwardToStdout=no\nSyslogSocket=/tmp/log\n' +
-        'NativeSocket=no\nDirectory=/tmp/j\nSystemMaxFileSize=big\nColour=blue\n',
+        'NativeSocket=no\nDirectory=/tmp/j\nSystemMaxFileSize=big\nColour=blue\nRuntimeMaxFiles=7\n' +
+        'SystemMaxFiles=0\n',
       'f',
     );
     expect(r.config.journal).toEqual({
@@ -39,10 +40,12 @@ describe('rsd.conf', () => {
       syslogSocket: { kind: 'path', path: '/tmp/log' },
       nativeSocket: { kind: 'off' },
       directory: '/tmp/j',
+      runtimeMaxFiles: 7,
     });
     expect(r.warnings).toEqual([
       'f: SystemMaxFileSize= must be a size (like 512M), ignoring: big',
       "f: Unknown key 'Colour' in section [Journal], ignoring.",
+      'f: SystemMaxFiles= must be a positive number, ignoring: 0',
     ]);
     expect(parseRsdConfig('[Journal]\nStorage=sometimes\n', 'f').warnings).toEqual([
       'f: Storage= must be auto, volatile or persistent, ignoring: sometimes',

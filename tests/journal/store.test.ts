@@ -35,8 +35,20 @@ const meta = (unit: string): EntryMeta => ({
   fields: [['EXTRA', Buffer.from('x')]],
 });
 
-async function store(dir: string, maxUse = 1 << 30, maxFileSize = 1 << 28): Promise<JournalStore> {
-  return JournalStore.open({ dir, maxUse, maxFileSize, bootId: randomBytes(16), onError: () => {} });
+async function store(
+  dir: string,
+  maxUse = 1 << 30,
+  maxFileSize = 1 << 28,
+  maxFiles = 100,
+): Promise<JournalStore> {
+  return JournalStore.open({
+    dir,
+    maxUse,
+    maxFileSize,
+    maxFiles,
+    bootId: randomBytes(16),
+    onError: () => {},
+  });
 }
 
 async function all(
@@ -171,5 +183,28 @@ describe('journal files', () => {
     writeFileSync(`${files[0]!.path}.units`, JSON.stringify(['c.service']));
     expect(await all(dir, {}, [/^a\.service$/])).toEqual([]);
     expect((await all(dir)).map((e) => e.message.toString())).toEqual(['from a', 'from b']);
+  });
+  it('keeps at most MaxFiles files, from the start: the oldest archived ones go, the newest stay', async () => {
+    const dir = tree.path('j');
+    // 12 starts of rsd, each a file of its own with one entry.
+    for (let i = 0; i < 12; i++) {
+      const s = await store(dir);
+      s.write(meta(`u${i}.service`), `start ${i}`);
+      await s.close();
+    }
+    expect(readdirSync(dir).filter((n) => n.endsWith('.journal'))).toHaveLength(12);
+    const s = await store(dir, 1 << 30, 1 << 28, 5);
+    s.write(meta('now.service'), 'the 13th start');
+    await s.close();
+    expect(readdirSync(dir).filter((n) => n.endsWith('.journal'))).toHaveLength(5);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.units'))).toHaveLength(5);
+    // What is left is the newest: starts 8 to 11 and this one.
+    expect((await all(dir)).map((e) => e.message.toString())).toEqual([
+      'start 8',
+      'start 9',
+      'start 10',
+      'start 11',
+      'the 13th start',
+    ]);
   });
 });
