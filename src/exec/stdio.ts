@@ -2,6 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { close, O_CLOEXEC, pipe2 } from '../native/libc';
 import type { StandardInput, StandardOutput } from '../unit/table/parsers-exec';
+import { LazyPipeSocket } from './lazy-pipe-socket';
 import type { StdioSource } from './spawn';
 
 /**
@@ -61,9 +62,10 @@ function capturePipe(
   const p = pipe2(O_CLOEXEC);
   if (!p.ok) throw new Error(`pipe2: errno ${p.errno}`);
   res.childEnds.push(p.value.write);
-  // A net.Socket reads the pipe through libuv's event loop, never a threadpool thread.
-  const reader = new Socket({ fd: p.value.read, readable: true, writable: false });
-  res.readers.push(() => capture(reader, stream, kind));
+  // A net.Socket reads the pipe through libuv's event loop, never a threadpool thread; it is made when
+  // the first output (or the end) comes.
+  const reader = new LazyPipeSocket(p.value.read);
+  res.readers.push(() => reader.whenOpen((socket) => capture(socket, stream, kind)));
   return p.value.write;
 }
 
