@@ -1,5 +1,5 @@
 import { access, constants } from 'node:fs/promises';
-import { prepareStdio, type OutputCapture, type PreparedStdio } from '../exec/stdio';
+import { prepareStdio, StdioSetupError, type OutputCapture, type PreparedStdio } from '../exec/stdio';
 import type { ExecOptions, SpawnSpec } from '../exec/spawn';
 import type { CgroupTarget, Rlimit, RlimitName } from '../exec/spawn-spec';
 import { NO_UNIT_SANDBOX, sandboxOptions, type UnitSandbox } from '../exec/sandbox';
@@ -7,6 +7,9 @@ import { buildEnvironment } from '../exec/unit-environment';
 import { groupsOfUser, lookupGroup, lookupUser, type UserEntry } from '../exec/users';
 import type { ExecContext } from '../unit/table/exec-context';
 import { expandExecVariables, type ExecCommand } from '../unit/values/command-line';
+
+/** systemd's exit statuses for a stream it could not set up: 208/STDIN, 209/STDOUT, 222/STDERR. */
+const STDIO_EXIT_STATUS = { stdin: 208, stdout: 209, stderr: 222 } as const;
 
 /** systemd 252's fixed search path for a bare executable name in Exec*=. */
 const EXEC_SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
@@ -31,7 +34,8 @@ const LIMITS: ReadonlyArray<[keyof ExecContext & `Limit${string}`, RlimitName]> 
 ];
 
 /** StandardInputText= lines (each ends in a newline) and StandardInputData= base64, in the order written. */
-function inputData(exec: ExecContext): Buffer {
+function inputData(exec: ExecContext): Buffer | undefined {
+  if (exec.StandardInputText.length === 0 && exec.StandardInputData.length === 0) return undefined;
   const parts = [
     ...exec.StandardInputText.map((t) => Buffer.from(t + '\n')),
     ...exec.StandardInputData.map((d) => Buffer.from(d.replace(/\s+/g, ''), 'base64')),
@@ -226,14 +230,20 @@ export async function prepareCommand(i: CommandInputs): Promise<PreparedCommand>
   if (!command.flags.fullPrivileges)
     Object.assign(options, sandboxOptions(exec, i.sandbox ?? NO_UNIT_SANDBOX));
 
-  const stdio = await prepareStdio(
-    exec.StandardInput,
-    exec.StandardOutput,
-    exec.StandardError,
-    i.capture,
-    inputData(exec),
-    i.sockets?.connection ?? null,
-  );
+  let stdio: PreparedStdio;
+  try {
+    stdio = await prepareStdio(
+      exec.StandardInput,
+      exec.StandardOutput,
+      exec.StandardError,
+      i.capture,
+      inputData(exec),
+      i.sockets?.connection ?? null,
+    );
+  } catch (e) {
+    if (!(e instanceof StdioSetupError)) throw e;
+    return { ok: false, error: e.message, exitCode: STDIO_EXIT_STATUS[e.stream] };
+  }
   const passed = i.stdioFds;
   const spec: SpawnSpec = {
     path,

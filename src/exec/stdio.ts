@@ -69,13 +69,31 @@ function capturePipe(
   return p.value.write;
 }
 
-async function output(
+/** A stream that could not be set up: systemd's process fails at step STDIN, STDOUT or STDERR. */
+export class StdioSetupError extends Error {
+  constructor(
+    readonly stream: 'stdin' | 'stdout' | 'stderr',
+    override readonly cause: unknown,
+  ) {
+    super(
+      `Failed to set up standard ${STREAM_WORDS[stream]}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
+}
+
+const STREAM_WORDS = { stdin: 'input', stdout: 'output', stderr: 'error' } as const;
+const STREAMS = ['stdin', 'stdout', 'stderr'] as const;
+
+/** What one output becomes: at once, or after a file is opened. */
+type Source = StdioSource | Promise<StdioSource>;
+
+function output(
   o: StandardOutput,
   stream: 'stdout' | 'stderr',
   res: Resources,
   capture: OutputCapture,
   socketFd: number | null,
-): Promise<StdioSource> {
+): Source {
   if (o.kind === 'socket' && socketFd !== null) return socketFd;
   switch (o.kind) {
     case 'null':
@@ -111,12 +129,7 @@ function dataPipe(res: Resources, data: Buffer): number {
   return p.value.read;
 }
 
-async function input(
-  i: StandardInput,
-  res: Resources,
-  data: Buffer,
-  socketFd: number | null,
-): Promise<StdioSource> {
+function input(i: StandardInput, res: Resources, data: Buffer, socketFd: number | null): Source {
   switch (i.kind) {
     case 'socket':
       return socketFd;
@@ -133,31 +146,52 @@ async function input(
   }
 }
 
-export async function prepareStdio(
+/**
+ * The three streams of one command. Synchronous unless a file must be opened (file:, append:, tty...): most
+ * commands' streams are null, inherited or journal pipes, and a start makes no promise for them.
+ */
+export function prepareStdio(
   standardInput: StandardInput,
   standardOutput: StandardOutput,
   standardError: StandardOutput,
   capture: OutputCapture,
-  inputData: Buffer = Buffer.alloc(0),
+  inputData: Buffer = NO_INPUT,
   socketFd: number | null = null,
-): Promise<PreparedStdio> {
+): PreparedStdio | Promise<PreparedStdio> {
   const res = new Resources();
+  const afterSpawn = (): void => res.release();
+  let sources: [Source, Source, Source];
   try {
-    const stdin = await input(standardInput, res, inputData, socketFd);
+    const stdin = input(standardInput, res, inputData, socketFd);
     // With StandardInput=socket, output defaults to the connection too (systemd.exec(5), StandardOutput=).
     const out: StandardOutput =
       standardInput.kind === 'socket' && standardOutput.kind === 'journal' && socketFd !== null
         ? { kind: 'socket' }
         : standardOutput;
-    const stdout = await output(out, 'stdout', res, capture, socketFd);
+    const stdout = output(out, 'stdout', res, capture, socketFd);
     // StandardError=inherit means "where stdout goes" (systemd.exec(5)).
     const stderr =
-      standardError.kind === 'inherit'
-        ? stdout
-        : await output(standardError, 'stderr', res, capture, socketFd);
-    return { stdio: [stdin, stdout, stderr], afterSpawn: () => res.release() };
+      standardError.kind === 'inherit' ? stdout : output(standardError, 'stderr', res, capture, socketFd);
+    sources = [stdin, stdout, stderr];
   } catch (e) {
     res.release();
     throw e;
   }
+  if (!(sources[0] instanceof Promise || sources[1] instanceof Promise || sources[2] instanceof Promise))
+    return { stdio: sources as [StdioSource, StdioSource, StdioSource], afterSpawn };
+  // Every open settles before anything is released, so no file opened late is left behind.
+  return Promise.allSettled(sources).then((settled) => {
+    const stdio: StdioSource[] = [];
+    for (let i = 0; i < settled.length; i++) {
+      const r = settled[i]!;
+      if (r.status === 'rejected') {
+        res.release();
+        throw new StdioSetupError(STREAMS[i]!, r.reason);
+      }
+      stdio.push(r.value);
+    }
+    return { stdio: stdio as [StdioSource, StdioSource, StdioSource], afterSpawn };
+  });
 }
+
+const NO_INPUT = Buffer.alloc(0);

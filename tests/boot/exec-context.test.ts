@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TmpTree } from '../helpers/tmp';
+import { ctl } from '../pid1/pid1-helpers';
 import { fileContent, freshTreeEachTest, Rsd } from './harness';
 
 /* What a service sees from inside: credentials, limits, umask, environment, working directory, argv. */
@@ -96,6 +97,31 @@ describe('the execution environment of a service', () => {
     rsd = boot('[Service]\nUser=rsd-no-such-user\nExecStart=/bin/sleep 1000\n');
     await rsd.waitFor(/probe\.service: Failed to start/);
     expect(rsd.log).toMatch(/probe\.service: Failed to determine user credentials/);
+    expect(await rsd.stop()).toBe(0);
+  });
+
+  it('a standard stream that cannot be set up fails the unit at step STDOUT (209), STDIN (208), STDERR (222)', async () => {
+    tree.write(
+      'units/in.service',
+      '[Service]\nType=oneshot\nStandardInput=file:/nonexistent/in\nExecStart=/bin/true\n',
+    );
+    tree.write(
+      'units/err.service',
+      '[Service]\nType=oneshot\nStandardError=truncate:/nonexistent/dir/err\nExecStart=/bin/true\n',
+    );
+    rsd = boot(
+      '[Unit]\nWants=in.service err.service\n[Service]\nType=oneshot\nStandardOutput=file:/nonexistent/dir/out\nExecStart=/bin/echo hi\n',
+    );
+    await rsd.waitFor(/Startup finished/);
+    const status = (u: string): string =>
+      ctl(rsd!.socket, 'show', u, '-p', 'ExecMainStatus', '--value').out.trim();
+    expect(status('probe.service')).toBe('209');
+    expect(status('in.service')).toBe('208');
+    expect(status('err.service')).toBe('222');
+    expect(ctl(rsd.socket, 'show', 'probe.service', '-p', 'Result', '--value').out.trim()).toBe('exit-code');
+    expect(rsd.log).toMatch(/probe\.service: Failed to set up standard output: ENOENT/);
+    expect(rsd.log).toMatch(/in\.service: Failed to set up standard input: ENOENT/);
+    expect(rsd.log).toMatch(/err\.service: Failed to set up standard error: ENOENT/);
     expect(await rsd.stop()).toBe(0);
   });
 
