@@ -1,5 +1,6 @@
 import winston from 'winston';
 import Transport from 'winston-transport';
+import { consoleQueue } from './console-output';
 
 /** Where winston's transports take the finished line from (triple-beam's MESSAGE). */
 const MESSAGE = Symbol.for('message');
@@ -50,30 +51,18 @@ export interface RsdLog extends Log {
 const RANK: Readonly<Record<LogLevel, number>> = { error: 0, warn: 1, info: 2, debug: 3 };
 const done = (): void => {};
 
-/**
- * rsd's lines on a stream (its stdout), those of one turn of the event loop in one write: a boot logs two
- * lines per unit, and a write each was a system call each. Lines still waiting when rsd exits are written
- * then (the stream is stdout, which Node writes synchronously on Linux).
- */
+/** rsd's lines on a stream (its stdout), through the queue it shares with the journal's copies. */
 class LineStreamTransport extends Transport {
-  private pending: string[] = [];
+  private readonly queue: ReturnType<typeof consoleQueue>;
 
-  constructor(private readonly stream: NodeJS.WritableStream) {
+  constructor(stream: NodeJS.WritableStream) {
     super();
-    process.once('exit', () => this.flush());
+    this.queue = consoleQueue(stream);
   }
 
   override log(info: Record<string | symbol, unknown>, next: () => void): void {
-    if (this.pending.length === 0) process.nextTick(() => this.flush());
-    this.pending.push(info[MESSAGE] as string);
+    this.queue.write(`${info[MESSAGE] as string}\n`);
     next();
-  }
-
-  private flush(): void {
-    if (this.pending.length === 0) return;
-    const text = `${this.pending.join('\n')}\n`;
-    this.pending = [];
-    this.stream.write(text);
   }
 }
 

@@ -4,6 +4,7 @@
  * sockets other programs log through (sockets.ts).
  */
 import { SyslogForwarder } from './syslog-forward';
+import { consoleQueue } from '../console-output';
 import { mkdir, open, readFile, stat, statfs, type FileHandle } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { basename } from 'node:path';
@@ -74,7 +75,6 @@ export class Journal {
   private readonly stdout: NodeJS.WritableStream;
   /** Where entries go: the store, through the stdout forwarding when ForwardToStdout= is on. */
   readonly sink: EntrySink;
-  private outLines: string[] = [];
   private readonly syslog: SyslogForwarder | null;
   private readonly rsdMetas = new Map<string, EntryMeta>();
 
@@ -148,7 +148,10 @@ export class Journal {
       ...(console || kmsg
         ? {
             tee: (meta: EntryMeta, priority: number, line: Buffer) => {
-              if (console) this.stdout.write(`${meta.identifier}[${meta.pid}]: ${line.toString('utf8')}\n`);
+              if (console)
+                consoleQueue(this.stdout).write(
+                  `${meta.identifier}[${meta.pid}]: ${line.toString('utf8')}\n`,
+                );
               if (kmsg) this.toKmsg(meta, priority, line);
             },
           }
@@ -172,17 +175,10 @@ export class Journal {
   }
 
   /**
-   * ForwardToStdout=: the entry in journalctl's short format on rsd's stdout, written when the input that
-   * carried it has been handled (one write per chunk of input), so it keeps its place among rsd's own
-   * messages as they were before the journal.
+   * ForwardToStdout=: the entry in journalctl's short format on rsd's stdout, through the queue rsd's own
+   * lines go through (src/console-output.ts), so it keeps its place among them.
    */
   private forward(meta: EntryMeta, message: Buffer, realtime: number): void {
-    if (this.outLines.length === 0)
-      process.nextTick(() => {
-        const text = this.outLines.join('');
-        this.outLines = [];
-        this.stdout.write(text);
-      });
     const record: JournalRecord = {
       __REALTIME_TIMESTAMP: String(realtime),
       _HOSTNAME: HOSTNAME,
@@ -190,7 +186,7 @@ export class Journal {
       MESSAGE: fieldValue(message),
     };
     if (meta.pid > 0) record._PID = String(meta.pid);
-    this.outLines.push(formatRecord(record, 'short') + '\n');
+    consoleQueue(this.stdout).write(formatRecord(record, 'short') + '\n');
   }
 
   /** rsd's own message (the winston transport), about `unit` when given. */
@@ -225,11 +221,13 @@ export class Journal {
     void this.kmsg.then((fh) => fh?.write(text).catch(() => undefined));
   }
 
-  query(
+  /** Entries matching `filter`, every one appended before the call included (written first). */
+  async query(
     filter: JournalFilter,
     opts: ReadOptions,
     emit: (e: JournalEntry) => void | Promise<void>,
   ): Promise<number> {
+    await this.store.flushed();
     return readJournal(this.store.files(), filter, opts, emit);
   }
 

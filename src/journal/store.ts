@@ -29,6 +29,16 @@ export interface StoreOptions {
   readonly onError: (message: string) => void;
 }
 
+/**
+ * An entry waits up to this long to be written with those that follow it: a boot logs an entry or two per
+ * unit, nearly each in a loop turn of its own, and a write each was a thread pool round trip each (987
+ * writes of ~90 bytes in a 1000-service boot). A reader never misses one: queries wait for the writes
+ * (Journal.query), and the timer is only set while something waits.
+ */
+const WRITE_DELAY_MS = 10;
+/** Written at once past this much, whatever the delay. */
+const WRITE_NOW_BYTES = 64 * 1024;
+
 /** Encoded once per distinct meta (one per stream), reused for every line; `batch` for the unit index. */
 const staticCache = new WeakMap<EntryMeta, { stat: Buffer; batch: number }>();
 
@@ -45,6 +55,7 @@ export class JournalStore {
   private inflight = 0;
   private writing: Promise<void> | null = null;
   private scheduled = false;
+  private flushTimer: NodeJS.Timeout | null = null;
   private seqnum: number;
   /** The seqnum of the last entry on disk (or given up on): queries see everything up to it. */
   writtenSeqnum = 0;
@@ -130,8 +141,8 @@ export class JournalStore {
     this.pendingEntries++;
     if (!this.scheduled && !this.closed) {
       this.scheduled = true;
-      setImmediate(() => void this.flush());
-    }
+      this.flushTimer = setTimeout(() => void this.flush(), WRITE_DELAY_MS);
+    } else if (this.scheduled && this.pending.length >= WRITE_NOW_BYTES) void this.flush();
     return this.pending.length + this.inflight < this.highWater;
   }
 
@@ -158,6 +169,10 @@ export class JournalStore {
 
   private flush(): Promise<void> {
     this.scheduled = false;
+    if (this.flushTimer !== null) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
     if (this.writing) return this.writing;
     this.writing = this.writeLoop().finally(() => {
       this.writing = null;

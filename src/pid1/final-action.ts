@@ -1,3 +1,4 @@
+import { flushConsole } from '../console-output';
 import type { Log } from '../log';
 import {
   RB_AUTOBOOT,
@@ -58,6 +59,8 @@ export function rebootNow(
   unmountAll(mounted, log);
   sync();
   log.info(`Calling reboot(2) to ${action.what}.`);
+  // reboot(2) ends the process without exit handlers: what the log holds is written now.
+  flushConsole();
   const r = reboot(action.command);
   if (!r.ok) log.error(`reboot(2) failed: errno ${r.errno}; exiting instead.`);
 }

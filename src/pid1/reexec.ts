@@ -1,5 +1,6 @@
 import { writeSync } from 'node:fs';
 import { FD_CLOEXEC, F_GETFD, F_SETFD, fcntlGet, fcntlSet } from '../native/libc';
+import { flushConsole } from '../console-output';
 import { execve } from '../native/system';
 import { FAULT_ENV } from './fault';
 
@@ -30,7 +31,9 @@ export function takeReexecState(): ReexecState | null {
  */
 export function reexec(state: ReexecState, reason: string): number {
   const { units, mounted } = state;
-  // Written straight to stderr: the logger's buffered writes may not make it through execve.
+  // What the log still holds goes out first; this is written straight to stderr, as execve runs no exit
+  // handlers.
+  flushConsole();
   writeSync(2, `rsd: ${reason}; re-executing ${process.execPath} (${units.length} units to bring back).\n`);
   const env = Object.entries(process.env)
     .filter(([k, v]) => v !== undefined && k !== FAULT_ENV && k !== REEXEC_ENV && k !== REEXEC_MOUNTS_ENV)

@@ -12,7 +12,8 @@ test("rsd's log lines are syslog's short format: local time, rsd[PID], the unit,
   log.info('Started a.service.', 'a.service');
   log.warn('no unit here');
   log.debug('not at level info');
-  await new Promise((r) => setImmediate(r));
+  // Lines reach the stream together, shortly after (src/console-output.ts).
+  await new Promise((r) => out.once('data', r));
   const lines = chunks.join('').split('\n').filter(Boolean);
   expect(lines).toHaveLength(2);
   const re = /^([A-Z][a-z]{2}) (\d\d) (\d\d):(\d\d):(\d\d) rsd\[(\d+)\]: (.*)$/;

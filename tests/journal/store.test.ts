@@ -13,6 +13,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { EntryMeta, JournalEntry } from '../../src/journal/entry';
 import { readJournal } from '../../src/journal/reader';
 import { JournalStore } from '../../src/journal/store';
+import { Journal } from '../../src/journal/journal';
+import { JOURNAL_DEFAULTS } from '../../src/journal/config';
 import { listFiles } from '../../src/journal/files';
 import { TmpTree } from '../helpers/tmp';
 
@@ -206,5 +208,18 @@ describe('journal files', () => {
       'start 11',
       'the 13th start',
     ]);
+  });
+  it('a query sees every entry appended before it, written or still waiting to be', async () => {
+    const j = await Journal.open({
+      config: { ...JOURNAL_DEFAULTS, forwardToStdout: false, forwardToSyslog: false },
+      defaultDirectory: tree.path('jq'),
+    });
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      j.rsdMessage('info', `message ${i}`, 'a.service');
+      await j.query({}, {}, (e) => void seen.push(e.message.toString()));
+    }
+    expect(seen).toEqual(['message 0', 'message 0', 'message 1', 'message 0', 'message 1', 'message 2']);
+    await j.close();
   });
 });
