@@ -10,9 +10,12 @@
  * default), an empty mask, the fd actions, setsid, execve. `flags`: RSD_SPAWN_SETSID | RSD_SPAWN_IGNORE_SIGPIPE.
  *
  * pid_env >= 0 names the envp entry the child turns into LISTEN_PID=<its pid> (socket activation without
- * the exec helper). rsd_spawn() returns the pid; -1 when the child failed before or at execve (errno in *err; the child is
+ * the exec helper). cgroup_dir (NULL: none) is the cgroup v2 directory the child is born in; it is opened here,
+ * on the calling (worker) thread, rather than by the manager's thread around each call.
+ * rsd_spawn() returns the pid; -1 when the child failed before or at execve (errno in *err; the child is
  * reaped here); -2 when clone3 itself failed (errno in *err: ENOSYS, EINVAL, EOPNOTSUPP on kernels or
- * cgroups that cannot do it), so the caller can fall back to posix_spawn.
+ * cgroups that cannot do it), so the caller can fall back to posix_spawn; -3 when cgroup_dir could not be
+ * opened (errno in *err), for this spawn only.
  *
  * rsd calls it on worker threads, several at once (the clone and the exec's first half then run beside the
  * manager's event loop instead of blocking it): everything a call uses lives in its own frame. A failed
@@ -142,13 +145,21 @@ __asm__(".text\n"
 enum { CHILD_STACK_SIZE = 64 * 1024 };
 
 int rsd_spawn(const char *path, char *const *argv, char *const *envp, const int *ops, int nops,
-              const char *const *paths, int flags, int cgroup_fd, int pid_env, int *err) {
+              const char *const *paths, int flags, const char *cgroup_dir, int pid_env, int *err) {
 #ifndef HAVE_CLONE3_CALL
-  (void)path, (void)argv, (void)envp, (void)ops, (void)nops, (void)paths, (void)flags, (void)cgroup_fd;
+  (void)path, (void)argv, (void)envp, (void)ops, (void)nops, (void)paths, (void)flags, (void)cgroup_dir;
   (void)pid_env;
   *err = ENOSYS;
   return -2;
 #else
+  int cgroup_fd = -1;
+  if (cgroup_dir != NULL) {
+    cgroup_fd = open(cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (cgroup_fd < 0) {
+      *err = errno;
+      return -3;
+    }
+  }
   struct child_ctx c = {path, argv, envp, ops, nops, paths, flags, pid_env, 0, {0}};
   char child_stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
   struct clone_args args;
@@ -162,6 +173,7 @@ int rsd_spawn(const char *path, char *const *argv, char *const *envp, const int 
   raw_sigmask(SIG_SETMASK, &all, &old);
   long pid = rsd_clone3_call(&args, sizeof args, child_main, &c);
   raw_sigmask(SIG_SETMASK, &old, NULL);
+  if (cgroup_fd >= 0) close(cgroup_fd);
   if (pid < 0) {
     *err = (int)-pid;
     return -2;

@@ -11,10 +11,8 @@
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import koffi from 'koffi';
-import { close, open, type FileAction, type PosixSpawnRequest, type Sys } from './libc';
+import type { FileAction, PosixSpawnRequest, Sys } from './libc';
 
-const O_DIRECTORY = 0o200000;
-const O_CLOEXEC = 0o2000000;
 const EAGAIN = 11;
 const ENOSYS = 38;
 const ECANCELED = 125;
@@ -31,7 +29,7 @@ type SpawnArgs = [
   nops: number,
   paths: (string | null)[],
   flags: number,
-  cgroupFd: number,
+  cgroupDir: string | null,
   pidEnv: number,
   err: number[],
 ];
@@ -55,7 +53,7 @@ function library(): SpawnFn | null {
     fn = koffi
       .load(path)
       .func(
-        'int rsd_spawn(const char *path, const char **argv, const char **envp, const int *ops, int nops, const char **paths, int flags, int cgroup_fd, int pid_env, _Out_ int *err)',
+        'int rsd_spawn(const char *path, const char **argv, const char **envp, const int *ops, int nops, const char **paths, int flags, const char *cgroup_dir, int pid_env, _Out_ int *err)',
       ) as SpawnFn;
     break;
   }
@@ -161,10 +159,6 @@ function onWorker(call: PreparedSpawn | CgroupSpawnResult): Promise<CgroupSpawnR
 function prepare(req: PosixSpawnRequest, cgroupDir: string | null): PreparedSpawn | CgroupSpawnResult {
   const spawn = library();
   if (spawn === null) return { ok: false, unsupported: true, errno: ENOSYS };
-  const dir: Sys<number> =
-    cgroupDir === null ? { ok: true, value: -1 } : open(cgroupDir, O_DIRECTORY | O_CLOEXEC);
-  // No such cgroup (yet): posix_spawn and the helper's join will report it as the cgroup step.
-  if (!dir.ok) return { ok: false, unsupported: true, errno: dir.errno };
   const { ops, paths } = encodeActions(req.actions);
   const err = [0];
   const args: SpawnArgs = [
@@ -175,18 +169,19 @@ function prepare(req: PosixSpawnRequest, cgroupDir: string | null): PreparedSpaw
     req.actions.length,
     [...paths, null],
     (req.setsid ? 1 : 0) | (req.ignoreSigpipe ? 2 : 0), // RSD_SPAWN_SETSID | RSD_SPAWN_IGNORE_SIGPIPE
-    dir.value,
+    cgroupDir,
     req.env.indexOf(LISTEN_PID_PLACEHOLDER),
     err,
   ];
   const finish = (r: number | null): CgroupSpawnResult => {
-    if (dir.value >= 0) close(dir.value);
     if (r === null) return { ok: false, errno: EAGAIN };
     if (r > 0) return { ok: true, value: r };
     if (r === -2) {
       fn = null;
       return { ok: false, unsupported: true, errno: err[0] ?? 0 };
     }
+    // No such cgroup (yet): posix_spawn and the helper's join will report it as the cgroup step.
+    if (r === -3) return { ok: false, unsupported: true, errno: err[0] ?? 0 };
     return { ok: false, errno: err[0] ?? 0 };
   };
   return { spawn, args, finish };
