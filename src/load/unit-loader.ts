@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fault } from '../pid1/fault';
 import type { Diagnostic } from '../unit/diagnostic';
 import { parseUnitName, type UnitType } from '../unit/name';
-import { parseUnit, type AppliedSetting, type UnitFileText } from '../unit/parse-unit';
+import { parseUnit, type AppliedSettings, type UnitFileText } from '../unit/parse-unit';
 import { isSupportedType, type UnitConfig } from '../unit/table';
 import { expandSpecifiers } from '../unit/values/specifiers';
 import type { UnitFileIndex, UnitSource } from './unit-file-index';
@@ -18,7 +18,7 @@ export type LoadedUnit =
       readonly type: UnitType;
       readonly source: UnitSource;
       readonly config: UnitConfig;
-      readonly applied: readonly AppliedSetting[];
+      readonly applied: AppliedSettings;
       readonly diagnostics: readonly Diagnostic[];
     }
   | {

@@ -38,9 +38,6 @@ function strip(s: string): string {
   return a === 0 && b === s.length ? s : s.slice(a, b);
 }
 
-/** How a key becomes a string by default; the parser passes one that returns the table's own strings. */
-const sliceOf = (text: string, start: number, end: number): string => text.slice(start, end);
-
 /** read_line() ends a line at \n, \r\n, \r or NUL. */
 const LINE_BREAK = /\r\n|[\n\r\0]/;
 
@@ -86,27 +83,36 @@ function decode(bytes: Buffer): { text: string; valid: boolean[] | null } {
 }
 
 /**
- * Splits a unit file into assignments by the rules of systemd.syntax(7) as systemd 252's config_parse()
- * applies them. Section names are kept as written; deciding which sections and keys mean something is the
- * directive table's job, not the lexer's.
+ * What the lexer hands on, line by line in file order. An assignment's key is given as a range of `text`, not
+ * as a string: the parser looks most keys up in its table without copying them out.
  */
-export function lexUnitFile(
+export interface LexSink {
+  section(name: string, line: number): void;
+  assignment(text: string, keyStart: number, keyEnd: number, value: string, line: number): void;
+}
+
+/**
+ * Splits a unit file into sections and assignments by the rules of systemd.syntax(7) as systemd 252's
+ * config_parse() applies them, handing each to `sink` as it is read; the lexer's own complaints go to
+ * `diagnostics`. Returns true when systemd would refuse the whole file (bad section header, a line over
+ * 1 MiB), at which point lexing stops. Section names are kept as written; deciding which sections and keys
+ * mean something is the directive table's job, not the lexer's.
+ */
+export function lexUnitFileInto(
   content: Buffer | string,
   file: string,
-  keyOf: (text: string, start: number, end: number) => string = sliceOf,
-): LexedFile {
+  sink: LexSink,
+  diagnostics: Diagnostic[],
+): boolean {
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const { text, valid } = decode(bytes);
-  const assignments: Assignment[] = [];
-  const sections: SectionHeader[] = [];
-  const diagnostics: Diagnostic[] = [];
   const warn = (line: number, message: string): void => {
     diagnostics.push({ file, line, severity: 'warning', message });
   };
-  let section: string | null = null;
+  let inSection = false;
   let continuation: string | null = null;
 
-  // Lines are walked as index ranges of `text`: only the key and the value of an assignment become strings.
+  // Lines are walked as index ranges of `text`: only the value of an assignment becomes a string.
   // A file ending in a newline has no line after it.
   const len = text.length;
   let count = 0;
@@ -122,7 +128,7 @@ export function lexUnitFile(
       (continuation !== null && continuation.length + rawLength > LONG_LINE_MAX)
     ) {
       diagnostics.push({ file, line: lineNo, severity: 'error', message: 'Line too long' });
-      return { assignments, sections, diagnostics, fatal: true };
+      return true;
     }
     if (valid !== null && !valid[lineNo - 1]) {
       warn(lineNo, `String is not UTF-8 clean, ignoring assignment: ${text.slice(lineStart, end)}`);
@@ -160,14 +166,14 @@ export function lexUnitFile(
       if (line.charCodeAt(e - 1) !== 0x5d /* ] */ || e - s < 2 || !isValidSectionName(name)) {
         const l = line.slice(s, e);
         diagnostics.push({ file, line: lineNo, severity: 'error', message: `Invalid section header '${l}'` });
-        return { assignments, sections, diagnostics, fatal: true };
+        return true;
       }
-      section = name;
-      sections.push({ name: section, line: lineNo });
+      inSection = true;
+      sink.section(name, lineNo);
       continue;
     }
 
-    if (section === null) {
+    if (!inSection) {
       warn(lineNo, 'Assignment outside of section. Ignoring.');
       continue;
     }
@@ -184,21 +190,43 @@ export function lexUnitFile(
     }
     let vs = eq + 1;
     while (vs < e && isSpace(line.charCodeAt(vs))) vs++;
-    assignments.push({ section, key: keyOf(line, s, ke), value: line.slice(vs, e), file, line: lineNo });
+    sink.assignment(line, s, ke, line.slice(vs, e), lineNo);
   }
   if (continuation !== null) {
     // A file whose last line ends in a backslash: systemd parses what was gathered.
     const l = strip(continuation);
     const eq = l.indexOf('=');
-    if (section !== null && eq > 0) {
-      assignments.push({
-        section,
-        key: strip(l.slice(0, eq)),
-        value: strip(l.slice(eq + 1)),
-        file,
-        line: count,
-      });
+    if (inSection && eq > 0) {
+      const key = strip(l.slice(0, eq));
+      sink.assignment(key, 0, key.length, strip(l.slice(eq + 1)), count);
     }
   }
-  return { assignments, sections, diagnostics, fatal: false };
+  return false;
+}
+
+/** Collects what lexUnitFileInto hands on, for callers that want the whole file at once. */
+class Collector implements LexSink {
+  readonly assignments: Assignment[] = [];
+  readonly sections: SectionHeader[] = [];
+  private current = '';
+
+  constructor(private readonly file: string) {}
+
+  section(name: string, line: number): void {
+    this.current = name;
+    this.sections.push({ name, line });
+  }
+
+  assignment(text: string, keyStart: number, keyEnd: number, value: string, line: number): void {
+    const key = text.slice(keyStart, keyEnd);
+    this.assignments.push({ section: this.current, key, value, file: this.file, line });
+  }
+}
+
+/** lexUnitFileInto, with the whole file's sections and assignments returned at once. */
+export function lexUnitFile(content: Buffer | string, file: string): LexedFile {
+  const sink = new Collector(file);
+  const diagnostics: Diagnostic[] = [];
+  const fatal = lexUnitFileInto(content, file, sink, diagnostics);
+  return { assignments: sink.assignments, sections: sink.sections, diagnostics, fatal };
 }

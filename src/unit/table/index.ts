@@ -112,10 +112,35 @@ export interface FieldTarget {
 }
 
 export interface FoundRow {
+  readonly section: string;
+  readonly key: string;
   readonly block: BlockName;
   readonly row: AnyRow;
   /** The fields the key writes: its own, or the row's `field`s (`Block.Field` crosses blocks). */
   readonly targets: readonly FieldTarget[];
+  /*
+   * The row's properties every assignment reads, copied here: rows come in many shapes (aliases, options), so
+   * reading them from the row is a megamorphic lookup per assignment; every FoundRow has one shape.
+   */
+  readonly parse: AnyRow['parse'];
+  readonly isList: boolean;
+  readonly ignored: boolean;
+  /** An empty value resets the setting (the row does not take an empty string as a value). */
+  readonly emptyResets: boolean;
+}
+
+function foundRow(section: string, block: BlockName, key: string, row: AnyRow): FoundRow {
+  return {
+    section,
+    key,
+    block,
+    row,
+    targets: targetsOf(block, key, row),
+    parse: row.parse,
+    isList: row.kind === 'list',
+    ignored: row.support === 'ignored',
+    emptyResets: !row.emptyIsValue,
+  };
 }
 
 function targetsOf(block: BlockName, key: string, row: AnyRow): FieldTarget[] {
@@ -140,7 +165,7 @@ function sectionIndex(type: SupportedType): Map<string, Map<string, FoundRow>> {
     // The first block naming a key wins, as the blocks are listed in priority order.
     for (const block of [...blocks].reverse()) {
       for (const [key, row] of Object.entries(BLOCKS[block] as Block))
-        if (!row.internal) keys.set(key, { block, row, targets: targetsOf(block, key, row) });
+        if (!row.internal) keys.set(key, foundRow(section, block, key, row));
     }
     byType.set(section, keys);
   }
@@ -157,20 +182,6 @@ export function lookupRow(
   const keys = sectionIndex(type).get(section);
   if (!keys) return 'unknown-section';
   return keys.get(key) ?? 'unknown-key';
-}
-
-/** Every key of every block, for canonicalKey. */
-let allKeys: KeyTable<true> | null = null;
-
-/**
- * `text.slice(start, end)`, as the table's own string when it is a key the table knows: the lexer's key then
- * costs no new string, and every later lookup of it compares one pointer.
- */
-export function canonicalKey(text: string, start: number, end: number): string {
-  allKeys ??= new KeyTable(
-    [...new Set(Object.values(BLOCKS).flatMap((b) => Object.keys(b)))].map((k) => [k, true] as const),
-  );
-  return allKeys.keyAt(text, start, end) ?? text.slice(start, end);
 }
 
 /** The rows of one section of a unit type by key (undefined: the type has no such section). */

@@ -1,8 +1,8 @@
 /**
- * Values by string key, for keys read from unit files. A key sliced from a file is a new string, and V8
- * computes a new string's hash on its first Map lookup at a cost several times that of the lookup; this table
- * never hashes the key: it picks a bucket by the key's length and first and last characters, and compares the
- * few keys there with ===.
+ * Values by string key, for keys read from unit files, looked up where they stand in the file's text: slicing
+ * a key out would make a new string, and V8 computes a new string's hash on its first Map lookup at a cost
+ * several times that of the lookup. This table never hashes the key: it picks a bucket by the key's length and
+ * first and last characters, and compares the few keys there in place.
  */
 export class KeyTable<V> {
   private readonly buckets = new Map<number, Array<readonly [string, V]>>();
@@ -16,20 +16,13 @@ export class KeyTable<V> {
     }
   }
 
-  get(key: string): V | undefined {
-    const bucket = this.buckets.get(bucketOf(key, 0, key.length));
-    if (bucket === undefined) return undefined;
-    for (let i = 0; i < bucket.length; i++) if (bucket[i]![0] === key) return bucket[i]![1];
-    return undefined;
-  }
-
-  /** The table's own key equal to `text.slice(start, end)`, found without slicing; undefined when none. */
-  keyAt(text: string, start: number, end: number): string | undefined {
+  /** The value of the key equal to `text.slice(start, end)`, found without slicing; undefined when none. */
+  getAt(text: string, start: number, end: number): V | undefined {
     const bucket = this.buckets.get(bucketOf(text, start, end));
     if (bucket === undefined) return undefined;
     for (let i = 0; i < bucket.length; i++) {
       const key = bucket[i]![0];
-      if (key.length === end - start && text.startsWith(key, start)) return key;
+      if (key.length === end - start && text.startsWith(key, start)) return bucket[i]![1];
     }
     return undefined;
   }
