@@ -1,10 +1,14 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { errnoCode } from './dir-listing';
 import type { FileKind } from './file-kind';
 
-/** What a unit file or drop-in is, and for a regular file with content, that content. */
+/**
+ * What a unit file or drop-in is, and for a regular file with content, that content: as text when it is valid
+ * UTF-8 (nearly always), else as the bytes, for the lexer to find the lines that are not.
+ */
 export type ReadKind =
-  Exclude<FileKind, { kind: 'regular' }> | { readonly kind: 'regular'; readonly content: Buffer };
+  Exclude<FileKind, { kind: 'regular' }> | { readonly kind: 'regular'; readonly content: Buffer | string };
 
 // libuv adds O_CLOEXEC. O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then says it is not a file, and nothing is read.
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
@@ -35,11 +39,7 @@ export function readUnitFile(path: string, regular = false): ReadKind {
     if (regular) {
       const got = readToScratch(fd);
       if (got === 0) return { kind: 'null-or-empty' };
-      if (got < scratch.length) {
-        const content = Buffer.allocUnsafe(got);
-        scratch.copy(content, 0, 0, got);
-        return { kind: 'regular', content };
-      }
+      if (got < scratch.length) return { kind: 'regular', content: scratchContent(got) };
     }
     return readAfterFstat(fd);
   } catch (e) {
@@ -47,6 +47,14 @@ export function readUnitFile(path: string, regular = false): ReadKind {
   } finally {
     closeSync(fd);
   }
+}
+
+/** The first `n` bytes of `scratch`, decoded straight from it when they are UTF-8, else copied out. */
+function scratchContent(n: number): Buffer | string {
+  const bytes = scratch.subarray(0, n);
+  if (isAscii(bytes)) return bytes.toString('latin1');
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  return Buffer.from(bytes);
 }
 
 /** Reads into `scratch` until the end of the file or a full buffer; returns the byte count. */

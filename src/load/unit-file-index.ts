@@ -55,7 +55,7 @@ export class UnitFileIndex {
   /** Kinds told by a stat alone (statKind): a file whose bytes will be needed is still read once. */
   private readonly statted = new Map<string, FileKind>();
   /** Bytes read by `kindOf` that the loader has not taken yet. */
-  private readonly contents = new Map<string, Buffer | undefined>();
+  private readonly contents = new Map<string, Buffer | string | undefined>();
   private readonly resolved = new Map<string, UnitSource>();
   /**
    * Every `.d`/`.wants`/`.requires`/`.upholds` directory by its suffix and then its name without the suffix
@@ -137,10 +137,10 @@ export class UnitFileIndex {
   }
 
   /**
-   * The bytes of a fragment or drop-in that `resolve` read, handed over once (later calls read the file
-   * again). Undefined when the index did not read it or could not.
+   * The content of a fragment or drop-in that `resolve` read (see ReadKind), handed over once (later calls
+   * read the file again). Undefined when the index did not read it or could not.
    */
-  takeContent(path: string): Buffer | undefined {
+  takeContent(path: string): Buffer | string | undefined {
     const content = this.contents.get(path);
     // Cleared rather than deleted: deleting from a Map shrinks and rehashes it.
     if (content !== undefined) this.contents.set(path, undefined);

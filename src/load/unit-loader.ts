@@ -160,14 +160,14 @@ export class UnitLoader {
     }
 
     const fragment = this.contentOf(source.fragmentPath);
-    if (typeof fragment === 'string') {
-      diagnostics.push(readFailure(source.fragmentPath, fragment));
-      return fail('error', `Failed to read ${source.fragmentPath}: ${fragment}`);
+    if (fragment instanceof ReadFailure) {
+      diagnostics.push(readFailure(source.fragmentPath, fragment.code));
+      return fail('error', `Failed to read ${source.fragmentPath}: ${fragment.code}`);
     }
     const files: UnitFileText[] = [{ path: source.fragmentPath, content: fragment }];
     for (const path of source.dropInPaths) {
       const content = this.contentOf(path);
-      if (typeof content === 'string') diagnostics.push(readFailure(path, content));
+      if (content instanceof ReadFailure) diagnostics.push(readFailure(path, content.code));
       else files.push({ path, content });
     }
     if (!isSupportedType(type)) {
@@ -198,8 +198,8 @@ export class UnitLoader {
     return { loadState: 'loaded', id: source.id, type, source, config, applied: result.applied, diagnostics };
   }
 
-  /** A file's bytes (a transient unit's, the index's, or read now), or the errno name of the failed read. */
-  private contentOf(path: string): Buffer | string {
+  /** A file's content (a transient unit's, the index's, or read now), or why it could not be read. */
+  private contentOf(path: string): UnitFileText['content'] | ReadFailure {
     try {
       return (
         (this.transient.size > 0 ? this.transient.get(path) : undefined) ??
@@ -207,9 +207,14 @@ export class UnitLoader {
         this.readFile(path)
       );
     } catch (e) {
-      return (e as NodeJS.ErrnoException).code ?? String(e);
+      return new ReadFailure((e as NodeJS.ErrnoException).code ?? String(e));
     }
   }
+}
+
+/** A read that failed, with the errno name. */
+class ReadFailure {
+  constructor(readonly code: string) {}
 }
 
 type FailedState = Exclude<LoadedUnit['loadState'], 'loaded'>;

@@ -54,18 +54,23 @@ function endsWithUnescapedBackslash(s: string, start: number, end: number): bool
 }
 
 /**
- * The file as one string whose lines end in \n only, and which lines are not UTF-8 (null: all are). Nearly
- * every unit file is plain ASCII or valid UTF-8 with \n line ends and takes the first path.
+ * The file as one string whose lines end in \n only, and which lines are not UTF-8 (null: all are). Content
+ * given as a string is the file's text already decoded. Nearly every unit file is plain ASCII or valid UTF-8
+ * with \n line ends and takes the first path.
  */
-function decode(bytes: Buffer): { text: string; valid: boolean[] | null } {
-  const ascii = isAscii(bytes);
-  if (ascii || isUtf8(bytes)) {
-    let text = bytes.toString(ascii ? 'latin1' : 'utf8');
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (text.indexOf('\r') >= 0 || text.indexOf('\0') >= 0) text = text.split(LINE_BREAK).join('\n');
-    return { text, valid: null };
-  }
-  // Rare: only files with invalid UTF-8 pay for a line-by-line decode.
+function decode(content: Buffer | string): { text: string; valid: boolean[] | null } {
+  let text: string;
+  if (typeof content === 'string') text = content;
+  else if (isAscii(content)) text = content.toString('latin1');
+  else if (isUtf8(content)) text = content.toString('utf8');
+  else return decodeByLine(content);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.indexOf('\r') >= 0 || text.indexOf('\0') >= 0) text = text.split(LINE_BREAK).join('\n');
+  return { text, valid: null };
+}
+
+/** Rare: only files with invalid UTF-8 pay for a line-by-line decode. */
+function decodeByLine(bytes: Buffer): { text: string; valid: boolean[] } {
   const lenient = new TextDecoder('utf-8', { fatal: false });
   const lines: string[] = [];
   const valid: boolean[] = [];
@@ -104,8 +109,7 @@ export function lexUnitFileInto(
   sink: LexSink,
   diagnostics: Diagnostic[],
 ): boolean {
-  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const { text, valid } = decode(bytes);
+  const { text, valid } = decode(content);
   const warn = (line: number, message: string): void => {
     diagnostics.push({ file, line, severity: 'warning', message });
   };
