@@ -61,9 +61,12 @@ export class UnitFileIndex {
    * Every `.d`/`.wants`/`.requires`/`.upholds` directory by its suffix and then its name without the suffix
    * (a unit name or type: the stems dropInStems gives), with the index of its search directory.
    */
-  private readonly subdirsByStem = new Map<SubdirSuffix, Map<string, SubdirHit[]>>();
-  /** By suffix, the stems of entries so named that have diagnostics (a file where a directory should be, ...). */
-  private readonly reportedStems = new Map<SubdirSuffix, Set<string>>();
+  private readonly subdirTables: Readonly<Record<SubdirSuffix, SubdirTable>> = {
+    '.d': newSubdirTable(),
+    '.wants': newSubdirTable(),
+    '.requires': newSubdirTable(),
+    '.upholds': newSubdirTable(),
+  };
   private readonly stems = new Map<string, readonly string[]>();
   /**
    * By unit type, the name prefixes (before `@` or the type) of every stem above that is a unit name. Every
@@ -84,17 +87,16 @@ export class UnitFileIndex {
       const searchIndex = searchIndexOf.get(path.slice(0, slash));
       const split = splitSuffix(path.slice(slash + 1));
       if (searchIndex === undefined || split === null) continue;
-      const bySuffix = getOrAdd(this.subdirsByStem, split.suffix, () => new Map<string, SubdirHit[]>());
-      getOrAdd(bySuffix, split.stem, () => []).push({ searchIndex, listed });
+      getOrAdd(this.subdirTables[split.suffix].byStem, split.stem, () => []).push({ searchIndex, listed });
     }
-    for (const hits of this.subdirsByStem.values())
-      for (const list of hits.values()) list.sort((a, b) => a.searchIndex - b.searchIndex);
+    const tables = Object.values(this.subdirTables);
+    for (const { byStem } of tables)
+      for (const list of byStem.values()) list.sort((a, b) => a.searchIndex - b.searchIndex);
     for (const name of tree.entryDiagnostics.keys()) {
       const split = splitSuffix(name);
-      if (split !== null) getOrAdd(this.reportedStems, split.suffix, () => new Set<string>()).add(split.stem);
+      if (split !== null) this.subdirTables[split.suffix].reported.add(split.stem);
     }
-    const allStems = [...this.subdirsByStem.values()].flatMap((m) => [...m.keys()]);
-    for (const set of this.reportedStems.values()) allStems.push(...set);
+    const allStems = tables.flatMap((t) => [...t.byStem.keys(), ...t.reported]);
     for (const stem of allStems) {
       const p = parseUnitName(stem);
       if (p.ok) getOrAdd(this.stemPrefixes, p.value.type, () => []).push(p.value.prefix);
@@ -272,17 +274,19 @@ export class UnitFileIndex {
       return emptySource(name, id, names, state, fragment, diagnostics);
     }
 
-    const dropInDirs = this.subdirsFor(names, '.d', consulted);
+    // The directories' stems, per name, then the type-wide one: looked up once for all four suffixes.
+    const stems = this.stemListsOf(names);
+    const dropInDirs = this.subdirsFor(stems, '.d', consulted);
     const dropInPaths =
       dropInDirs.length === 0
         ? NO_PATHS
         : usableDropIns(mergeConfFiles(dropInDirs, '.conf'), this.readKind, diagnostics);
-    const wants = this.deps(names, '.wants', 'Wants', consulted, diagnostics);
-    const requires = this.deps(names, '.requires', 'Requires', consulted, diagnostics);
+    const wants = this.deps(stems, id, '.wants', 'Wants', consulted, diagnostics);
+    const requires = this.deps(stems, id, '.requires', 'Requires', consulted, diagnostics);
     const upholds = this.options.upholdsDirs
-      ? this.deps(names, '.upholds', 'Upholds', consulted, diagnostics)
+      ? this.deps(stems, id, '.upholds', 'Upholds', consulted, diagnostics)
       : NO_PATHS;
-    if (!this.options.upholdsDirs) this.reportIgnoredUpholds(names, diagnostics);
+    if (!this.options.upholdsDirs) this.reportIgnoredUpholds(stems, diagnostics);
 
     if (state === 'not-found') this.reportOrphanDropIns(names, diagnostics);
     this.addEntryDiagnostics(consulted, diagnostics);
@@ -304,15 +308,15 @@ export class UnitFileIndex {
 
   /** The dependencies the unit's `.wants/`-style directories name (see dependencyLinks). */
   private deps(
-    names: readonly string[],
+    stems: StemLists,
+    id: string,
     suffix: SubdirSuffix,
     kind: 'Wants' | 'Requires' | 'Upholds',
     consulted: Set<string> | null,
     diagnostics: Diagnostic[],
   ): readonly string[] {
-    const dirs = this.subdirsFor(names, suffix, consulted);
+    const dirs = this.subdirsFor(stems, suffix, consulted);
     if (dirs.length === 0) return NO_PATHS;
-    const id = names[0]!;
     const unit: UnitIdentity = { id, instance: instanceOf(id) };
     return dependencyLinks(mergeConfFiles(dirs, null), kind, unit, diagnostics, this.linkMasked);
   }
@@ -343,26 +347,31 @@ export class UnitFileIndex {
     return f;
   }
 
+  /** The stems of the directories of the unit's names (see stemsOf), each name's in turn, then its type's. */
+  private stemListsOf(unitNamesAll: readonly string[]): StemLists {
+    const lists: Array<readonly string[]> = [];
+    for (let i = 0; i < unitNamesAll.length; i++) lists.push(this.stemsOf(unitNamesAll[i]!));
+    // Then the type-wide directory (`service.d`), whose stem is the type.
+    const id = parseUnitName(unitNamesAll[0] ?? '');
+    if (id.ok) lists.push(typeStems(id.value.type));
+    return lists;
+  }
+
   /**
    * The existing directories `NAME<suffix>` for the unit's names, highest priority first: each name's own
    * hierarchy across the whole path (the id first, then the aliases), then the type-wide directory.
    */
   private subdirsFor(
-    unitNamesAll: readonly string[],
+    stems: StemLists,
     suffix: SubdirSuffix,
     consulted: Set<string> | null,
   ): readonly ListedDir[] {
-    const byStem = this.subdirsByStem.get(suffix);
-    const reported = this.reportedStems.get(suffix);
+    const table = this.subdirTables[suffix];
     // Nothing in the whole tree has this suffix (no `.upholds/` anywhere, say): nothing to find or report.
-    if (byStem === undefined && reported === undefined) return NO_DIRS;
+    if (table.byStem.size === 0 && table.reported.size === 0) return NO_DIRS;
     // Most units have no directory at all: then nothing is allocated.
     let out: ListedDir[] | null = null;
-    for (let i = 0; i < unitNamesAll.length; i++)
-      out = this.addSubdirs(this.stemsOf(unitNamesAll[i]!), suffix, byStem, reported, consulted, out);
-    // Then the type-wide directory (`service.d`), whose stem is the type.
-    const id = parseUnitName(unitNamesAll[0] ?? '');
-    if (id.ok) out = this.addSubdirs(typeStems(id.value.type), suffix, byStem, reported, consulted, out);
+    for (let i = 0; i < stems.length; i++) out = this.addSubdirs(stems[i]!, suffix, table, consulted, out);
     return out ?? NO_DIRS;
   }
 
@@ -373,8 +382,7 @@ export class UnitFileIndex {
   private addSubdirs(
     stems: readonly string[],
     suffix: SubdirSuffix,
-    byStem: ReadonlyMap<string, readonly SubdirHit[]> | undefined,
-    reported: ReadonlySet<string> | undefined,
+    { byStem, reported }: SubdirTable,
     consulted: Set<string> | null,
     out: ListedDir[] | null,
   ): ListedDir[] | null {
@@ -382,8 +390,8 @@ export class UnitFileIndex {
     for (let nameIndex = 0; nameIndex < stems.length; nameIndex++) {
       const stem = stems[nameIndex]!;
       // Only names with something to report need remembering (see addEntryDiagnostics).
-      if (consulted !== null && reported?.has(stem)) consulted.add(stem + suffix);
-      const found = byStem?.get(stem);
+      if (consulted !== null && reported.has(stem)) consulted.add(stem + suffix);
+      const found = byStem.get(stem);
       if (found === undefined) continue;
       hits ??= [];
       for (const { searchIndex, listed } of found) hits.push({ searchIndex, nameIndex, listed });
@@ -426,8 +434,8 @@ export class UnitFileIndex {
     }
   }
 
-  private reportIgnoredUpholds(unitNamesAll: readonly string[], diagnostics: Diagnostic[]): void {
-    for (const dir of this.subdirsFor(unitNamesAll, '.upholds', null)) {
+  private reportIgnoredUpholds(stems: StemLists, diagnostics: Diagnostic[]): void {
+    for (const dir of this.subdirsFor(stems, '.upholds', null)) {
       diagnostics.push({
         file: dir.path,
         line: 0,
@@ -466,6 +474,20 @@ interface SubdirHit {
   readonly searchIndex: number;
   readonly listed: ListedDir;
 }
+
+/** The directories with one suffix, by stem, and the stems of entries so named that have diagnostics. */
+interface SubdirTable {
+  readonly byStem: Map<string, SubdirHit[]>;
+  /** A file where a directory should be, and the like. */
+  readonly reported: Set<string>;
+}
+
+function newSubdirTable(): SubdirTable {
+  return { byStem: new Map(), reported: new Set() };
+}
+
+/** Per name of a unit, the stems of its directories, and last the type-wide stem (see stemListsOf). */
+type StemLists = ReadonlyArray<readonly string[]>;
 
 /** `foo.service.wants` -> stem `foo.service`, suffix `.wants`; null for a name with none of the suffixes. */
 function splitSuffix(name: string): { stem: string; suffix: SubdirSuffix } | null {

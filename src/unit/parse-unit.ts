@@ -43,35 +43,33 @@ type Fields = Record<string, unknown>;
  * Invariant: a block's own properties are exactly the settings that were assigned (or fixed up after
  * loading); lists are never changed in place, only replaced.
  */
-const defaults = new Map<Block, Readonly<Fields>>();
-
-function initialBlock(block: Block): Fields {
-  let proto = defaults.get(block);
-  if (!proto) {
-    const d: Fields = {};
-    for (const [key, row] of Object.entries(block)) {
-      if (row.field !== undefined) continue;
-      d[key] = Array.isArray(row.initial) ? Object.freeze([...(row.initial as unknown[])]) : row.initial;
-    }
-    // Not frozen itself: assigning to an instance must shadow a default, which a frozen prototype forbids.
-    proto = d;
-    defaults.set(block, proto);
+function defaultsOf(block: Block): Readonly<Fields> {
+  const d: Fields = {};
+  for (const [key, row] of Object.entries(block)) {
+    if (row.field !== undefined) continue;
+    d[key] = Array.isArray(row.initial) ? Object.freeze([...(row.initial as unknown[])]) : row.initial;
   }
-  return Object.create(proto) as Fields;
+  // Not frozen itself: assigning to an instance must shadow a default, which a frozen prototype forbids.
+  return d;
 }
 
-const blocksByType = new Map<UnitType, readonly BlockName[]>();
+/** Per unit type, computed once: the blocks a unit of the type has, with the defaults of each. */
+const blocksByType = new Map<UnitType, ReadonlyArray<readonly [BlockName, Readonly<Fields>]>>();
+const defaultsByBlock = new Map<Block, Readonly<Fields>>();
 
-/** The blocks a unit of the type has, computed once per type. */
-function blocksOf(type: UnitType): readonly BlockName[] {
+function blocksOf(type: UnitType): ReadonlyArray<readonly [BlockName, Readonly<Fields>]> {
   let blocks = blocksByType.get(type);
   if (blocks === undefined) {
-    const list: BlockName[] = ['Unit', 'Install'];
+    const names: BlockName[] = ['Unit', 'Install'];
     if (isSupportedType(type)) {
-      for (const names of Object.values(SECTIONS[type]))
-        for (const b of names) if (!list.includes(b)) list.push(b);
+      for (const list of Object.values(SECTIONS[type]))
+        for (const b of list) if (!names.includes(b)) names.push(b);
     }
-    blocks = list;
+    blocks = names.map((b) => {
+      let d = defaultsByBlock.get(BLOCKS[b]);
+      if (d === undefined) defaultsByBlock.set(BLOCKS[b], (d = defaultsOf(BLOCKS[b])));
+      return [b, d] as const;
+    });
     blocksByType.set(type, blocks);
   }
   return blocks;
@@ -80,7 +78,7 @@ function blocksOf(type: UnitType): readonly BlockName[] {
 function initialConfig(type: UnitType): UnitConfig {
   const blocks = blocksOf(type);
   const config: Record<string, unknown> = { type };
-  for (const b of blocks) config[b] = initialBlock(BLOCKS[b]);
+  for (let i = 0; i < blocks.length; i++) config[blocks[i]![0]] = Object.create(blocks[i]![1]);
   return config as unknown as UnitConfig;
 }
 

@@ -2,13 +2,7 @@ import { AppliedSettings } from './applied-settings';
 import type { Diagnostic } from './diagnostic';
 import type { LexSink } from './lexer';
 import type { ParseOptions } from './parse-unit';
-import {
-  isSupportedType,
-  sectionRows,
-  UNSUPPORTED_SECTION,
-  type FoundRow,
-  type SupportedType,
-} from './table';
+import { isSupportedType, sectionTables, UNSUPPORTED_SECTION, type FoundRow } from './table';
 import type { KeyTable } from './table/key-table';
 import type { ValueContext } from './table/row';
 
@@ -39,8 +33,8 @@ export class SettingsApplier implements LexSink {
   private line = 0;
   private key = '';
   private readonly ctx: ValueContext;
-  /** Unsupported types read only the sections every type has, which are exactly a target's. */
-  private readonly tableType: SupportedType;
+  /** The type's sections; unsupported types read only the sections every type has, which are a target's. */
+  private readonly sections: ReadonlyMap<string, KeyTable<FoundRow>>;
   private readonly unsupportedSection: string | null;
 
   constructor(
@@ -48,7 +42,7 @@ export class SettingsApplier implements LexSink {
     private readonly fields: Record<string, Record<string, unknown>>,
   ) {
     this.applied = new AppliedSettings(opts.type);
-    this.tableType = isSupportedType(opts.type) ? opts.type : 'target';
+    this.sections = sectionTables(isSupportedType(opts.type) ? opts.type : 'target');
     this.unsupportedSection = isSupportedType(opts.type) ? null : UNSUPPORTED_SECTION[opts.type];
     this.ctx = {
       unitName: opts.name,
@@ -88,7 +82,7 @@ export class SettingsApplier implements LexSink {
   section(name: string, line: number): void {
     this.sectionName = name;
     const skipped = name.startsWith(X_DASH) || name === this.unsupportedSection;
-    this.rows = skipped ? undefined : sectionRows(this.tableType, name);
+    this.rows = skipped ? undefined : this.sections.get(name);
     if (!skipped && this.rows === undefined) {
       this.sectionDiagnostics.push({
         file: this.file,

@@ -184,19 +184,15 @@ export function lookupRow(
   return keys.get(key) ?? 'unknown-key';
 }
 
-/** The rows of one section of a unit type by key (undefined: the type has no such section). */
-export function sectionRows(type: SupportedType, section: string): KeyTable<FoundRow> | undefined {
+/** Per section of a unit type, its rows by key (see KeyTable). */
+export function sectionTables(type: SupportedType): ReadonlyMap<string, KeyTable<FoundRow>> {
   let byType = keyTables.get(type);
   if (byType === undefined) {
     byType = new Map();
     for (const [name, rows] of sectionIndex(type)) byType.set(name, new KeyTable(rows));
     keyTables.set(type, byType);
   }
-  return byType.get(section);
-}
-
-export function hasSection(type: SupportedType, section: string): boolean {
-  return sectionIndex(type).has(section);
+  return byType;
 }
 
 /** Every (section, key, row) the table knows, for generated docs and the feature comparison. */

@@ -1,25 +1,23 @@
 /**
  * Values by string key, for keys read from unit files, looked up where they stand in the file's text: slicing
  * a key out would make a new string, and V8 computes a new string's hash on its first Map lookup at a cost
- * several times that of the lookup. This table never hashes the key: it picks a bucket by the key's length and
- * first and last characters, and compares the few keys there in place.
+ * several times that of the lookup. This table never hashes the key with V8's hash, nor uses a Map: it picks
+ * a bucket of a plain array by the key's length and first and last characters, and compares the few keys
+ * there in place. It is read once for every assignment of every unit.
  */
 export class KeyTable<V> {
-  private readonly buckets = new Map<number, Array<readonly [string, V]>>();
+  private readonly buckets: Array<ReadonlyArray<readonly [string, V]>>;
 
   constructor(entries: Iterable<readonly [string, V]>) {
-    for (const entry of entries) {
-      const k = bucketOf(entry[0], 0, entry[0].length);
-      const bucket = this.buckets.get(k);
-      if (bucket === undefined) this.buckets.set(k, [entry]);
-      else bucket.push(entry);
-    }
+    const buckets: Array<Array<readonly [string, V]>> = [];
+    for (let i = 0; i <= BUCKET_MASK; i++) buckets.push([]);
+    for (const entry of entries) buckets[bucketOf(entry[0], 0, entry[0].length)]!.push(entry);
+    this.buckets = buckets;
   }
 
   /** The value of the key equal to `text.slice(start, end)`, found without slicing; undefined when none. */
   getAt(text: string, start: number, end: number): V | undefined {
-    const bucket = this.buckets.get(bucketOf(text, start, end));
-    if (bucket === undefined) return undefined;
+    const bucket = this.buckets[bucketOf(text, start, end)]!;
     for (let i = 0; i < bucket.length; i++) {
       const key = bucket[i]![0];
       if (key.length === end - start && text.startsWith(key, start)) return bucket[i]![1];
@@ -28,12 +26,12 @@ export class KeyTable<V> {
   }
 }
 
-/**
- * A small integer (V8 hashes it without a call), from the length and the first and last UTF-16 units of
- * `s.slice(start, end)`.
- */
+/** Buckets per table, less one: a few times the keys of the largest section, so most buckets hold one key. */
+const BUCKET_MASK = 1023;
+
+/** The bucket of `s.slice(start, end)`, from its length and its first and last UTF-16 units. */
 function bucketOf(s: string, start: number, end: number): number {
   const n = end - start;
   if (n <= 0) return 0;
-  return ((n & 0x3fff) << 16) | ((s.charCodeAt(start) & 0xff) << 8) | (s.charCodeAt(end - 1) & 0xff);
+  return (n * 61 + s.charCodeAt(start) * 31 + s.charCodeAt(end - 1)) & BUCKET_MASK;
 }
