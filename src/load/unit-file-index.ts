@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import type { Diagnostic } from '../unit/diagnostic';
 import { instantiate, parseUnitName, templateOf } from '../unit/name';
 import { buildAliasMap, unitNames } from './alias-names';
@@ -67,7 +66,6 @@ export class UnitFileIndex {
     '.requires': newSubdirTable(),
     '.upholds': newSubdirTable(),
   };
-  private readonly stems = new Map<string, readonly string[]>();
   /**
    * By unit type, the name prefixes (before `@` or the type) of every stem above that is a unit name. Every
    * stem dropInStems gives for a name has the name's type and a prefix that starts the name's prefix, so a name
@@ -227,17 +225,15 @@ export class UnitFileIndex {
     if (!found.ok && instance !== null) found = this.follow(templateOf(name) ?? name, diagnostics, consulted);
     const fragment = found.ok ? found.path : null;
     const fragmentRegular = found.ok && found.regular;
-    const fragmentName = fragment === null ? null : basename(fragment);
+    // A fragment's path is a search directory and the entry's name (never a trailing slash).
+    const fragmentName = fragment === null ? null : fragment.slice(fragment.lastIndexOf('/') + 1);
 
     let id = name;
     if (fragmentName !== null) {
       const inst = instance !== null ? instantiate(fragmentName, instance) : null;
       id = inst !== null && inst.ok ? inst.value : fragmentName;
     }
-    const nameSet = unitNames(this.tree.names, this.aliasMap, name, fragmentName);
-    nameSet.delete(id);
-    const aliases = [...nameSet].sort(byteCompare);
-    const names = [id, ...aliases];
+    const names = this.namesOf(name, id, fragmentName, instance);
     if (consulted !== null) {
       for (const n of names) consulted.add(n);
       consulted.add(name);
@@ -304,6 +300,23 @@ export class UnitFileIndex {
     };
   }
 
+  /** `id` first, then every other name of the unit, sorted (see unitNames). */
+  private namesOf(
+    name: string,
+    id: string,
+    fragmentName: string | null,
+    instance: string | null,
+  ): readonly string[] {
+    // Most units have no other name: a name whose file is called after it, that no alias points to.
+    if (instance === null && fragmentName === name) {
+      const aliases = this.aliasMap.get(name);
+      if (aliases === undefined || (aliases.length === 1 && aliases[0] === name)) return [name];
+    }
+    const nameSet = unitNames(this.tree.names, this.aliasMap, name, fragmentName);
+    nameSet.delete(id);
+    return [id, ...[...nameSet].sort(byteCompare)];
+  }
+
   private readonly readKind = (path: string, regular: boolean): FileKind => this.kindOf(path, regular);
 
   /** The dependencies the unit's `.wants/`-style directories name (see dependencyLinks). */
@@ -347,13 +360,20 @@ export class UnitFileIndex {
     return f;
   }
 
-  /** The stems of the directories of the unit's names (see stemsOf), each name's in turn, then its type's. */
+  /**
+   * The stems of the directories of the unit's names (see stemsOf), each name's in turn, then its type's. A
+   * name with none adds no list: most units have only the type's.
+   */
   private stemListsOf(unitNamesAll: readonly string[]): StemLists {
-    const lists: Array<readonly string[]> = [];
-    for (let i = 0; i < unitNamesAll.length; i++) lists.push(this.stemsOf(unitNamesAll[i]!));
-    // Then the type-wide directory (`service.d`), whose stem is the type.
     const id = parseUnitName(unitNamesAll[0] ?? '');
-    if (id.ok) lists.push(typeStems(id.value.type));
+    let lists: Array<readonly string[]> | null = null;
+    for (let i = 0; i < unitNamesAll.length; i++) {
+      const stems = this.stemsOf(unitNamesAll[i]!);
+      if (stems.length > 0) (lists ??= []).push(stems);
+    }
+    // Then the type-wide directory (`service.d`), whose stem is the type.
+    if (lists === null) return id.ok ? typeStemLists(id.value.type) : NO_STEM_LISTS;
+    if (id.ok) lists.push(typeStemLists(id.value.type)[0]!);
     return lists;
   }
 
@@ -404,17 +424,15 @@ export class UnitFileIndex {
     return dirs;
   }
 
-  /** dropInStems, once per name: every unit asks for the same names with four suffixes. */
+  /** dropInStems, for a name that may have directories at all (see stemPrefixes). */
   private stemsOf(name: string): readonly string[] {
-    let stems = this.stems.get(name);
-    if (stems === undefined) {
-      const p = parseUnitName(name);
-      const reachable =
-        !p.ok || (this.stemPrefixes.get(p.value.type) ?? []).some((x) => p.value.prefix.startsWith(x));
-      stems = reachable ? dropInStems(name) : NO_STEMS;
-      this.stems.set(name, stems);
-    }
-    return stems;
+    const p = parseUnitName(name);
+    if (!p.ok) return dropInStems(name);
+    const prefixes = this.stemPrefixes.get(p.value.type);
+    if (prefixes === undefined) return NO_STEMS;
+    for (let i = 0; i < prefixes.length; i++)
+      if (p.value.prefix.startsWith(prefixes[i]!)) return dropInStems(name);
+    return NO_STEMS;
   }
 
   /** Drop-ins written for a unit that has no file are harmless, but almost certainly a mistake: say so. */
@@ -459,16 +477,17 @@ const NO_STEMS: readonly string[] = [];
 const NO_DIRS: readonly ListedDir[] = [];
 const NO_PATHS: readonly string[] = [];
 
-/** `[type]`, one array per unit type: the stem of the type-wide directory (`service.d`). */
-const typeStemLists = new Map<string, readonly string[]>();
-function typeStems(type: string): readonly string[] {
-  let stems = typeStemLists.get(type);
-  if (stems === undefined) {
-    stems = [type];
-    typeStemLists.set(type, stems);
+/** `[[type]]`, one per unit type: the stems of a unit with only the type-wide directory (`service.d`). */
+const typeStemListsByType = new Map<string, StemLists>();
+function typeStemLists(type: string): StemLists {
+  let lists = typeStemListsByType.get(type);
+  if (lists === undefined) {
+    lists = [[type]];
+    typeStemListsByType.set(type, lists);
   }
-  return stems;
+  return lists;
 }
+const NO_STEM_LISTS: StemLists = [];
 
 interface SubdirHit {
   readonly searchIndex: number;

@@ -95,15 +95,13 @@ export function parseUnit(opts: ParseOptions): ParsedUnit {
   for (let i = 0; i < opts.files.length; i++) {
     const file = opts.files[i]!;
     applier.startFile(file.path);
-    const lexerDiagnostics: Diagnostic[] = [];
-    if (lexUnitFileInto(file.content, file.path, applier, lexerDiagnostics)) {
-      // systemd refuses the whole file: only the lexer's complaints are reported, and the unit fails.
+    // The lexer's complaints come first; the applier holds back its own until the file is read.
+    if (lexUnitFileInto(file.content, file.path, applier, diagnostics)) {
+      // systemd refuses the whole file: only the lexer's complaints are reported (the last one says why).
       applier.discardFile();
-      diagnostics.push(...lexerDiagnostics);
-      fatal ??= lexerDiagnostics.at(-1)?.message ?? 'bad unit file';
+      fatal ??= diagnostics.at(-1)?.message ?? 'bad unit file';
       continue;
     }
-    if (lexerDiagnostics.length > 0) diagnostics.push(...lexerDiagnostics);
     const fileFatal = applier.endFile(diagnostics);
     fatal ??= fileFatal;
   }

@@ -13,13 +13,14 @@ const X_DASH = 'X-';
 
 /**
  * Applies each assignment to a unit's configuration as the lexer reads it, through the directive table: an
- * unknown section or key, or a bad value, is reported at `file:line` and skipped.
+ * unknown section or key, or a bad value, is reported at `file:line` and skipped. It is also the context the
+ * value parsers get (ValueContext).
  *
  * The lexer calls in for every line of every unit, also while the code still runs unoptimized (the first
  * loads after start), so an assignment makes no object of its own: its key is looked up in the section's
  * table straight from the line, and it is recorded as a row and a line number.
  */
-export class SettingsApplier implements LexSink {
+export class SettingsApplier implements LexSink, ValueContext {
   readonly applied: AppliedSettings;
   private file = '';
   /** The section being read, and its rows (undefined: a section whose keys are skipped). */
@@ -32,7 +33,8 @@ export class SettingsApplier implements LexSink {
   /** The assignment being parsed, for the warnings a value parser reports. */
   private line = 0;
   private key = '';
-  private readonly ctx: ValueContext;
+  readonly unitName: string;
+  readonly expand: ValueContext['expand'];
   /** The type's sections; unsupported types read only the sections every type has, which are a target's. */
   private readonly sections: ReadonlyMap<string, KeyTable<FoundRow>>;
   private readonly unsupportedSection: string | null;
@@ -44,17 +46,18 @@ export class SettingsApplier implements LexSink {
     this.applied = new AppliedSettings(opts.type);
     this.sections = sectionTables(isSupportedType(opts.type) ? opts.type : 'target');
     this.unsupportedSection = isSupportedType(opts.type) ? null : UNSUPPORTED_SECTION[opts.type];
-    this.ctx = {
-      unitName: opts.name,
-      expand: opts.expand,
-      warn: (message) =>
-        this.settingDiagnostics.push({
-          file: this.file,
-          line: this.line,
-          severity: 'warning',
-          message: `${this.key}=: ${message}`,
-        }),
-    };
+    this.unitName = opts.name;
+    this.expand = opts.expand;
+  }
+
+  /** A value parser's warning about the assignment being parsed. */
+  warn(message: string): void {
+    this.settingDiagnostics.push({
+      file: this.file,
+      line: this.line,
+      severity: 'warning',
+      message: `${this.key}=: ${message}`,
+    });
   }
 
   startFile(path: string): void {
@@ -119,7 +122,7 @@ export class SettingsApplier implements LexSink {
     }
     this.line = line;
     this.key = found.key;
-    const parsed = found.parse(value, this.ctx);
+    const parsed = found.parse(value, this);
     if (!parsed.ok) {
       const isFatal = ('fatal' in parsed && parsed.fatal) || FATAL_WHEN_BAD.has(found.key);
       this.settingDiagnostics.push({
