@@ -13,50 +13,55 @@ export interface AppliedSetting {
 
 /**
  * The settings a unit's files made, in order. Recorded for every assignment of every unit, and read only by
- * `rsd verify --unenforced`, `rsdctl status` and the unit's own finalization: so an assignment costs a row and
- * a line number here, and the AppliedSetting objects are made when someone asks for them.
+ * `rsd verify --unenforced`, `rsdctl status` and the unit's own finalization: so an assignment costs two slots
+ * of one array here, and the AppliedSetting objects are made when someone asks for them.
  */
 export class AppliedSettings {
-  private readonly rows: FoundRow[] = [];
-  private readonly lines: number[] = [];
-  /** Per file, in the order applied: its path, and the index of its first setting in `rows`. */
-  private readonly files: string[] = [];
-  private readonly firsts: number[] = [];
+  /**
+   * In order: a file's path (a string), then for each setting it made, the row and the line number. One array
+   * per unit, made by the first file: every array a unit makes is garbage to collect, or memory to keep.
+   */
+  private log: Array<string | FoundRow | number> | null = null;
   private listed: readonly AppliedSetting[] | null = null;
 
   constructor(private readonly type: UnitType) {}
 
   /** The settings that follow come from `path`. */
   startFile(path: string): void {
-    this.files.push(path);
-    this.firsts.push(this.rows.length);
+    (this.log ??= []).push(path);
   }
 
   add(found: FoundRow, line: number): void {
-    this.rows.push(found);
-    this.lines.push(line);
+    this.log!.push(found, line);
   }
 
   /** Whether any file set `key` (an empty assignment counts: it was written). */
   has(key: string): boolean {
-    for (let i = 0; i < this.rows.length; i++) if (this.rows[i]!.key === key) return true;
+    const log = this.log ?? [];
+    for (let i = 0; i < log.length; i++) {
+      const entry = log[i]!;
+      if (typeof entry === 'object' && entry.key === key) return true;
+    }
     return false;
   }
 
   list(): readonly AppliedSetting[] {
     if (this.listed !== null) return this.listed;
     const out: AppliedSetting[] = [];
-    let f = -1;
-    for (let i = 0; i < this.rows.length; i++) {
-      while (f + 1 < this.firsts.length && this.firsts[f + 1]! <= i) f++;
-      const found = this.rows[i]!;
-      out.push({
-        section: found.section,
-        key: found.key,
-        file: this.files[f]!,
-        line: this.lines[i]!,
-        support: effectiveSupport(this.type, found.row, found.block),
-      });
+    const log = this.log ?? [];
+    let file = '';
+    for (let i = 0; i < log.length; i++) {
+      const entry = log[i]!;
+      if (typeof entry === 'string') file = entry;
+      else if (typeof entry === 'object') {
+        out.push({
+          section: entry.section,
+          key: entry.key,
+          file,
+          line: log[++i] as number,
+          support: effectiveSupport(this.type, entry.row, entry.block),
+        });
+      }
     }
     this.listed = out;
     return out;

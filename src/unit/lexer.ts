@@ -41,9 +41,11 @@ function strip(s: string): string {
 /** read_line() ends a line at \n, \r\n, \r or NUL. */
 const LINE_BREAK = /\r\n|[\n\r\0]/;
 
+const BAD_SECTION_CHAR = /[[\]\x00-\x1f\x7f]/;
+
 /** A section name systemd accepts knows nothing of `[` `]` or control characters. */
 function isValidSectionName(s: string): boolean {
-  return s.length > 0 && !/[[\]\x00-\x1f\x7f]/.test(s);
+  return s.length > 0 && !BAD_SECTION_CHAR.test(s);
 }
 
 /** Whether s[start, end) ends in an odd number of backslashes. */
@@ -87,6 +89,10 @@ function decodeByLine(bytes: Buffer): { text: string; valid: boolean[] } {
   return { text: lines.join('\n'), valid };
 }
 
+function warn(diagnostics: Diagnostic[], file: string, line: number, message: string): void {
+  diagnostics.push({ file, line, severity: 'warning', message });
+}
+
 /**
  * What the lexer hands on, line by line in file order. An assignment's key is given as a range of `text`, not
  * as a string: the parser looks most keys up in its table without copying them out.
@@ -110,9 +116,6 @@ export function lexUnitFileInto(
   diagnostics: Diagnostic[],
 ): boolean {
   const { text, valid } = decode(content);
-  const warn = (line: number, message: string): void => {
-    diagnostics.push({ file, line, severity: 'warning', message });
-  };
   let inSection = false;
   let continuation: string | null = null;
 
@@ -135,7 +138,12 @@ export function lexUnitFileInto(
       return true;
     }
     if (valid !== null && !valid[lineNo - 1]) {
-      warn(lineNo, `String is not UTF-8 clean, ignoring assignment: ${text.slice(lineStart, end)}`);
+      warn(
+        diagnostics,
+        file,
+        lineNo,
+        `String is not UTF-8 clean, ignoring assignment: ${text.slice(lineStart, end)}`,
+      );
       continuation = null;
       continue;
     }
@@ -178,18 +186,18 @@ export function lexUnitFileInto(
     }
 
     if (!inSection) {
-      warn(lineNo, 'Assignment outside of section. Ignoring.');
+      warn(diagnostics, file, lineNo, 'Assignment outside of section. Ignoring.');
       continue;
     }
     const eq = line.indexOf('=', s);
     if (eq < 0 || eq >= e) {
-      warn(lineNo, "Missing '=', ignoring line.");
+      warn(diagnostics, file, lineNo, "Missing '=', ignoring line.");
       continue;
     }
     let ke = eq;
     while (ke > s && isSpace(line.charCodeAt(ke - 1))) ke--;
     if (ke === s) {
-      warn(lineNo, "Missing key name before '=', ignoring line.");
+      warn(diagnostics, file, lineNo, "Missing key name before '=', ignoring line.");
       continue;
     }
     let vs = eq + 1;

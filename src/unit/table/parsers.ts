@@ -43,13 +43,15 @@ export function oneOf<T extends string>(values: readonly T[]): ValueParser<T> {
 }
 
 function cleanPath(p: string): string {
+  // Nearly every path is clean already: no repeated slash, no trailing one.
+  if (p.indexOf('//') < 0 && (p.length <= 1 || !p.endsWith('/'))) return p;
   const collapsed = p.replace(/\/+/g, '/');
   return collapsed.length > 1 ? collapsed.replace(/\/$/, '') : collapsed;
 }
 
 function absolutePath(p: string): Parsed<string> {
   if (!p.startsWith('/')) return fail(`'${p}' is not an absolute path`);
-  if (p.split('/').includes('..')) return fail(`'${p}' contains '..'`);
+  if (p.indexOf('..') >= 0 && p.split('/').includes('..')) return fail(`'${p}' contains '..'`);
   return ok(cleanPath(p));
 }
 
@@ -119,16 +121,16 @@ export const prefixedPaths: ValueParser<PrefixedPath[]> = (raw, ctx) => {
 export const unitNames: ValueParser<string[]> = (raw, ctx) => {
   const w = splitWords(raw, false);
   if (!w.ok) return w;
-  const names: string[] = [];
-  const words = w.value;
-  for (let i = 0; i < words.length; i++) {
-    const e = ctx.expand(words[i]!);
+  // The words are replaced by their expansions in place: the list is this parser's own.
+  const names = w.value;
+  for (let i = 0; i < names.length; i++) {
+    const e = ctx.expand(names[i]!);
     if (!e.ok) return e;
     const n = parseUnitName(e.value);
     if (!n.ok) return fail(n.error);
-    names.push(e.value);
+    names[i] = e.value;
   }
-  return ok(names);
+  return w;
 };
 
 export const unitName: ValueParser<string> = (raw, ctx) => {
@@ -222,8 +224,40 @@ export const word: ValueParser<string> = expanded((s) =>
   /\s/.test(s) ? fail('expected a single word') : ok(s),
 );
 
-/** A list of whitespace-separated tokens whose grammar rsd keeps as text (SystemCallFilter=, say). */
-export const tokens: ValueParser<string[]> = (raw) => ok(raw.split(/\s+/).filter((t) => t !== ''));
+/** JavaScript's \s: WhiteSpace and LineTerminator of ECMA-262. */
+function isJsSpace(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * A list of whitespace-separated tokens whose grammar rsd keeps as text (SystemCallFilter=, say): the words
+ * `raw.split(/\s+/)` gives, without the empty ones.
+ */
+export const tokens: ValueParser<string[]> = (raw) => {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < raw.length; i++) {
+    if (!isJsSpace(raw.charCodeAt(i))) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out.push(raw.slice(start, i));
+      start = -1;
+    }
+  }
+  if (start >= 0) out.push(raw.slice(start));
+  return ok(out);
+};
 
 /** A percentage: `20%`, `12.5%`. */
 export const percent: ValueParser<number> = (raw) => {

@@ -73,9 +73,11 @@ function parsePrefixes(word: string, flags: ExecFlags): number {
   return i;
 }
 
+const UNSAFE_CHAR = /[\x01-\x1f\x7f"'\\]/;
+
 /** string_is_safe(): no control characters, quotes or backslashes. */
 function stringIsSafe(s: string): boolean {
-  return !/[\x01-\x1f\x7f"'\\]/.test(s);
+  return !UNSAFE_CHAR.test(s);
 }
 
 /** filename_is_valid(): one path component of at most 255 bytes. */
