@@ -161,14 +161,22 @@ export function lexUnitFileInto(
       e = line.length;
       continuation = null;
     }
-    if (endsWithUnescapedBackslash(line, s, e)) {
+    // The character test first: most lines do not end in a backslash, and a call costs more than a test.
+    if (e > s && line.charCodeAt(e - 1) === 0x5c && endsWithUnescapedBackslash(line, s, e)) {
       continuation = line.slice(s, e - 1) + ' ';
       continue;
     }
 
-    // strip(), on the range.
-    while (s < e && isSpace(line.charCodeAt(s))) s++;
-    while (e > s && isSpace(line.charCodeAt(e - 1))) e--;
+    // strip(), on the range. isSpace is written out in these loops, which run for every line of every unit,
+    // also before the code is optimized, when each call costs.
+    for (; s < e; s++) {
+      const c = line.charCodeAt(s);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+    }
+    for (; e > s; e--) {
+      const c = line.charCodeAt(e - 1);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+    }
     if (s === e) continue;
     const first = line.charCodeAt(s);
     if (first === 0x23 /* # */ || first === 0x3b /* ; */) continue;
@@ -195,13 +203,19 @@ export function lexUnitFileInto(
       continue;
     }
     let ke = eq;
-    while (ke > s && isSpace(line.charCodeAt(ke - 1))) ke--;
+    for (; ke > s; ke--) {
+      const c = line.charCodeAt(ke - 1);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+    }
     if (ke === s) {
       warn(diagnostics, file, lineNo, "Missing key name before '=', ignoring line.");
       continue;
     }
     let vs = eq + 1;
-    while (vs < e && isSpace(line.charCodeAt(vs))) vs++;
+    for (; vs < e; vs++) {
+      const c = line.charCodeAt(vs);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+    }
     sink.assignment(line, s, ke, line.slice(vs, e), lineNo);
   }
   if (continuation !== null) {

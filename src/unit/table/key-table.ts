@@ -17,7 +17,10 @@ export class KeyTable<V> {
 
   /** The value of the key equal to `text.slice(start, end)`, found without slicing; undefined when none. */
   getAt(text: string, start: number, end: number): V | undefined {
-    const bucket = this.buckets[bucketOf(text, start, end)]!;
+    // bucketOf, written out: this runs for every assignment, also before the code is optimized.
+    const n = end - start;
+    const b = n <= 0 ? 0 : (n * 61 + text.charCodeAt(start) * 31 + text.charCodeAt(end - 1)) & BUCKET_MASK;
+    const bucket = this.buckets[b]!;
     for (let i = 0; i < bucket.length; i++) {
       const key = bucket[i]![0];
       if (key.length === end - start && text.startsWith(key, start)) return bucket[i]![1];

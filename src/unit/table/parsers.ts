@@ -6,6 +6,7 @@ import { parseEnvironmentLineWithWarnings } from '../values/environment';
 import { parseExitStatusSetWithWarnings, type ExitStatusSet } from '../values/exit-status';
 import { fail, ok, type Parsed } from '../values/result';
 import { parseSignal } from '../values/signal';
+import { SPECIFIER_MAX_LENGTH } from '../values/specifiers';
 import { parseTimeSpan } from '../values/timespan';
 import { extractWords } from '../values/words';
 import type { ValueContext, ValueParser } from './row';
@@ -21,6 +22,14 @@ const expanded =
     const e = ctx.expand(raw);
     return e.ok ? inner(e.value) : e;
   };
+
+/**
+ * Whether expanding specifiers in `raw`, or in any part of it, could give anything but itself: only a `%`
+ * starts a specifier, and only a value near the length limit could fail it.
+ */
+function mayExpand(raw: string): boolean {
+  return raw.indexOf('%') >= 0 || raw.length * 3 > SPECIFIER_MAX_LENGTH;
+}
 
 /** Free text with specifiers: the expansion is the value. */
 export const text: ValueParser<string> = (raw, ctx) => ctx.expand(raw);
@@ -121,14 +130,19 @@ export const prefixedPaths: ValueParser<PrefixedPath[]> = (raw, ctx) => {
 export const unitNames: ValueParser<string[]> = (raw, ctx) => {
   const w = splitWords(raw, false);
   if (!w.ok) return w;
-  // The words are replaced by their expansions in place: the list is this parser's own.
+  // The words are replaced by their expansions in place: the list is this parser's own. A value with no
+  // specifier at all (nearly every one) has nothing to expand in any of its words.
   const names = w.value;
+  const plain = !mayExpand(raw);
   for (let i = 0; i < names.length; i++) {
-    const e = ctx.expand(names[i]!);
-    if (!e.ok) return e;
-    const n = parseUnitName(e.value);
+    let name = names[i]!;
+    if (!plain) {
+      const e = ctx.expand(name);
+      if (!e.ok) return e;
+      name = names[i] = e.value;
+    }
+    const n = parseUnitName(name);
     if (!n.ok) return fail(n.error);
-    names[i] = e.value;
   }
   return w;
 };
