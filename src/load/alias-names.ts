@@ -14,26 +14,27 @@ export function buildAliasMap(
   kindOf: (path: string) => FileKind,
 ): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const [src, entry] of names) {
+  // forEach, not for-of: no [name, entry] pair is made per entry, which unoptimized code would.
+  names.forEach((entry, src) => {
     // A name that is its own file leads to itself (the file is called after it), masked or not: no stat.
     if (entry.kind === 'file') {
       addTo(out, src, src);
-      continue;
+      return;
     }
     const f = followAlias(names, src);
-    if (!f.ok) continue;
+    if (!f.ok) return;
     // An alias of a masked unit names nothing.
-    if (kindOf(f.path).kind === 'null-or-empty') continue;
+    if (kindOf(f.path).kind === 'null-or-empty') return;
     let dst = basename(f.path);
     const s = parseUnitName(src);
     const d = parseUnitName(dst);
     if (s.ok && s.value.kind === 'instance' && d.ok && d.value.kind === 'template') {
       const inst = instantiate(dst, s.value.instance);
-      if (!inst.ok) continue;
+      if (!inst.ok) return;
       dst = inst.value;
     }
     addTo(out, dst, src);
-  }
+  });
   return out;
 }
 

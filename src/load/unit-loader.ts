@@ -148,24 +148,27 @@ export class UnitLoader {
           }
         : this.index.resolve(name);
     const diagnostics: Diagnostic[] = source.diagnostics.length > 0 ? [...source.diagnostics] : [];
-    const idName = parseUnitName(source.id);
+    const idName = source.id === name ? parsedName : parseUnitName(source.id);
     const type = idName.ok ? idName.value.type : parsedName.value.type;
-    const fail = (loadState: FailedState, reason: string): LoadedUnit =>
-      failed(loadState, source, type, reason, diagnostics);
-    if (source.state === 'masked') return fail('masked', `Unit ${source.id} is masked.`);
-    if (source.state === 'bad-setting')
-      return fail('bad-setting', `Unit ${source.id} has a bad unit file setting.`);
+    if (source.state === 'masked')
+      return failed('masked', source, type, `Unit ${source.id} is masked.`, diagnostics);
+    if (source.state === 'bad-setting') {
+      const reason = `Unit ${source.id} has a bad unit file setting.`;
+      return failed('bad-setting', source, type, reason, diagnostics);
+    }
     if (source.state === 'not-found' || source.fragmentPath === null) {
-      return fail('not-found', `Unit ${source.id} not found.`);
+      return failed('not-found', source, type, `Unit ${source.id} not found.`, diagnostics);
     }
 
     const fragment = this.contentOf(source.fragmentPath);
     if (fragment instanceof ReadFailure) {
       diagnostics.push(readFailure(source.fragmentPath, fragment.code));
-      return fail('error', `Failed to read ${source.fragmentPath}: ${fragment.code}`);
+      const reason = `Failed to read ${source.fragmentPath}: ${fragment.code}`;
+      return failed('error', source, type, reason, diagnostics);
     }
     const files: UnitFileText[] = [{ path: source.fragmentPath, content: fragment }];
-    for (const path of source.dropInPaths) {
+    for (let i = 0; i < source.dropInPaths.length; i++) {
+      const path = source.dropInPaths[i]!;
       const content = this.contentOf(path);
       if (content instanceof ReadFailure) diagnostics.push(readFailure(path, content.code));
       else files.push({ path, content });
@@ -186,7 +189,7 @@ export class UnitLoader {
       expand: (text) => expandSpecifiers(text, specifierUnit),
     });
     if (result.diagnostics.length > 0) diagnostics.push(...result.diagnostics);
-    if (!result.ok) return fail('bad-setting', result.reason);
+    if (!result.ok) return failed('bad-setting', source, type, result.reason, diagnostics);
     const config = result.config;
     // Links in .wants/, .requires/ and .upholds/ directories are dependencies like the ones the file names.
     const u = config.Unit;
