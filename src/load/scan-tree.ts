@@ -91,6 +91,15 @@ class Scanner {
     return real === null ? resolve(abs) : join(real, basename(abs));
   }
 
+  /**
+   * simplify(join(dir, name)) for a name with no slash (nearly every alias link: `../foo.service` and
+   * absolute targets take the general way): the same path, without taking it apart again.
+   */
+  private inRealDir(dir: string, name: string): string {
+    const real = this.realDir(dir);
+    return real === null ? resolve(`${dir}/${name}`) : `${real}/${name}`;
+  }
+
   private warn(
     entryName: string,
     file: string,
@@ -145,7 +154,9 @@ class Scanner {
       this.warn(name, path, `Failed to read symlink, ignoring: ${errnoText(errnoCode(e))}`);
       return;
     }
-    const simplified = this.simplify(isAbsolute(target) ? target : join(dir, target));
+    const simplified = isPlainName(target)
+      ? this.inRealDir(dir, target)
+      : this.simplify(isAbsolute(target) ? target : join(dir, target));
     const base = this.expanded.find((d) => simplified.startsWith(d + '/'));
     if (base === undefined) {
       // Outside the search path: a linked unit file or a mask. The link itself is the fragment; its name is
@@ -197,6 +208,11 @@ class Scanner {
     this.listedDirs.push(real);
     this.subdirs.set(path, { path: real, entries: listing.entries });
   }
+}
+
+/** A link target that is one file name in the link's own directory. */
+function isPlainName(target: string): boolean {
+  return target !== '' && target !== '.' && target !== '..' && !target.includes('/');
 }
 
 /** Reads every directory of the search path, and every drop-in and dependency directory in them, once. */
