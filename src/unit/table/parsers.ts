@@ -6,7 +6,7 @@ import { parseEnvironmentLineWithWarnings } from '../values/environment';
 import { parseExitStatusSetWithWarnings, type ExitStatusSet } from '../values/exit-status';
 import { fail, ok, type Parsed } from '../values/result';
 import { parseSignal } from '../values/signal';
-import { SPECIFIER_MAX_LENGTH } from '../values/specifiers';
+import { mayHaveSpecifiers } from '../values/specifiers';
 import { parseTimeSpan } from '../values/timespan';
 import { extractWords } from '../values/words';
 import type { ValueContext, ValueParser } from './row';
@@ -22,14 +22,6 @@ const expanded =
     const e = ctx.expand(raw);
     return e.ok ? inner(e.value) : e;
   };
-
-/**
- * Whether expanding specifiers in `raw`, or in any part of it, could give anything but itself: only a `%`
- * starts a specifier, and only a value near the length limit could fail it.
- */
-function mayExpand(raw: string): boolean {
-  return raw.indexOf('%') >= 0 || raw.length * 3 > SPECIFIER_MAX_LENGTH;
-}
 
 /** Free text with specifiers: the expansion is the value. */
 export const text: ValueParser<string> = (raw, ctx) => ctx.expand(raw);
@@ -133,7 +125,7 @@ export const unitNames: ValueParser<string[]> = (raw, ctx) => {
   // The words are replaced by their expansions in place: the list is this parser's own. A value with no
   // specifier at all (nearly every one) has nothing to expand in any of its words.
   const names = w.value;
-  const plain = !mayExpand(raw);
+  const plain = !mayHaveSpecifiers(raw);
   for (let i = 0; i < names.length; i++) {
     let name = names[i]!;
     if (!plain) {
@@ -188,7 +180,7 @@ export const signal: ValueParser<number> = (raw) => parseSignal(raw);
 /** Bad words are skipped with a warning and the rest kept, as systemd does. */
 export const exitStatusSet: ValueParser<ExitStatusSet[]> = (raw, ctx) => {
   const p = parseExitStatusSetWithWarnings(raw);
-  p.warnings.forEach((w) => ctx.warn(w));
+  for (let i = 0; i < p.warnings.length; i++) ctx.warn(p.warnings[i]!);
   return ok([p.value]);
 };
 
@@ -198,7 +190,7 @@ export const exitStatusSet: ValueParser<ExitStatusSet[]> = (raw, ctx) => {
  */
 export const execCommands: ValueParser<ExecCommand[]> = (raw, ctx) => {
   const r = parseExecLineDetailed(raw, (w) => ctx.expand(w));
-  r.warnings.forEach((w) => ctx.warn(w));
+  for (let i = 0; i < r.warnings.length; i++) ctx.warn(r.warnings[i]!);
   if (r.error === null) return ok(r.commands);
   if (r.fatal) return { ok: false, error: r.error, fatal: true };
   ctx.warn(r.error);
@@ -208,7 +200,7 @@ export const execCommands: ValueParser<ExecCommand[]> = (raw, ctx) => {
 /** Bad assignments are skipped with a warning and the rest kept, as systemd does. */
 export const environment: ValueParser<Array<[string, string]>> = (raw, ctx) => {
   const r = parseEnvironmentLineWithWarnings(raw, (w) => ctx.expand(w));
-  r.warnings.forEach((w) => ctx.warn(w));
+  for (let i = 0; i < r.warnings.length; i++) ctx.warn(r.warnings[i]!);
   return ok(r.vars);
 };
 

@@ -1,6 +1,7 @@
 import { preview } from './boolean';
 import { WHITESPACE } from './numbers';
 import { fail, ok, type Parsed } from './result';
+import { mayHaveSpecifiers } from './specifiers';
 import { extractFirstWordAndWarn, extractWords, type ExtractFlags } from './words';
 
 export interface ExecFlags {
@@ -185,14 +186,17 @@ type CommandHead =
 function commandHead(
   word: string,
   raw: string,
-  expandSpecifiers: (word: string) => Parsed<string>,
+  expandSpecifiers: ((word: string) => Parsed<string>) | null,
 ): CommandHead {
   const flags = noFlags();
   const f = word.slice(parsePrefixes(word, flags));
   const bad = (error: string): CommandHead => ({ ok: false, error, fatal: !flags.ignoreFailure });
-  const resolved = expandSpecifiers(f);
-  if (!resolved.ok) return bad(`failed to resolve specifiers in '${preview(f)}': ${resolved.error}`);
-  const path = resolved.value;
+  let path = f;
+  if (expandSpecifiers !== null) {
+    const resolved = expandSpecifiers(f);
+    if (!resolved.ok) return bad(`failed to resolve specifiers in '${preview(f)}': ${resolved.error}`);
+    path = resolved.value;
+  }
   if (path === '') return bad(`empty path in command line '${preview(raw)}'`);
   if (!stringIsSafe(path)) return bad(`executable name contains special characters: ${preview(path)}`);
   if (path.endsWith('/')) return bad(`executable path specifies a directory: ${preview(path)}`);
@@ -210,6 +214,8 @@ const isExecSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x
  * checks are the same.
  */
 function parsePlainExecLine(raw: string, expandSpecifiers: (word: string) => Parsed<string>): ExecLineResult {
+  // A line with no specifier (nearly every one) has nothing to expand in any of its words.
+  const expand = mayHaveSpecifiers(raw) ? expandSpecifiers : null;
   const argv: string[] = [];
   let flags: ExecFlags | null = null;
   let path = '';
@@ -222,14 +228,18 @@ function parsePlainExecLine(raw: string, expandSpecifiers: (word: string) => Par
     const word = raw.slice(start, i);
     if (flags === null) {
       segStart = start;
-      const head = commandHead(word, raw, expandSpecifiers);
+      const head = commandHead(word, raw, expand);
       if (!head.ok) return { commands: [], error: head.error, fatal: head.fatal, warnings: [] };
       flags = head.flags;
       path = head.path;
       if (!flags.argv0) argv.push(path);
       continue;
     }
-    const x = expandSpecifiers(word);
+    if (expand === null) {
+      argv.push(word);
+      continue;
+    }
+    const x = expand(word);
     if (!x.ok) {
       const error = `failed to resolve specifiers in '${preview(word)}': ${x.error}`;
       return { commands: [], error, fatal: !flags.ignoreFailure, warnings: [] };
