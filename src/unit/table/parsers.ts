@@ -16,15 +16,20 @@ import type { ValueContext, ValueParser } from './row';
  * and returns a typed value or a message; the caller reports `file:line` and keeps the previous value.
  */
 
+/*
+ * A value with no specifier (nearly every one: see mayHaveSpecifiers) is its own expansion, so these parsers
+ * skip the call.
+ */
 const expanded =
   <V>(inner: (s: string) => Parsed<V>): ValueParser<V> =>
   (raw, ctx) => {
+    if (!mayHaveSpecifiers(raw)) return inner(raw);
     const e = ctx.expand(raw);
     return e.ok ? inner(e.value) : e;
   };
 
 /** Free text with specifiers: the expansion is the value. */
-export const text: ValueParser<string> = (raw, ctx) => ctx.expand(raw);
+export const text: ValueParser<string> = (raw, ctx) => (mayHaveSpecifiers(raw) ? ctx.expand(raw) : ok(raw));
 export const verbatim: ValueParser<string> = (raw) => ok(raw);
 
 export const bool: ValueParser<boolean> = (raw) => parseBoolean(raw);
@@ -140,7 +145,7 @@ export const unitNames: ValueParser<string[]> = (raw, ctx) => {
 };
 
 export const unitName: ValueParser<string> = (raw, ctx) => {
-  const e = ctx.expand(raw);
+  const e = mayHaveSpecifiers(raw) ? ctx.expand(raw) : ok(raw);
   if (!e.ok) return e;
   const n = parseUnitName(e.value);
   return n.ok ? ok(e.value) : fail(n.error);
