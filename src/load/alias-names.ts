@@ -5,8 +5,8 @@ import { followAlias } from './follow-alias';
 import type { NameEntry } from './scan-tree';
 
 /**
- * The reverse of the name map: the name of each fragment's file -> every name that leads to it (systemd's
- * unit_names_map). An instance linked to a template (`foo@a.service -> bar@.service`) is recorded under the
+ * The reverse of the name map: the name of each fragment's file -> every other name that leads to it (systemd's
+ * unit_names_map; a file's own name, which always leads to it, is not listed). An instance linked to a template (`foo@a.service -> bar@.service`) is recorded under the
  * instance of the target (`bar@a.service`): it aliases that one instance only. Masked units have no aliases.
  */
 export function buildAliasMap(
@@ -16,11 +16,9 @@ export function buildAliasMap(
   const out = new Map<string, string[]>();
   // forEach, not for-of: no [name, entry] pair is made per entry, which unoptimized code would.
   names.forEach((entry, src) => {
-    // A name that is its own file leads to itself (the file is called after it), masked or not: no stat.
-    if (entry.kind === 'file') {
-      addTo(out, src, src);
-      return;
-    }
+    // A name that is its own file leads to itself (the file is called after it), masked or not: that is left
+    // implicit (see unitNames), as nearly every name is one and a list each would be garbage.
+    if (entry.kind === 'file') return;
     const f = followAlias(names, src);
     if (!f.ok) return;
     // An alias of a masked unit names nothing.
@@ -71,7 +69,8 @@ export function unitNames(
     } else out.add(name);
   };
   const addNames = (name: string, fragmentBasename: string | null): void => {
-    if (!(req.ok && req.value.kind === 'template')) add(name);
+    // A name leads to itself; for a template asked for by name, only when it is a file of its own.
+    if (!(req.ok && req.value.kind === 'template') || names.get(name)?.kind === 'file') add(name);
     for (const alias of aliasMap.get(name) ?? []) {
       const a = parseUnitName(alias);
       if (instance !== null && a.ok && a.value.kind === 'template') {

@@ -9,7 +9,7 @@ import { usableDropIns } from './dropin-files';
 import { fileKind, type FileKind } from './file-kind';
 import { followAlias, type Followed } from './follow-alias';
 import { plainLinkTarget } from './link-target';
-import { readUnitFile } from './read-unit-file';
+import { readUnitFile, type ReadKind } from './read-unit-file';
 import { scanTree, type NameEntry, type ScannedTree } from './scan-tree';
 
 export type UnitSource = {
@@ -49,12 +49,13 @@ export interface IndexOptions {
  */
 export class UnitFileIndex {
   private readonly aliasMap: Map<string, string[]>;
-  /** Kinds told by reading the file (kindOf). */
-  private readonly kinds = new Map<string, FileKind>();
+  /**
+   * Kinds told by reading the file (kindOf). A regular file's entry holds its content until the loader takes
+   * it (takeContent), then is plain REGULAR.
+   */
+  private readonly kinds = new Map<string, FileKind | ReadKind>();
   /** Kinds told by a stat alone (statKind): a file whose bytes will be needed is still read once. */
   private readonly statted = new Map<string, FileKind>();
-  /** Bytes read by `kindOf` that the loader has not taken yet. */
-  private readonly contents = new Map<string, Buffer | string | undefined>();
   private readonly resolved = new Map<string, UnitSource>();
   /**
    * Every `.d`/`.wants`/`.requires`/`.upholds` directory by its suffix and then its name without the suffix
@@ -143,10 +144,10 @@ export class UnitFileIndex {
    * read the file again). Undefined when the index did not read it or could not.
    */
   takeContent(path: string): Buffer | string | undefined {
-    const content = this.contents.get(path);
-    // Cleared rather than deleted: deleting from a Map shrinks and rehashes it.
-    if (content !== undefined) this.contents.set(path, undefined);
-    return content;
+    const k = this.kinds.get(path);
+    if (k === undefined || !('content' in k)) return undefined;
+    this.kinds.set(path, REGULAR);
+    return k.content;
   }
 
   private statKind(path: string): FileKind {
@@ -196,11 +197,7 @@ export class UnitFileIndex {
   private kindOf(path: string, regular: boolean): FileKind {
     let k = this.kinds.get(path);
     if (k === undefined) {
-      const read = readUnitFile(path, regular);
-      if (read.kind === 'regular') {
-        this.contents.set(path, read.content);
-        k = REGULAR;
-      } else k = read;
+      k = readUnitFile(path, regular);
       this.kinds.set(path, k);
     }
     return k;
@@ -311,8 +308,7 @@ export class UnitFileIndex {
   ): readonly string[] {
     // Most units have no other name: a name whose file is called after it, that no alias points to.
     if (instance === null && fragmentName === name) {
-      const aliases = this.aliasMap.get(name);
-      if (aliases === undefined || (aliases.length === 1 && aliases[0] === name)) return [name];
+      if (!this.aliasMap.has(name)) return [name];
     }
     const nameSet = unitNames(this.tree.names, this.aliasMap, name, fragmentName);
     nameSet.delete(id);
