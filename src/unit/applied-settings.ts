@@ -12,32 +12,28 @@ export interface AppliedSetting {
 }
 
 /**
+ * What a unit's files set, in order: a file's path (a string), then for each setting it made, the row and the
+ * line number. One array per unit: every array a unit makes is garbage to collect, or memory to keep. Written
+ * by the parser (SettingsApplier) as it applies each assignment.
+ */
+export type AppliedLog = Array<string | FoundRow | number>;
+
+/**
  * The settings a unit's files made, in order. Recorded for every assignment of every unit, and read only by
  * `rsd verify --unenforced`, `rsdctl status` and the unit's own finalization: so an assignment costs two slots
- * of one array here, and the AppliedSetting objects are made when someone asks for them.
+ * of the log, and the AppliedSetting objects are made when someone asks for them.
  */
 export class AppliedSettings {
-  /**
-   * In order: a file's path (a string), then for each setting it made, the row and the line number. One array
-   * per unit, made by the first file: every array a unit makes is garbage to collect, or memory to keep.
-   */
-  private log: Array<string | FoundRow | number> | null = null;
   private listed: readonly AppliedSetting[] | null = null;
 
-  constructor(private readonly type: UnitType) {}
-
-  /** The settings that follow come from `path`. */
-  startFile(path: string): void {
-    (this.log ??= []).push(path);
-  }
-
-  add(found: FoundRow, line: number): void {
-    this.log!.push(found, line);
-  }
+  constructor(
+    private readonly type: UnitType,
+    private readonly log: AppliedLog,
+  ) {}
 
   /** Whether any file set `key` (an empty assignment counts: it was written). */
   has(key: string): boolean {
-    const log = this.log ?? [];
+    const log = this.log;
     for (let i = 0; i < log.length; i++) {
       const entry = log[i]!;
       if (typeof entry === 'object' && entry.key === key) return true;
@@ -48,7 +44,7 @@ export class AppliedSettings {
   list(): readonly AppliedSetting[] {
     if (this.listed !== null) return this.listed;
     const out: AppliedSetting[] = [];
-    const log = this.log ?? [];
+    const log = this.log;
     let file = '';
     for (let i = 0; i < log.length; i++) {
       const entry = log[i]!;

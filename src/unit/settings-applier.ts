@@ -1,4 +1,4 @@
-import { AppliedSettings } from './applied-settings';
+import { AppliedSettings, type AppliedLog } from './applied-settings';
 import type { Diagnostic } from './diagnostic';
 import type { LexSink } from './lexer';
 import type { ParseOptions } from './parse-unit';
@@ -22,6 +22,8 @@ const X_DASH = 'X-';
  */
 export class SettingsApplier implements LexSink, ValueContext {
   readonly applied: AppliedSettings;
+  /** The applied settings' log, written here directly: a call per assignment costs in unoptimized code. */
+  private readonly log: AppliedLog = [];
   private file = '';
   /** The section being read, and its rows (undefined: a section whose keys are skipped). */
   private sectionName = '';
@@ -43,7 +45,7 @@ export class SettingsApplier implements LexSink, ValueContext {
     opts: ParseOptions,
     private readonly fields: Record<string, Record<string, unknown>>,
   ) {
-    this.applied = new AppliedSettings(opts.type);
+    this.applied = new AppliedSettings(opts.type, this.log);
     this.sections = sectionTables(isSupportedType(opts.type) ? opts.type : 'target');
     this.unsupportedSection = isSupportedType(opts.type) ? null : UNSUPPORTED_SECTION[opts.type];
     this.unitName = opts.name;
@@ -65,7 +67,7 @@ export class SettingsApplier implements LexSink, ValueContext {
     this.sectionName = '';
     this.rows = undefined;
     this.fileFatal = null;
-    this.applied.startFile(path);
+    this.log.push(path);
   }
 
   /** Hands over the file's complaints; returns why the unit must fail, or null. */
@@ -109,7 +111,7 @@ export class SettingsApplier implements LexSink, ValueContext {
       });
       return;
     }
-    this.applied.add(found, line);
+    this.log.push(found, line);
     if (found.ignored) return;
     const targets = found.targets;
     const fields = this.fields;

@@ -91,8 +91,12 @@ function splitWords(raw: string, cunescape: boolean): Parsed<string[]> {
   return ok(out);
 }
 
-/** Whitespace-separated, quotable words. */
-export const words: ValueParser<string[]> = expanded((s) => splitWords(s, true));
+/** Whitespace-separated, quotable words. Written out, not expanded(): Documentation= is on nearly every unit. */
+export const words: ValueParser<string[]> = (raw, ctx) => {
+  if (!mayHaveSpecifiers(raw)) return splitWords(raw, true);
+  const e = ctx.expand(raw);
+  return e.ok ? splitWords(e.value, true) : e;
+};
 
 /** Paths with the `-` (ignore if missing) and `+` (relative to the root directory) prefixes. */
 export interface PrefixedPath {
