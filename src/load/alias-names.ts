@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { instantiate, parseUnitName } from '../unit/name';
 import type { FileKind } from './file-kind';
 import { followAlias } from './follow-alias';
-import type { NameEntry } from './scan-tree';
+import type { NameEntry, ScannedTree } from './scan-tree';
 
 /**
  * The reverse of the name map: the name of each fragment's file -> every other name that leads to it (systemd's
@@ -10,29 +10,30 @@ import type { NameEntry } from './scan-tree';
  * instance of the target (`bar@a.service`): it aliases that one instance only. Masked units have no aliases.
  */
 export function buildAliasMap(
-  names: ReadonlyMap<string, NameEntry>,
+  tree: Pick<ScannedTree, 'names' | 'nameList' | 'entryList'>,
   kindOf: (path: string) => FileKind,
 ): Map<string, string[]> {
+  const { names, nameList, entryList } = tree;
   const out = new Map<string, string[]>();
-  // forEach, not for-of: no [name, entry] pair is made per entry, which unoptimized code would.
-  names.forEach((entry, src) => {
+  for (let i = 0; i < nameList.length; i++) {
     // A name that is its own file leads to itself (the file is called after it), masked or not: that is left
     // implicit (see unitNames), as nearly every name is one and a list each would be garbage.
-    if (entry.kind === 'file') return;
+    if (entryList[i]!.kind === 'file') continue;
+    const src = nameList[i]!;
     const f = followAlias(names, src);
-    if (!f.ok) return;
+    if (!f.ok) continue;
     // An alias of a masked unit names nothing.
-    if (kindOf(f.path).kind === 'null-or-empty') return;
+    if (kindOf(f.path).kind === 'null-or-empty') continue;
     let dst = basename(f.path);
     const s = parseUnitName(src);
     const d = parseUnitName(dst);
     if (s.ok && s.value.kind === 'instance' && d.ok && d.value.kind === 'template') {
       const inst = instantiate(dst, s.value.instance);
-      if (!inst.ok) return;
+      if (!inst.ok) continue;
       dst = inst.value;
     }
     addTo(out, dst, src);
-  });
+  }
   return out;
 }
 

@@ -79,7 +79,7 @@ export class UnitFileIndex {
     private readonly options: IndexOptions,
   ) {
     // A stat, not a read: the bytes would be kept from now until the unit is loaded, which may be much later.
-    this.aliasMap = buildAliasMap(tree.names, (p) => this.statKind(p));
+    this.aliasMap = buildAliasMap(tree, (p) => this.statKind(p));
     const searchIndexOf = new Map(tree.searchPath.map((dir, i) => [dir, i]));
     for (const [path, listed] of tree.subdirs) {
       const slash = path.lastIndexOf('/');
@@ -123,10 +123,11 @@ export class UnitFileIndex {
   /** Every name with a fragment or a mask in the path, templates and aliases included, sorted. */
   names(): string[] {
     const out: string[] = [];
-    // forEach, not for-of: no [name, entry] pair is made per entry, which unoptimized code would.
-    this.tree.names.forEach((entry, name) => {
-      if (entry.kind === 'file' || followAlias(this.tree.names, name).ok) out.push(name);
-    });
+    const { nameList, entryList } = this.tree;
+    for (let i = 0; i < nameList.length; i++) {
+      if (entryList[i]!.kind === 'file' || followAlias(this.tree.names, nameList[i]!).ok)
+        out.push(nameList[i]!);
+    }
     // Unit names are ASCII (parseUnitName admits nothing else), where the default UTF-16 order is byte order.
     return out.sort();
   }
