@@ -1,4 +1,4 @@
-import { AppliedSettings } from './applied-settings';
+import type { AppliedSettings } from './applied-settings';
 import type { Diagnostic } from './diagnostic';
 import { lexUnitFileInto } from './lexer';
 import type { UnitType } from './name';
