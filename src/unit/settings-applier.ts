@@ -46,8 +46,9 @@ export class SettingsApplier implements LexSink, ValueContext {
     private readonly fields: Record<string, Record<string, unknown>>,
   ) {
     this.applied = new AppliedSettings(opts.type, this.log);
-    this.sections = sectionTables(isSupportedType(opts.type) ? opts.type : 'target');
-    this.unsupportedSection = isSupportedType(opts.type) ? null : UNSUPPORTED_SECTION[opts.type];
+    const supported = isSupportedType(opts.type);
+    this.sections = sectionTables(supported ? opts.type : 'target');
+    this.unsupportedSection = supported ? null : UNSUPPORTED_SECTION[opts.type];
     this.unitName = opts.name;
     this.expand = opts.expand;
   }

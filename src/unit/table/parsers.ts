@@ -263,7 +263,9 @@ export const tokens: ValueParser<string[]> = (raw) => {
   const out: string[] = [];
   let start = -1;
   for (let i = 0; i < raw.length; i++) {
-    if (!isJsSpace(raw.charCodeAt(i))) {
+    const c = raw.charCodeAt(i);
+    // Printable ASCII first, without a call: nearly every character of these values.
+    if ((c > 0x20 && c < 0x7f) || !isJsSpace(c)) {
       if (start < 0) start = i;
     } else if (start >= 0) {
       out.push(raw.slice(start, i));

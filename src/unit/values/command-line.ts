@@ -206,8 +206,6 @@ function commandHead(
   return { ok: true, flags, path };
 }
 
-const isExecSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-
 /**
  * parseExecLineDetailed for a value without quotes, backslashes or `;` (see NEEDS_WORD_GRAMMAR): the words
  * are the whitespace-separated runs, which is what the full word grammar gives for such a value, and the
@@ -221,10 +219,17 @@ function parsePlainExecLine(raw: string, expandSpecifiers: (word: string) => Par
   let path = '';
   let segStart = -1;
   for (let i = 0; i < raw.length;) {
-    while (i < raw.length && isExecSpace(raw.charCodeAt(i))) i++;
+    // WHITESPACE, tested in line: a call per character costs in unoptimized code.
+    for (; i < raw.length; i++) {
+      const c = raw.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+    }
     if (i >= raw.length) break;
     const start = i;
-    while (i < raw.length && !isExecSpace(raw.charCodeAt(i))) i++;
+    for (; i < raw.length; i++) {
+      const c = raw.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) break;
+    }
     const word = raw.slice(start, i);
     if (flags === null) {
       segStart = start;
