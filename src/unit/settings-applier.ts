@@ -101,7 +101,9 @@ export class SettingsApplier implements LexSink, ValueContext {
 
   assignment(text: string, keyStart: number, keyEnd: number, value: string, line: number): void {
     const rows = this.rows;
-    if (rows === undefined || text.startsWith(X_DASH, keyStart)) return;
+    // `X-` keys are kept but ignored; the first character settles it for nearly every key, without a call.
+    if (rows === undefined || (text.charCodeAt(keyStart) === 0x58 && text.startsWith(X_DASH, keyStart)))
+      return;
     const found = rows.getAt(text, keyStart, keyEnd);
     if (found === undefined) {
       this.settingDiagnostics.push({
