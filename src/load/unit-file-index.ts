@@ -266,7 +266,7 @@ export class UnitFileIndex {
     }
 
     if (state === 'masked') {
-      this.addEntryDiagnostics(consulted, diagnostics);
+      if (consulted !== null) this.addEntryDiagnostics(consulted, diagnostics);
       return emptySource(name, id, names, state, fragment, diagnostics);
     }
 
@@ -282,10 +282,13 @@ export class UnitFileIndex {
     const upholds = this.options.upholdsDirs
       ? this.deps(stems, id, '.upholds', 'Upholds', consulted, diagnostics)
       : NO_PATHS;
-    if (!this.options.upholdsDirs) this.reportIgnoredUpholds(stems, diagnostics);
+    // Tested here, not in the callee: a call per unit for nothing costs in unoptimized code.
+    const upholdsMet =
+      this.subdirTables['.upholds'].byStem.size > 0 || this.subdirTables['.upholds'].reported.size > 0;
+    if (!this.options.upholdsDirs && upholdsMet) this.reportIgnoredUpholds(stems, diagnostics);
 
     if (state === 'not-found') this.reportOrphanDropIns(names, diagnostics);
-    this.addEntryDiagnostics(consulted, diagnostics);
+    if (consulted !== null) this.addEntryDiagnostics(consulted, diagnostics);
     return {
       requestedName: name,
       id,
@@ -462,8 +465,7 @@ export class UnitFileIndex {
     }
   }
 
-  private addEntryDiagnostics(entryNames: ReadonlySet<string> | null, diagnostics: Diagnostic[]): void {
-    if (entryNames === null) return;
+  private addEntryDiagnostics(entryNames: ReadonlySet<string>, diagnostics: Diagnostic[]): void {
     for (const n of entryNames) {
       const ds = this.tree.entryDiagnostics.get(n);
       if (ds !== undefined) diagnostics.push(...ds);
