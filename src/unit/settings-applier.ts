@@ -2,7 +2,7 @@ import { AppliedSettings, type AppliedLog } from './applied-settings';
 import type { Diagnostic } from './diagnostic';
 import type { LexSink } from './lexer';
 import type { ParseOptions } from './parse-unit';
-import { isSupportedType, sectionTables, UNSUPPORTED_SECTION, type FoundRow } from './table';
+import { BLOCK_NAMES, isSupportedType, sectionTables, UNSUPPORTED_SECTION, type FoundRow } from './table';
 import type { KeyTable } from './table/key-table';
 import type { ValueContext } from './table/row';
 
@@ -41,10 +41,12 @@ export class SettingsApplier implements LexSink, ValueContext {
   private readonly sections: ReadonlyMap<string, KeyTable<FoundRow>>;
   private readonly unsupportedSection: string | null;
 
-  constructor(
-    opts: ParseOptions,
-    private readonly fields: Record<string, Record<string, unknown>>,
-  ) {
+  /** The unit's blocks by their index in BLOCK_NAMES (undefined: a block its type does not have). */
+  private readonly blocks: Array<Record<string, unknown> | undefined>;
+
+  constructor(opts: ParseOptions, config: Record<string, Record<string, unknown> | undefined>) {
+    // Looked up by name once per unit, not once per assignment: a unit's config is one of several shapes.
+    this.blocks = BLOCK_NAMES.map((b) => config[b]);
     this.applied = new AppliedSettings(opts.type, this.log);
     const supported = isSupportedType(opts.type);
     this.sections = sectionTables(supported ? opts.type : 'target');
@@ -117,10 +119,10 @@ export class SettingsApplier implements LexSink, ValueContext {
     this.log.push(found, line);
     if (found.ignored) return;
     const targets = found.targets;
-    const fields = this.fields;
+    const blocks = this.blocks;
     if (value === '' && found.emptyResets) {
       for (let t = 0; t < targets.length; t++) {
-        const dest = fields[targets[t]!.block];
+        const dest = blocks[targets[t]!.blockIndex];
         if (dest !== undefined) delete dest[targets[t]!.field];
       }
       return;
@@ -140,8 +142,8 @@ export class SettingsApplier implements LexSink, ValueContext {
       return;
     }
     for (let t = 0; t < targets.length; t++) {
-      const { block, field } = targets[t]!;
-      const dest = fields[block];
+      const { blockIndex, field } = targets[t]!;
+      const dest = blocks[blockIndex];
       if (dest === undefined) continue;
       if (!found.isList) dest[field] = parsed.value;
       else {

@@ -105,9 +105,14 @@ export type UnitConfig =
 export type ServiceConfig = Extract<UnitConfig, { type: 'service' }>;
 export type SocketConfig = Extract<UnitConfig, { type: 'socket' }>;
 
+/** Every block name, in a fixed order: a FieldTarget's `blockIndex` indexes this list. */
+export const BLOCK_NAMES = Object.keys(BLOCKS) as readonly BlockName[];
+
 /** A field an assignment writes. */
 export interface FieldTarget {
   readonly block: BlockName;
+  /** The block's index in BLOCK_NAMES, for finding a unit's block without a lookup by name. */
+  readonly blockIndex: number;
   readonly field: string;
 }
 
@@ -147,7 +152,8 @@ function targetsOf(block: BlockName, key: string, row: AnyRow): FieldTarget[] {
   const fields = row.field === undefined ? [key] : typeof row.field === 'string' ? [row.field] : row.field;
   return fields.map((f) => {
     const dot = f.indexOf('.');
-    return dot < 0 ? { block, field: f } : { block: f.slice(0, dot) as BlockName, field: f.slice(dot + 1) };
+    const target = dot < 0 ? block : (f.slice(0, dot) as BlockName);
+    return { block: target, blockIndex: BLOCK_NAMES.indexOf(target), field: dot < 0 ? f : f.slice(dot + 1) };
   });
 }
 
