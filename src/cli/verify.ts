@@ -136,7 +136,7 @@ export function verify(opts: VerifyOptions): VerifyResult {
       }
     }
     if (opts.unenforced) {
-      for (const s of unit.applied) {
+      for (const s of unit.applied.list()) {
         // [Install] is enable/disable's business, not the running manager's (as in rsdctl status).
         if (s.support !== 'accepted' || s.section === 'Install') continue;
         lines.push(`${s.file}:${s.line}: ${s.key}= is parsed but not enforced by rsd.`);

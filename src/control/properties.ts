@@ -69,7 +69,10 @@ export function unitProperties(manager: Manager, name: string, unitFileState: st
   // rsd's own: the settings this unit's files make that rsd parses but does not act on (rsdctl status).
   // [Install] is left out: enable/disable act on it, never the running manager.
   const notEnforced = new Set(
-    u.applied.filter((a) => a.support === 'accepted' && a.section !== 'Install').map((a) => a.key),
+    u.applied
+      .list()
+      .filter((a) => a.support === 'accepted' && a.section !== 'Install')
+      .map((a) => a.key),
   );
   if (notEnforced.size > 0) p.NotEnforced = [...notEnforced].join(' ');
   p.CanStart = String(c.type === 'service' || c.type === 'target');

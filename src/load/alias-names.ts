@@ -2,24 +2,24 @@ import { basename } from 'node:path';
 import { instantiate, parseUnitName } from '../unit/name';
 import type { FileKind } from './file-kind';
 import { followAlias } from './follow-alias';
-import type { NameEntry } from './scan-tree';
+import type { NameEntry, ScannedTree } from './scan-tree';
 
 /**
- * The reverse of the name map: the name of each fragment's file -> every name that leads to it (systemd's
- * unit_names_map). An instance linked to a template (`foo@a.service -> bar@.service`) is recorded under the
+ * The reverse of the name map: the name of each fragment's file -> every other name that leads to it (systemd's
+ * unit_names_map; a file's own name, which always leads to it, is not listed). An instance linked to a template (`foo@a.service -> bar@.service`) is recorded under the
  * instance of the target (`bar@a.service`): it aliases that one instance only. Masked units have no aliases.
  */
 export function buildAliasMap(
-  names: ReadonlyMap<string, NameEntry>,
+  tree: Pick<ScannedTree, 'names' | 'nameList' | 'entryList'>,
   kindOf: (path: string) => FileKind,
 ): Map<string, string[]> {
+  const { names, nameList, entryList } = tree;
   const out = new Map<string, string[]>();
-  for (const [src, entry] of names) {
-    // A name that is its own file leads to itself (the file is called after it), masked or not: no stat.
-    if (entry.kind === 'file') {
-      addTo(out, src, src);
-      continue;
-    }
+  for (let i = 0; i < nameList.length; i++) {
+    // A name that is its own file leads to itself (the file is called after it), masked or not: that is left
+    // implicit (see unitNames), as nearly every name is one and a list each would be garbage.
+    if (entryList[i]!.kind === 'file') continue;
+    const src = nameList[i]!;
     const f = followAlias(names, src);
     if (!f.ok) continue;
     // An alias of a masked unit names nothing.
@@ -70,7 +70,8 @@ export function unitNames(
     } else out.add(name);
   };
   const addNames = (name: string, fragmentBasename: string | null): void => {
-    if (!(req.ok && req.value.kind === 'template')) add(name);
+    // A name leads to itself; for a template asked for by name, only when it is a file of its own.
+    if (!(req.ok && req.value.kind === 'template') || names.get(name)?.kind === 'file') add(name);
     for (const alias of aliasMap.get(name) ?? []) {
       const a = parseUnitName(alias);
       if (instance !== null && a.ok && a.value.kind === 'template') {

@@ -21,6 +21,12 @@ export interface ScannedTree {
   readonly searchPath: readonly string[];
   /** Every valid unit name found, mapped from its highest-priority directory. */
   readonly names: ReadonlyMap<string, NameEntry>;
+  /**
+   * The same names and entries, in the map's order, for walking by index: walking a Map costs an iterator
+   * step or a callback per entry, which unoptimized code pays in full.
+   */
+  readonly nameList: readonly string[];
+  readonly entryList: readonly NameEntry[];
   /** `.d`/`.wants`/`.requires`/`.upholds` directories, by their path in the search directory, already read. */
   readonly subdirs: ReadonlyMap<string, ListedDir>;
   /** Problems with a single entry, by the entry's file name (`foo.service`, `foo.service.d`). */
@@ -46,6 +52,15 @@ export function isSubdirName(name: string): boolean {
 
 class Scanner {
   readonly names = new Map<string, NameEntry>();
+  readonly nameList: string[] = [];
+  readonly entryList: NameEntry[] = [];
+
+  /** Records the entry for a name not met before. */
+  private addName(name: string, entry: NameEntry): void {
+    this.names.set(name, entry);
+    this.nameList.push(name);
+    this.entryList.push(entry);
+  }
   readonly subdirs = new Map<string, ListedDir>();
   readonly entryDiagnostics = new Map<string, Diagnostic[]>();
   readonly diagnostics: Diagnostic[] = [];
@@ -91,6 +106,15 @@ class Scanner {
     return real === null ? resolve(abs) : join(real, basename(abs));
   }
 
+  /**
+   * simplify(join(dir, name)) for a name with no slash (nearly every alias link: `../foo.service` and
+   * absolute targets take the general way): the same path, without taking it apart again.
+   */
+  private inRealDir(dir: string, name: string): string {
+    const real = this.realDir(dir);
+    return real === null ? resolve(`${dir}/${name}`) : `${real}/${name}`;
+  }
+
   private warn(
     entryName: string,
     file: string,
@@ -123,7 +147,7 @@ class Scanner {
       const path = `${dir}/${e.name}`;
       const isUnitName = parseUnitName(e.name).ok;
       if (isUnitName && e.kind === 'file') {
-        if (!this.names.has(e.name)) this.names.set(e.name, { kind: 'file', path, regular: true });
+        if (!this.names.has(e.name)) this.addName(e.name, { kind: 'file', path, regular: true });
       } else if (isUnitName && e.kind === 'link') {
         if (!this.names.has(e.name)) this.scanLink(dir, e.name);
       } else if (isUnitName) {
@@ -145,12 +169,14 @@ class Scanner {
       this.warn(name, path, `Failed to read symlink, ignoring: ${errnoText(errnoCode(e))}`);
       return;
     }
-    const simplified = this.simplify(isAbsolute(target) ? target : join(dir, target));
+    const simplified = isPlainName(target)
+      ? this.inRealDir(dir, target)
+      : this.simplify(isAbsolute(target) ? target : join(dir, target));
     const base = this.expanded.find((d) => simplified.startsWith(d + '/'));
     if (base === undefined) {
       // Outside the search path: a linked unit file or a mask. The link itself is the fragment; its name is
       // the unit's name whatever the target is called.
-      this.names.set(name, { kind: 'file', path, regular: false });
+      this.addName(name, { kind: 'file', path, regular: false });
       return;
     }
     const targetName = basename(simplified);
@@ -164,7 +190,7 @@ class Scanner {
     if (simplified.slice(base.length + 1).includes('/')) {
       this.warn(name, path, `Suspicious symlink ${path} -> ${simplified}, treating as alias.`);
     }
-    this.names.set(name, { kind: 'alias', target: targetName, linkPath: path });
+    this.addName(name, { kind: 'alias', target: targetName, linkPath: path });
   }
 
   private scanSubdir(dir: string, name: string, isDir: boolean): void {
@@ -199,6 +225,11 @@ class Scanner {
   }
 }
 
+/** A link target that is one file name in the link's own directory. */
+function isPlainName(target: string): boolean {
+  return target !== '' && target !== '.' && target !== '..' && !target.includes('/');
+}
+
 /** Reads every directory of the search path, and every drop-in and dependency directory in them, once. */
 export function scanTree(searchPath: readonly string[]): ScannedTree {
   const s = new Scanner(searchPath);
@@ -206,6 +237,8 @@ export function scanTree(searchPath: readonly string[]): ScannedTree {
   return {
     searchPath,
     names: s.names,
+    nameList: s.nameList,
+    entryList: s.entryList,
     subdirs: s.subdirs,
     entryDiagnostics: s.entryDiagnostics,
     diagnostics: s.diagnostics,

@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import type { Diagnostic } from '../unit/diagnostic';
 import { instantiate, parseUnitName, templateOf } from '../unit/name';
 import { buildAliasMap, unitNames } from './alias-names';
@@ -10,7 +9,7 @@ import { usableDropIns } from './dropin-files';
 import { fileKind, type FileKind } from './file-kind';
 import { followAlias, type Followed } from './follow-alias';
 import { plainLinkTarget } from './link-target';
-import { readUnitFile } from './read-unit-file';
+import { readUnitFile, type ReadKind } from './read-unit-file';
 import { scanTree, type NameEntry, type ScannedTree } from './scan-tree';
 
 export type UnitSource = {
@@ -50,21 +49,24 @@ export interface IndexOptions {
  */
 export class UnitFileIndex {
   private readonly aliasMap: Map<string, string[]>;
-  /** Kinds told by reading the file (kindOf). */
-  private readonly kinds = new Map<string, FileKind>();
+  /**
+   * Kinds told by reading the file (kindOf). A regular file's entry holds its content until the loader takes
+   * it (takeContent), then is plain REGULAR.
+   */
+  private readonly kinds = new Map<string, FileKind | ReadKind>();
   /** Kinds told by a stat alone (statKind): a file whose bytes will be needed is still read once. */
   private readonly statted = new Map<string, FileKind>();
-  /** Bytes read by `kindOf` that the loader has not taken yet. */
-  private readonly contents = new Map<string, Buffer | undefined>();
   private readonly resolved = new Map<string, UnitSource>();
   /**
    * Every `.d`/`.wants`/`.requires`/`.upholds` directory by its suffix and then its name without the suffix
    * (a unit name or type: the stems dropInStems gives), with the index of its search directory.
    */
-  private readonly subdirsByStem = new Map<SubdirSuffix, Map<string, SubdirHit[]>>();
-  /** By suffix, the stems of entries so named that have diagnostics (a file where a directory should be, ...). */
-  private readonly reportedStems = new Map<SubdirSuffix, Set<string>>();
-  private readonly stems = new Map<string, readonly string[]>();
+  private readonly subdirTables: Readonly<Record<SubdirSuffix, SubdirTable>> = {
+    '.d': newSubdirTable(),
+    '.wants': newSubdirTable(),
+    '.requires': newSubdirTable(),
+    '.upholds': newSubdirTable(),
+  };
   /**
    * By unit type, the name prefixes (before `@` or the type) of every stem above that is a unit name. Every
    * stem dropInStems gives for a name has the name's type and a prefix that starts the name's prefix, so a name
@@ -77,24 +79,23 @@ export class UnitFileIndex {
     private readonly options: IndexOptions,
   ) {
     // A stat, not a read: the bytes would be kept from now until the unit is loaded, which may be much later.
-    this.aliasMap = buildAliasMap(tree.names, (p) => this.statKind(p));
+    this.aliasMap = buildAliasMap(tree, (p) => this.statKind(p));
     const searchIndexOf = new Map(tree.searchPath.map((dir, i) => [dir, i]));
     for (const [path, listed] of tree.subdirs) {
       const slash = path.lastIndexOf('/');
       const searchIndex = searchIndexOf.get(path.slice(0, slash));
       const split = splitSuffix(path.slice(slash + 1));
       if (searchIndex === undefined || split === null) continue;
-      const bySuffix = getOrAdd(this.subdirsByStem, split.suffix, () => new Map<string, SubdirHit[]>());
-      getOrAdd(bySuffix, split.stem, () => []).push({ searchIndex, listed });
+      getOrAdd(this.subdirTables[split.suffix].byStem, split.stem, () => []).push({ searchIndex, listed });
     }
-    for (const hits of this.subdirsByStem.values())
-      for (const list of hits.values()) list.sort((a, b) => a.searchIndex - b.searchIndex);
+    const tables = Object.values(this.subdirTables);
+    for (const { byStem } of tables)
+      for (const list of byStem.values()) list.sort((a, b) => a.searchIndex - b.searchIndex);
     for (const name of tree.entryDiagnostics.keys()) {
       const split = splitSuffix(name);
-      if (split !== null) getOrAdd(this.reportedStems, split.suffix, () => new Set<string>()).add(split.stem);
+      if (split !== null) this.subdirTables[split.suffix].reported.add(split.stem);
     }
-    const allStems = [...this.subdirsByStem.values()].flatMap((m) => [...m.keys()]);
-    for (const set of this.reportedStems.values()) allStems.push(...set);
+    const allStems = tables.flatMap((t) => [...t.byStem.keys(), ...t.reported]);
     for (const stem of allStems) {
       const p = parseUnitName(stem);
       if (p.ok) getOrAdd(this.stemPrefixes, p.value.type, () => []).push(p.value.prefix);
@@ -122,8 +123,11 @@ export class UnitFileIndex {
   /** Every name with a fragment or a mask in the path, templates and aliases included, sorted. */
   names(): string[] {
     const out: string[] = [];
-    for (const [name, entry] of this.tree.names)
-      if (entry.kind === 'file' || followAlias(this.tree.names, name).ok) out.push(name);
+    const { nameList, entryList } = this.tree;
+    for (let i = 0; i < nameList.length; i++) {
+      if (entryList[i]!.kind === 'file' || followAlias(this.tree.names, nameList[i]!).ok)
+        out.push(nameList[i]!);
+    }
     // Unit names are ASCII (parseUnitName admits nothing else), where the default UTF-16 order is byte order.
     return out.sort();
   }
@@ -137,14 +141,14 @@ export class UnitFileIndex {
   }
 
   /**
-   * The bytes of a fragment or drop-in that `resolve` read, handed over once (later calls read the file
-   * again). Undefined when the index did not read it or could not.
+   * The content of a fragment or drop-in that `resolve` read (see ReadKind), handed over once (later calls
+   * read the file again). Undefined when the index did not read it or could not.
    */
-  takeContent(path: string): Buffer | undefined {
-    const content = this.contents.get(path);
-    // Cleared rather than deleted: deleting from a Map shrinks and rehashes it.
-    if (content !== undefined) this.contents.set(path, undefined);
-    return content;
+  takeContent(path: string): Buffer | string | undefined {
+    const k = this.kinds.get(path);
+    if (k === undefined || !('content' in k)) return undefined;
+    this.kinds.set(path, REGULAR);
+    return k.content;
   }
 
   private statKind(path: string): FileKind {
@@ -194,11 +198,7 @@ export class UnitFileIndex {
   private kindOf(path: string, regular: boolean): FileKind {
     let k = this.kinds.get(path);
     if (k === undefined) {
-      const read = readUnitFile(path, regular);
-      if (read.kind === 'regular') {
-        this.contents.set(path, read.content);
-        k = REGULAR;
-      } else k = read;
+      k = readUnitFile(path, regular);
       this.kinds.set(path, k);
     }
     return k;
@@ -225,17 +225,15 @@ export class UnitFileIndex {
     if (!found.ok && instance !== null) found = this.follow(templateOf(name) ?? name, diagnostics, consulted);
     const fragment = found.ok ? found.path : null;
     const fragmentRegular = found.ok && found.regular;
-    const fragmentName = fragment === null ? null : basename(fragment);
+    // A fragment's path is a search directory and the entry's name (never a trailing slash).
+    const fragmentName = fragment === null ? null : fragment.slice(fragment.lastIndexOf('/') + 1);
 
     let id = name;
     if (fragmentName !== null) {
       const inst = instance !== null ? instantiate(fragmentName, instance) : null;
       id = inst !== null && inst.ok ? inst.value : fragmentName;
     }
-    const nameSet = unitNames(this.tree.names, this.aliasMap, name, fragmentName);
-    nameSet.delete(id);
-    const aliases = [...nameSet].sort(byteCompare);
-    const names = [id, ...aliases];
+    const names = this.namesOf(name, id, fragmentName, instance);
     if (consulted !== null) {
       for (const n of names) consulted.add(n);
       consulted.add(name);
@@ -268,24 +266,29 @@ export class UnitFileIndex {
     }
 
     if (state === 'masked') {
-      this.addEntryDiagnostics(consulted, diagnostics);
+      if (consulted !== null) this.addEntryDiagnostics(consulted, diagnostics);
       return emptySource(name, id, names, state, fragment, diagnostics);
     }
 
-    const dropInDirs = this.subdirsFor(names, '.d', consulted);
+    // The directories' stems, per name, then the type-wide one: looked up once for all four suffixes.
+    const stems = this.stemListsOf(names);
+    const dropInDirs = this.subdirsFor(stems, '.d', consulted);
     const dropInPaths =
       dropInDirs.length === 0
         ? NO_PATHS
         : usableDropIns(mergeConfFiles(dropInDirs, '.conf'), this.readKind, diagnostics);
-    const wants = this.deps(names, '.wants', 'Wants', consulted, diagnostics);
-    const requires = this.deps(names, '.requires', 'Requires', consulted, diagnostics);
+    const wants = this.deps(stems, id, '.wants', 'Wants', consulted, diagnostics);
+    const requires = this.deps(stems, id, '.requires', 'Requires', consulted, diagnostics);
     const upholds = this.options.upholdsDirs
-      ? this.deps(names, '.upholds', 'Upholds', consulted, diagnostics)
+      ? this.deps(stems, id, '.upholds', 'Upholds', consulted, diagnostics)
       : NO_PATHS;
-    if (!this.options.upholdsDirs) this.reportIgnoredUpholds(names, diagnostics);
+    // Tested here, not in the callee: a call per unit for nothing costs in unoptimized code.
+    const upholdsMet =
+      this.subdirTables['.upholds'].byStem.size > 0 || this.subdirTables['.upholds'].reported.size > 0;
+    if (!this.options.upholdsDirs && upholdsMet) this.reportIgnoredUpholds(stems, diagnostics);
 
     if (state === 'not-found') this.reportOrphanDropIns(names, diagnostics);
-    this.addEntryDiagnostics(consulted, diagnostics);
+    if (consulted !== null) this.addEntryDiagnostics(consulted, diagnostics);
     return {
       requestedName: name,
       id,
@@ -300,19 +303,35 @@ export class UnitFileIndex {
     };
   }
 
+  /** `id` first, then every other name of the unit, sorted (see unitNames). */
+  private namesOf(
+    name: string,
+    id: string,
+    fragmentName: string | null,
+    instance: string | null,
+  ): readonly string[] {
+    // Most units have no other name: a name whose file is called after it, that no alias points to.
+    if (instance === null && fragmentName === name) {
+      if (!this.aliasMap.has(name)) return [name];
+    }
+    const nameSet = unitNames(this.tree.names, this.aliasMap, name, fragmentName);
+    nameSet.delete(id);
+    return [id, ...[...nameSet].sort(byteCompare)];
+  }
+
   private readonly readKind = (path: string, regular: boolean): FileKind => this.kindOf(path, regular);
 
   /** The dependencies the unit's `.wants/`-style directories name (see dependencyLinks). */
   private deps(
-    names: readonly string[],
+    stems: StemLists,
+    id: string,
     suffix: SubdirSuffix,
     kind: 'Wants' | 'Requires' | 'Upholds',
     consulted: Set<string> | null,
     diagnostics: Diagnostic[],
   ): readonly string[] {
-    const dirs = this.subdirsFor(names, suffix, consulted);
+    const dirs = this.subdirsFor(stems, suffix, consulted);
     if (dirs.length === 0) return NO_PATHS;
-    const id = names[0]!;
     const unit: UnitIdentity = { id, instance: instanceOf(id) };
     return dependencyLinks(mergeConfFiles(dirs, null), kind, unit, diagnostics, this.linkMasked);
   }
@@ -344,25 +363,37 @@ export class UnitFileIndex {
   }
 
   /**
+   * The stems of the directories of the unit's names (see stemsOf), each name's in turn, then its type's. A
+   * name with none adds no list: most units have only the type's.
+   */
+  private stemListsOf(unitNamesAll: readonly string[]): StemLists {
+    const id = parseUnitName(unitNamesAll[0] ?? '');
+    let lists: Array<readonly string[]> | null = null;
+    for (let i = 0; i < unitNamesAll.length; i++) {
+      const stems = this.stemsOf(unitNamesAll[i]!);
+      if (stems.length > 0) (lists ??= []).push(stems);
+    }
+    // Then the type-wide directory (`service.d`), whose stem is the type.
+    if (lists === null) return id.ok ? typeStemLists(id.value.type) : NO_STEM_LISTS;
+    if (id.ok) lists.push(typeStemLists(id.value.type)[0]!);
+    return lists;
+  }
+
+  /**
    * The existing directories `NAME<suffix>` for the unit's names, highest priority first: each name's own
    * hierarchy across the whole path (the id first, then the aliases), then the type-wide directory.
    */
   private subdirsFor(
-    unitNamesAll: readonly string[],
+    stems: StemLists,
     suffix: SubdirSuffix,
     consulted: Set<string> | null,
   ): readonly ListedDir[] {
-    const byStem = this.subdirsByStem.get(suffix);
-    const reported = this.reportedStems.get(suffix);
+    const table = this.subdirTables[suffix];
     // Nothing in the whole tree has this suffix (no `.upholds/` anywhere, say): nothing to find or report.
-    if (byStem === undefined && reported === undefined) return NO_DIRS;
+    if (table.byStem.size === 0 && table.reported.size === 0) return NO_DIRS;
     // Most units have no directory at all: then nothing is allocated.
     let out: ListedDir[] | null = null;
-    for (let i = 0; i < unitNamesAll.length; i++)
-      out = this.addSubdirs(this.stemsOf(unitNamesAll[i]!), suffix, byStem, reported, consulted, out);
-    // Then the type-wide directory (`service.d`), whose stem is the type.
-    const id = parseUnitName(unitNamesAll[0] ?? '');
-    if (id.ok) out = this.addSubdirs(typeStems(id.value.type), suffix, byStem, reported, consulted, out);
+    for (let i = 0; i < stems.length; i++) out = this.addSubdirs(stems[i]!, suffix, table, consulted, out);
     return out ?? NO_DIRS;
   }
 
@@ -373,8 +404,7 @@ export class UnitFileIndex {
   private addSubdirs(
     stems: readonly string[],
     suffix: SubdirSuffix,
-    byStem: ReadonlyMap<string, readonly SubdirHit[]> | undefined,
-    reported: ReadonlySet<string> | undefined,
+    { byStem, reported }: SubdirTable,
     consulted: Set<string> | null,
     out: ListedDir[] | null,
   ): ListedDir[] | null {
@@ -382,8 +412,8 @@ export class UnitFileIndex {
     for (let nameIndex = 0; nameIndex < stems.length; nameIndex++) {
       const stem = stems[nameIndex]!;
       // Only names with something to report need remembering (see addEntryDiagnostics).
-      if (consulted !== null && reported?.has(stem)) consulted.add(stem + suffix);
-      const found = byStem?.get(stem);
+      if (consulted !== null && reported.has(stem)) consulted.add(stem + suffix);
+      const found = byStem.get(stem);
       if (found === undefined) continue;
       hits ??= [];
       for (const { searchIndex, listed } of found) hits.push({ searchIndex, nameIndex, listed });
@@ -396,17 +426,15 @@ export class UnitFileIndex {
     return dirs;
   }
 
-  /** dropInStems, once per name: every unit asks for the same names with four suffixes. */
+  /** dropInStems, for a name that may have directories at all (see stemPrefixes). */
   private stemsOf(name: string): readonly string[] {
-    let stems = this.stems.get(name);
-    if (stems === undefined) {
-      const p = parseUnitName(name);
-      const reachable =
-        !p.ok || (this.stemPrefixes.get(p.value.type) ?? []).some((x) => p.value.prefix.startsWith(x));
-      stems = reachable ? dropInStems(name) : NO_STEMS;
-      this.stems.set(name, stems);
-    }
-    return stems;
+    const p = parseUnitName(name);
+    if (!p.ok) return dropInStems(name);
+    const prefixes = this.stemPrefixes.get(p.value.type);
+    if (prefixes === undefined) return NO_STEMS;
+    for (let i = 0; i < prefixes.length; i++)
+      if (p.value.prefix.startsWith(prefixes[i]!)) return dropInStems(name);
+    return NO_STEMS;
   }
 
   /** Drop-ins written for a unit that has no file are harmless, but almost certainly a mistake: say so. */
@@ -426,8 +454,8 @@ export class UnitFileIndex {
     }
   }
 
-  private reportIgnoredUpholds(unitNamesAll: readonly string[], diagnostics: Diagnostic[]): void {
-    for (const dir of this.subdirsFor(unitNamesAll, '.upholds', null)) {
+  private reportIgnoredUpholds(stems: StemLists, diagnostics: Diagnostic[]): void {
+    for (const dir of this.subdirsFor(stems, '.upholds', null)) {
       diagnostics.push({
         file: dir.path,
         line: 0,
@@ -437,8 +465,7 @@ export class UnitFileIndex {
     }
   }
 
-  private addEntryDiagnostics(entryNames: ReadonlySet<string> | null, diagnostics: Diagnostic[]): void {
-    if (entryNames === null) return;
+  private addEntryDiagnostics(entryNames: ReadonlySet<string>, diagnostics: Diagnostic[]): void {
     for (const n of entryNames) {
       const ds = this.tree.entryDiagnostics.get(n);
       if (ds !== undefined) diagnostics.push(...ds);
@@ -451,21 +478,36 @@ const NO_STEMS: readonly string[] = [];
 const NO_DIRS: readonly ListedDir[] = [];
 const NO_PATHS: readonly string[] = [];
 
-/** `[type]`, one array per unit type: the stem of the type-wide directory (`service.d`). */
-const typeStemLists = new Map<string, readonly string[]>();
-function typeStems(type: string): readonly string[] {
-  let stems = typeStemLists.get(type);
-  if (stems === undefined) {
-    stems = [type];
-    typeStemLists.set(type, stems);
+/** `[[type]]`, one per unit type: the stems of a unit with only the type-wide directory (`service.d`). */
+const typeStemListsByType = new Map<string, StemLists>();
+function typeStemLists(type: string): StemLists {
+  let lists = typeStemListsByType.get(type);
+  if (lists === undefined) {
+    lists = [[type]];
+    typeStemListsByType.set(type, lists);
   }
-  return stems;
+  return lists;
 }
+const NO_STEM_LISTS: StemLists = [];
 
 interface SubdirHit {
   readonly searchIndex: number;
   readonly listed: ListedDir;
 }
+
+/** The directories with one suffix, by stem, and the stems of entries so named that have diagnostics. */
+interface SubdirTable {
+  readonly byStem: Map<string, SubdirHit[]>;
+  /** A file where a directory should be, and the like. */
+  readonly reported: Set<string>;
+}
+
+function newSubdirTable(): SubdirTable {
+  return { byStem: new Map(), reported: new Set() };
+}
+
+/** Per name of a unit, the stems of its directories, and last the type-wide stem (see stemListsOf). */
+type StemLists = ReadonlyArray<readonly string[]>;
 
 /** `foo.service.wants` -> stem `foo.service`, suffix `.wants`; null for a name with none of the suffixes. */
 function splitSuffix(name: string): { stem: string; suffix: SubdirSuffix } | null {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fault } from '../pid1/fault';
 import type { Diagnostic } from '../unit/diagnostic';
 import { parseUnitName, type UnitType } from '../unit/name';
-import { parseUnit, type AppliedSetting, type UnitFileText } from '../unit/parse-unit';
+import { parseUnit, type AppliedSettings, type UnitFileText } from '../unit/parse-unit';
 import { isSupportedType, type UnitConfig } from '../unit/table';
 import { expandSpecifiers } from '../unit/values/specifiers';
 import type { UnitFileIndex, UnitSource } from './unit-file-index';
@@ -18,7 +18,7 @@ export type LoadedUnit =
       readonly type: UnitType;
       readonly source: UnitSource;
       readonly config: UnitConfig;
-      readonly applied: readonly AppliedSetting[];
+      readonly applied: AppliedSettings;
       readonly diagnostics: readonly Diagnostic[];
     }
   | {
@@ -148,26 +148,29 @@ export class UnitLoader {
           }
         : this.index.resolve(name);
     const diagnostics: Diagnostic[] = source.diagnostics.length > 0 ? [...source.diagnostics] : [];
-    const idName = parseUnitName(source.id);
+    const idName = source.id === name ? parsedName : parseUnitName(source.id);
     const type = idName.ok ? idName.value.type : parsedName.value.type;
-    const fail = (loadState: FailedState, reason: string): LoadedUnit =>
-      failed(loadState, source, type, reason, diagnostics);
-    if (source.state === 'masked') return fail('masked', `Unit ${source.id} is masked.`);
-    if (source.state === 'bad-setting')
-      return fail('bad-setting', `Unit ${source.id} has a bad unit file setting.`);
+    if (source.state === 'masked')
+      return failed('masked', source, type, `Unit ${source.id} is masked.`, diagnostics);
+    if (source.state === 'bad-setting') {
+      const reason = `Unit ${source.id} has a bad unit file setting.`;
+      return failed('bad-setting', source, type, reason, diagnostics);
+    }
     if (source.state === 'not-found' || source.fragmentPath === null) {
-      return fail('not-found', `Unit ${source.id} not found.`);
+      return failed('not-found', source, type, `Unit ${source.id} not found.`, diagnostics);
     }
 
     const fragment = this.contentOf(source.fragmentPath);
-    if (typeof fragment === 'string') {
-      diagnostics.push(readFailure(source.fragmentPath, fragment));
-      return fail('error', `Failed to read ${source.fragmentPath}: ${fragment}`);
+    if (fragment instanceof ReadFailure) {
+      diagnostics.push(readFailure(source.fragmentPath, fragment.code));
+      const reason = `Failed to read ${source.fragmentPath}: ${fragment.code}`;
+      return failed('error', source, type, reason, diagnostics);
     }
     const files: UnitFileText[] = [{ path: source.fragmentPath, content: fragment }];
-    for (const path of source.dropInPaths) {
+    for (let i = 0; i < source.dropInPaths.length; i++) {
+      const path = source.dropInPaths[i]!;
       const content = this.contentOf(path);
-      if (typeof content === 'string') diagnostics.push(readFailure(path, content));
+      if (content instanceof ReadFailure) diagnostics.push(readFailure(path, content.code));
       else files.push({ path, content });
     }
     if (!isSupportedType(type)) {
@@ -186,7 +189,7 @@ export class UnitLoader {
       expand: (text) => expandSpecifiers(text, specifierUnit),
     });
     if (result.diagnostics.length > 0) diagnostics.push(...result.diagnostics);
-    if (!result.ok) return fail('bad-setting', result.reason);
+    if (!result.ok) return failed('bad-setting', source, type, result.reason, diagnostics);
     const config = result.config;
     // Links in .wants/, .requires/ and .upholds/ directories are dependencies like the ones the file names.
     const u = config.Unit;
@@ -198,8 +201,8 @@ export class UnitLoader {
     return { loadState: 'loaded', id: source.id, type, source, config, applied: result.applied, diagnostics };
   }
 
-  /** A file's bytes (a transient unit's, the index's, or read now), or the errno name of the failed read. */
-  private contentOf(path: string): Buffer | string {
+  /** A file's content (a transient unit's, the index's, or read now), or why it could not be read. */
+  private contentOf(path: string): UnitFileText['content'] | ReadFailure {
     try {
       return (
         (this.transient.size > 0 ? this.transient.get(path) : undefined) ??
@@ -207,9 +210,14 @@ export class UnitLoader {
         this.readFile(path)
       );
     } catch (e) {
-      return (e as NodeJS.ErrnoException).code ?? String(e);
+      return new ReadFailure((e as NodeJS.ErrnoException).code ?? String(e));
     }
   }
+}
+
+/** A read that failed, with the errno name. */
+class ReadFailure {
+  constructor(readonly code: string) {}
 }
 
 type FailedState = Exclude<LoadedUnit['loadState'], 'loaded'>;

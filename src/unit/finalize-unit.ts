@@ -1,22 +1,19 @@
-import type { AppliedSetting } from './parse-unit';
+import type { AppliedSettings } from './applied-settings';
 import type { UnitConfig } from './table';
-
-const wasSet = (applied: readonly AppliedSetting[], key: string): boolean =>
-  applied.some((a) => a.key === key);
 
 /**
  * Defaults that depend on other settings, applied after every file of a unit is read (systemd's
  * service_fix_*() and unit_patch_contexts()): what the directive table's static defaults cannot express.
  */
-export function finalizeUnit(config: UnitConfig, applied: readonly AppliedSetting[]): void {
+export function finalizeUnit(config: UnitConfig, applied: AppliedSettings): void {
   if (config.type !== 'service') return;
   const s = config.Service;
-  if (!wasSet(applied, 'Type')) {
+  if (!applied.has('Type')) {
     // systemd.service(5): oneshot without ExecStart=, dbus with BusName=, simple otherwise.
     s.Type = s.ExecStart.length === 0 ? 'oneshot' : s.BusName !== '' ? 'dbus' : 'simple';
   }
   if (
-    !wasSet(applied, 'NotifyAccess') &&
+    !applied.has('NotifyAccess') &&
     (s.Type === 'notify' || s.Type === 'notify-reload' || s.WatchdogSec > 0)
   ) {
     s.NotifyAccess = 'main';

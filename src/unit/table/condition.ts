@@ -1,4 +1,5 @@
 import { ok } from '../values/result';
+import { mayHaveSpecifiers } from '../values/specifiers';
 import type { ValueParser } from './row';
 
 /**
@@ -25,8 +26,13 @@ export function condition(check: string): ValueParser<Condition[]> {
       negate = true;
       rest = rest.slice(1).trimStart();
     }
-    const e = ctx.expand(rest);
-    if (!e.ok) return e;
-    return ok([{ check, trigger, negate, parameter: e.value }]);
+    let parameter = rest;
+    // A value with no specifier (nearly every one) is its own expansion.
+    if (mayHaveSpecifiers(rest)) {
+      const e = ctx.expand(rest);
+      if (!e.ok) return e;
+      parameter = e.value;
+    }
+    return ok([{ check, trigger, negate, parameter }]);
   };
 }

@@ -105,24 +105,55 @@ export type UnitConfig =
 export type ServiceConfig = Extract<UnitConfig, { type: 'service' }>;
 export type SocketConfig = Extract<UnitConfig, { type: 'socket' }>;
 
+/** Every block name, in a fixed order: a FieldTarget's `blockIndex` indexes this list. */
+export const BLOCK_NAMES = Object.keys(BLOCKS) as readonly BlockName[];
+
 /** A field an assignment writes. */
 export interface FieldTarget {
   readonly block: BlockName;
+  /** The block's index in BLOCK_NAMES, for finding a unit's block without a lookup by name. */
+  readonly blockIndex: number;
   readonly field: string;
 }
 
 export interface FoundRow {
+  readonly section: string;
+  readonly key: string;
   readonly block: BlockName;
   readonly row: AnyRow;
   /** The fields the key writes: its own, or the row's `field`s (`Block.Field` crosses blocks). */
   readonly targets: readonly FieldTarget[];
+  /*
+   * The row's properties every assignment reads, copied here: rows come in many shapes (aliases, options), so
+   * reading them from the row is a megamorphic lookup per assignment; every FoundRow has one shape.
+   */
+  readonly parse: AnyRow['parse'];
+  readonly isList: boolean;
+  readonly ignored: boolean;
+  /** An empty value resets the setting (the row does not take an empty string as a value). */
+  readonly emptyResets: boolean;
+}
+
+function foundRow(section: string, block: BlockName, key: string, row: AnyRow): FoundRow {
+  return {
+    section,
+    key,
+    block,
+    row,
+    targets: targetsOf(block, key, row),
+    parse: row.parse,
+    isList: row.kind === 'list',
+    ignored: row.support === 'ignored',
+    emptyResets: !row.emptyIsValue,
+  };
 }
 
 function targetsOf(block: BlockName, key: string, row: AnyRow): FieldTarget[] {
   const fields = row.field === undefined ? [key] : typeof row.field === 'string' ? [row.field] : row.field;
   return fields.map((f) => {
     const dot = f.indexOf('.');
-    return dot < 0 ? { block, field: f } : { block: f.slice(0, dot) as BlockName, field: f.slice(dot + 1) };
+    const target = dot < 0 ? block : (f.slice(0, dot) as BlockName);
+    return { block: target, blockIndex: BLOCK_NAMES.indexOf(target), field: dot < 0 ? f : f.slice(dot + 1) };
   });
 }
 
@@ -140,7 +171,7 @@ function sectionIndex(type: SupportedType): Map<string, Map<string, FoundRow>> {
     // The first block naming a key wins, as the blocks are listed in priority order.
     for (const block of [...blocks].reverse()) {
       for (const [key, row] of Object.entries(BLOCKS[block] as Block))
-        if (!row.internal) keys.set(key, { block, row, targets: targetsOf(block, key, row) });
+        if (!row.internal) keys.set(key, foundRow(section, block, key, row));
     }
     byType.set(section, keys);
   }
@@ -159,33 +190,15 @@ export function lookupRow(
   return keys.get(key) ?? 'unknown-key';
 }
 
-/** Every key of every block, for canonicalKey. */
-let allKeys: KeyTable<true> | null = null;
-
-/**
- * `text.slice(start, end)`, as the table's own string when it is a key the table knows: the lexer's key then
- * costs no new string, and every later lookup of it compares one pointer.
- */
-export function canonicalKey(text: string, start: number, end: number): string {
-  allKeys ??= new KeyTable(
-    [...new Set(Object.values(BLOCKS).flatMap((b) => Object.keys(b)))].map((k) => [k, true] as const),
-  );
-  return allKeys.keyAt(text, start, end) ?? text.slice(start, end);
-}
-
-/** The rows of one section of a unit type by key (undefined: the type has no such section). */
-export function sectionRows(type: SupportedType, section: string): KeyTable<FoundRow> | undefined {
+/** Per section of a unit type, its rows by key (see KeyTable). */
+export function sectionTables(type: SupportedType): ReadonlyMap<string, KeyTable<FoundRow>> {
   let byType = keyTables.get(type);
   if (byType === undefined) {
     byType = new Map();
     for (const [name, rows] of sectionIndex(type)) byType.set(name, new KeyTable(rows));
     keyTables.set(type, byType);
   }
-  return byType.get(section);
-}
-
-export function hasSection(type: SupportedType, section: string): boolean {
-  return sectionIndex(type).has(section);
+  return byType;
 }
 
 /** Every (section, key, row) the table knows, for generated docs and the feature comparison. */

@@ -6,6 +6,7 @@ import { parseEnvironmentLineWithWarnings } from '../values/environment';
 import { parseExitStatusSetWithWarnings, type ExitStatusSet } from '../values/exit-status';
 import { fail, ok, type Parsed } from '../values/result';
 import { parseSignal } from '../values/signal';
+import { mayHaveSpecifiers } from '../values/specifiers';
 import { parseTimeSpan } from '../values/timespan';
 import { extractWords } from '../values/words';
 import type { ValueContext, ValueParser } from './row';
@@ -15,15 +16,20 @@ import type { ValueContext, ValueParser } from './row';
  * and returns a typed value or a message; the caller reports `file:line` and keeps the previous value.
  */
 
+/*
+ * A value with no specifier (nearly every one: see mayHaveSpecifiers) is its own expansion, so these parsers
+ * skip the call.
+ */
 const expanded =
   <V>(inner: (s: string) => Parsed<V>): ValueParser<V> =>
   (raw, ctx) => {
+    if (!mayHaveSpecifiers(raw)) return inner(raw);
     const e = ctx.expand(raw);
     return e.ok ? inner(e.value) : e;
   };
 
 /** Free text with specifiers: the expansion is the value. */
-export const text: ValueParser<string> = (raw, ctx) => ctx.expand(raw);
+export const text: ValueParser<string> = (raw, ctx) => (mayHaveSpecifiers(raw) ? ctx.expand(raw) : ok(raw));
 export const verbatim: ValueParser<string> = (raw) => ok(raw);
 
 export const bool: ValueParser<boolean> = (raw) => parseBoolean(raw);
@@ -43,13 +49,15 @@ export function oneOf<T extends string>(values: readonly T[]): ValueParser<T> {
 }
 
 function cleanPath(p: string): string {
+  // Nearly every path is clean already: no repeated slash, no trailing one.
+  if (p.indexOf('//') < 0 && (p.length <= 1 || !p.endsWith('/'))) return p;
   const collapsed = p.replace(/\/+/g, '/');
   return collapsed.length > 1 ? collapsed.replace(/\/$/, '') : collapsed;
 }
 
 function absolutePath(p: string): Parsed<string> {
   if (!p.startsWith('/')) return fail(`'${p}' is not an absolute path`);
-  if (p.split('/').includes('..')) return fail(`'${p}' contains '..'`);
+  if (p.indexOf('..') >= 0 && p.split('/').includes('..')) return fail(`'${p}' contains '..'`);
   return ok(cleanPath(p));
 }
 
@@ -83,8 +91,12 @@ function splitWords(raw: string, cunescape: boolean): Parsed<string[]> {
   return ok(out);
 }
 
-/** Whitespace-separated, quotable words. */
-export const words: ValueParser<string[]> = expanded((s) => splitWords(s, true));
+/** Whitespace-separated, quotable words. Written out, not expanded(): Documentation= is on nearly every unit. */
+export const words: ValueParser<string[]> = (raw, ctx) => {
+  if (!mayHaveSpecifiers(raw)) return splitWords(raw, true);
+  const e = ctx.expand(raw);
+  return e.ok ? splitWords(e.value, true) : e;
+};
 
 /** Paths with the `-` (ignore if missing) and `+` (relative to the root directory) prefixes. */
 export interface PrefixedPath {
@@ -119,20 +131,25 @@ export const prefixedPaths: ValueParser<PrefixedPath[]> = (raw, ctx) => {
 export const unitNames: ValueParser<string[]> = (raw, ctx) => {
   const w = splitWords(raw, false);
   if (!w.ok) return w;
-  const names: string[] = [];
-  const words = w.value;
-  for (let i = 0; i < words.length; i++) {
-    const e = ctx.expand(words[i]!);
-    if (!e.ok) return e;
-    const n = parseUnitName(e.value);
+  // The words are replaced by their expansions in place: the list is this parser's own. A value with no
+  // specifier at all (nearly every one) has nothing to expand in any of its words.
+  const names = w.value;
+  const plain = !mayHaveSpecifiers(raw);
+  for (let i = 0; i < names.length; i++) {
+    let name = names[i]!;
+    if (!plain) {
+      const e = ctx.expand(name);
+      if (!e.ok) return e;
+      name = names[i] = e.value;
+    }
+    const n = parseUnitName(name);
     if (!n.ok) return fail(n.error);
-    names.push(e.value);
   }
-  return ok(names);
+  return w;
 };
 
 export const unitName: ValueParser<string> = (raw, ctx) => {
-  const e = ctx.expand(raw);
+  const e = mayHaveSpecifiers(raw) ? ctx.expand(raw) : ok(raw);
   if (!e.ok) return e;
   const n = parseUnitName(e.value);
   return n.ok ? ok(e.value) : fail(n.error);
@@ -172,7 +189,7 @@ export const signal: ValueParser<number> = (raw) => parseSignal(raw);
 /** Bad words are skipped with a warning and the rest kept, as systemd does. */
 export const exitStatusSet: ValueParser<ExitStatusSet[]> = (raw, ctx) => {
   const p = parseExitStatusSetWithWarnings(raw);
-  p.warnings.forEach((w) => ctx.warn(w));
+  for (let i = 0; i < p.warnings.length; i++) ctx.warn(p.warnings[i]!);
   return ok([p.value]);
 };
 
@@ -182,7 +199,7 @@ export const exitStatusSet: ValueParser<ExitStatusSet[]> = (raw, ctx) => {
  */
 export const execCommands: ValueParser<ExecCommand[]> = (raw, ctx) => {
   const r = parseExecLineDetailed(raw, (w) => ctx.expand(w));
-  r.warnings.forEach((w) => ctx.warn(w));
+  for (let i = 0; i < r.warnings.length; i++) ctx.warn(r.warnings[i]!);
   if (r.error === null) return ok(r.commands);
   if (r.fatal) return { ok: false, error: r.error, fatal: true };
   ctx.warn(r.error);
@@ -192,7 +209,7 @@ export const execCommands: ValueParser<ExecCommand[]> = (raw, ctx) => {
 /** Bad assignments are skipped with a warning and the rest kept, as systemd does. */
 export const environment: ValueParser<Array<[string, string]>> = (raw, ctx) => {
   const r = parseEnvironmentLineWithWarnings(raw, (w) => ctx.expand(w));
-  r.warnings.forEach((w) => ctx.warn(w));
+  for (let i = 0; i < r.warnings.length; i++) ctx.warn(r.warnings[i]!);
   return ok(r.vars);
 };
 
@@ -222,8 +239,42 @@ export const word: ValueParser<string> = expanded((s) =>
   /\s/.test(s) ? fail('expected a single word') : ok(s),
 );
 
-/** A list of whitespace-separated tokens whose grammar rsd keeps as text (SystemCallFilter=, say). */
-export const tokens: ValueParser<string[]> = (raw) => ok(raw.split(/\s+/).filter((t) => t !== ''));
+/** JavaScript's \s: WhiteSpace and LineTerminator of ECMA-262. */
+function isJsSpace(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/**
+ * A list of whitespace-separated tokens whose grammar rsd keeps as text (SystemCallFilter=, say): the words
+ * `raw.split(/\s+/)` gives, without the empty ones.
+ */
+export const tokens: ValueParser<string[]> = (raw) => {
+  const out: string[] = [];
+  let start = -1;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    // Printable ASCII first, without a call: nearly every character of these values.
+    if ((c > 0x20 && c < 0x7f) || !isJsSpace(c)) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out.push(raw.slice(start, i));
+      start = -1;
+    }
+  }
+  if (start >= 0) out.push(raw.slice(start));
+  return ok(out);
+};
 
 /** A percentage: `20%`, `12.5%`. */
 export const percent: ValueParser<number> = (raw) => {

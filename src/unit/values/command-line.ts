@@ -1,6 +1,7 @@
 import { preview } from './boolean';
 import { WHITESPACE } from './numbers';
 import { fail, ok, type Parsed } from './result';
+import { mayHaveSpecifiers } from './specifiers';
 import { extractFirstWordAndWarn, extractWords, type ExtractFlags } from './words';
 
 export interface ExecFlags {
@@ -73,9 +74,11 @@ function parsePrefixes(word: string, flags: ExecFlags): number {
   return i;
 }
 
+const UNSAFE_CHAR = /[\x01-\x1f\x7f"'\\]/;
+
 /** string_is_safe(): no control characters, quotes or backslashes. */
 function stringIsSafe(s: string): boolean {
-  return !/[\x01-\x1f\x7f"'\\]/.test(s);
+  return !UNSAFE_CHAR.test(s);
 }
 
 /** filename_is_valid(): one path component of at most 255 bytes. */
@@ -183,14 +186,17 @@ type CommandHead =
 function commandHead(
   word: string,
   raw: string,
-  expandSpecifiers: (word: string) => Parsed<string>,
+  expandSpecifiers: ((word: string) => Parsed<string>) | null,
 ): CommandHead {
   const flags = noFlags();
   const f = word.slice(parsePrefixes(word, flags));
   const bad = (error: string): CommandHead => ({ ok: false, error, fatal: !flags.ignoreFailure });
-  const resolved = expandSpecifiers(f);
-  if (!resolved.ok) return bad(`failed to resolve specifiers in '${preview(f)}': ${resolved.error}`);
-  const path = resolved.value;
+  let path = f;
+  if (expandSpecifiers !== null) {
+    const resolved = expandSpecifiers(f);
+    if (!resolved.ok) return bad(`failed to resolve specifiers in '${preview(f)}': ${resolved.error}`);
+    path = resolved.value;
+  }
   if (path === '') return bad(`empty path in command line '${preview(raw)}'`);
   if (!stringIsSafe(path)) return bad(`executable name contains special characters: ${preview(path)}`);
   if (path.endsWith('/')) return bad(`executable path specifies a directory: ${preview(path)}`);
@@ -200,34 +206,45 @@ function commandHead(
   return { ok: true, flags, path };
 }
 
-const isExecSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-
 /**
  * parseExecLineDetailed for a value without quotes, backslashes or `;` (see NEEDS_WORD_GRAMMAR): the words
  * are the whitespace-separated runs, which is what the full word grammar gives for such a value, and the
  * checks are the same.
  */
 function parsePlainExecLine(raw: string, expandSpecifiers: (word: string) => Parsed<string>): ExecLineResult {
+  // A line with no specifier (nearly every one) has nothing to expand in any of its words.
+  const expand = mayHaveSpecifiers(raw) ? expandSpecifiers : null;
   const argv: string[] = [];
   let flags: ExecFlags | null = null;
   let path = '';
   let segStart = -1;
   for (let i = 0; i < raw.length;) {
-    while (i < raw.length && isExecSpace(raw.charCodeAt(i))) i++;
+    // WHITESPACE, tested in line: a call per character costs in unoptimized code.
+    for (; i < raw.length; i++) {
+      const c = raw.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+    }
     if (i >= raw.length) break;
     const start = i;
-    while (i < raw.length && !isExecSpace(raw.charCodeAt(i))) i++;
+    for (; i < raw.length; i++) {
+      const c = raw.charCodeAt(i);
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) break;
+    }
     const word = raw.slice(start, i);
     if (flags === null) {
       segStart = start;
-      const head = commandHead(word, raw, expandSpecifiers);
+      const head = commandHead(word, raw, expand);
       if (!head.ok) return { commands: [], error: head.error, fatal: head.fatal, warnings: [] };
       flags = head.flags;
       path = head.path;
       if (!flags.argv0) argv.push(path);
       continue;
     }
-    const x = expandSpecifiers(word);
+    if (expand === null) {
+      argv.push(word);
+      continue;
+    }
+    const x = expand(word);
     if (!x.ok) {
       const error = `failed to resolve specifiers in '${preview(word)}': ${x.error}`;
       return { commands: [], error, fatal: !flags.ignoreFailure, warnings: [] };

@@ -16,6 +16,7 @@ const DIGITS_BY_BASE: Record<number, RegExp> = {
  * can range-check exactly.
  */
 export function parseSafeInteger(s: string): Parsed<bigint> {
+  if (isShortDecimal(s)) return ok(BigInt(Number(s)));
   let i = 0;
   while (i < s.length && WHITESPACE.includes(s[i]!)) i++;
   let base = 10;
@@ -34,6 +35,19 @@ export function parseSafeInteger(s: string): Parsed<bigint> {
   const prefix = base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '';
   const v = bigFromDigits(prefix, digits);
   return ok(neg ? -v : v);
+}
+
+/**
+ * Nearly every number in a unit file: decimal digits only, few enough that a double holds the value exactly
+ * (it is then the same as parsing the digits as a BigInt, without the prefix and sign handling).
+ */
+function isShortDecimal(s: string): boolean {
+  if (s.length === 0 || s.length > 15) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 /** safe_atou64()-style unsigned parse bounded by `max` (inclusive); "-0" is accepted as 0 like strtoull. */

@@ -275,6 +275,15 @@ const TABLE: Readonly<Record<string, Lookup>> = {
 export const SPECIFIER_MAX_LENGTH = 1024 * 1024;
 
 /**
+ * Whether expanding specifiers in `text`, or in any part of it, could give anything but itself: only a `%`
+ * starts a specifier, and only text near the length limit could exceed it. Parsers that expand word by word
+ * skip the calls when it cannot.
+ */
+export function mayHaveSpecifiers(text: string): boolean {
+  return text.indexOf('%') >= 0 || text.length * 3 > SPECIFIER_MAX_LENGTH;
+}
+
+/**
  * systemd's specifier_printf() with the system manager's table: "%%" is "%", a known specifier is replaced
  * (a failing lookup fails the whole string), an unknown letter or digit is an error, any other character
  * after "%" keeps both ("%-" stays "%-"), and a trailing lone "%" is kept.

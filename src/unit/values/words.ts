@@ -140,6 +140,8 @@ export type ExtractResult = ({ ok: true } & ExtractStep) | { ok: false; error: s
 export function extractFirstWord(s: string, start: number | null, flags: ExtractFlags = {}): ExtractResult {
   if (start === null) return { ok: true, word: null, next: null };
   const seps = flags.separators ?? WHITESPACE;
+  const plain = plainWord(s, start, flags, seps);
+  if (plain !== null) return plain;
   const isSep = seps === WHITESPACE ? isWhitespace : (ch: string): boolean => seps.includes(ch);
   const len = s.length;
   const w = new WordBuilder();
@@ -231,6 +233,44 @@ export function extractFirstWord(s: string, start: number | null, flags: Extract
       }
     }
   }
+}
+
+/** Whether s[i] is one of `seps` (systemd's WHITESPACE by default). */
+function isSepAt(s: string, i: number, seps: string): boolean {
+  const c = s.charCodeAt(i);
+  if (seps === WHITESPACE) return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+  return seps.includes(s[i]!);
+}
+
+/**
+ * extractFirstWord for the usual case, a word of plain characters: no quote or backslash that the flags give a
+ * meaning to. The same result without building the word character by character; null when the word is not
+ * plain, and the full grammar must read it.
+ */
+function plainWord(s: string, start: number, flags: ExtractFlags, seps: string): ExtractResult | null {
+  const len = s.length;
+  const quotes = flags.keepQuote === true || flags.unquote === true;
+  const escapes = flags.retainEscape !== true;
+  let i = start;
+  // Separators before the word.
+  for (; ; i++) {
+    if (i >= len) return { ok: true, word: flags.dontCoalesceSeparators ? '' : null, next: null };
+    if (!isSepAt(s, i, seps)) break;
+    if (flags.dontCoalesceSeparators) return { ok: true, word: '', next: flags.retainSeparators ? i : i + 1 };
+  }
+  const run = i;
+  for (; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if ((quotes && (c === 0x22 || c === 0x27)) || (escapes && c === 0x5c)) return null;
+    if (isSepAt(s, i, seps)) break;
+  }
+  const word = s.slice(run, i);
+  if (i >= len) return { ok: true, word, next: null };
+  if (flags.dontCoalesceSeparators) return { ok: true, word, next: flags.retainSeparators ? i : i + 1 };
+  if (flags.retainSeparators) return { ok: true, word, next: i };
+  // Separators after the word; a word at the end has nothing after it.
+  while (i < len && isSepAt(s, i, seps)) i++;
+  return { ok: true, word, next: i >= len ? null : i };
 }
 
 /** Splits the whole string with extractFirstWord; any error fails the whole split. */
