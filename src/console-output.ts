@@ -1,16 +1,13 @@
 /**
  * rsd's console (its stdout): its own log lines and the journal's ForwardToStdout= copies, written through
- * one queue per stream so they keep their order. Text waits up to CONSOLE_DELAY_MS to be written with what
- * follows: a boot of a thousand units logs two lines a unit, nearly each in a loop turn of its own, and a
- * write each was a system call each on the main thread. Nothing waits while nothing is queued (the timer is
- * set by the first text), and what is queued when rsd exits is written then (stdout is written
- * synchronously on Linux).
+ * one queue per stream so they keep their order, the lines of one turn of the event loop in one write.
+ * Not later than that: a line is how a user (or a test) sees that a unit has started, and a delay of a few
+ * milliseconds more would show in every restart (the journal's files can wait longer, store.ts). What is
+ * queued when rsd exits is written then (stdout is written synchronously on Linux).
  */
-export const CONSOLE_DELAY_MS = 10;
-
 class ConsoleQueue {
   private pending: string[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private scheduled: NodeJS.Immediate | null = null;
 
   constructor(private readonly stream: NodeJS.WritableStream) {
     process.once('exit', () => this.flush());
@@ -18,13 +15,13 @@ class ConsoleQueue {
 
   write(text: string): void {
     this.pending.push(text);
-    this.timer ??= setTimeout(() => this.flush(), CONSOLE_DELAY_MS);
+    this.scheduled ??= setImmediate(() => this.flush());
   }
 
   flush(): void {
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
+    if (this.scheduled !== null) {
+      clearImmediate(this.scheduled);
+      this.scheduled = null;
     }
     if (this.pending.length === 0) return;
     const text = this.pending.join('');
