@@ -139,11 +139,23 @@ export class JournalStore {
       this.seqnum++,
     );
     this.pendingEntries++;
-    if (!this.scheduled && !this.closed) {
+    this.schedule();
+    return this.pending.length + this.inflight < this.highWater;
+  }
+
+  /**
+   * Makes sure what is pending gets written: a write under way takes it when it is done (the write loop
+   * runs while anything is pending); otherwise a write now, past WRITE_NOW_BYTES, or after WRITE_DELAY_MS.
+   * Called per entry: under a flood it must cost nothing, so it touches no timer while one is set or a
+   * write is under way.
+   */
+  private schedule(): void {
+    if (this.closed || this.writing !== null) return;
+    if (this.pending.length >= WRITE_NOW_BYTES) void this.flush();
+    else if (!this.scheduled) {
       this.scheduled = true;
       this.flushTimer = setTimeout(() => void this.flush(), WRITE_DELAY_MS);
-    } else if (this.scheduled && this.pending.length >= WRITE_NOW_BYTES) void this.flush();
-    return this.pending.length + this.inflight < this.highWater;
+    }
   }
 
   /** One whole entry (rsd's own messages, datagrams). */
@@ -176,6 +188,8 @@ export class JournalStore {
     if (this.writing) return this.writing;
     this.writing = this.writeLoop().finally(() => {
       this.writing = null;
+      // Entries appended after the loop's last look (schedule() left them to it).
+      if (this.pending.length > 0) this.schedule();
     });
     return this.writing;
   }
