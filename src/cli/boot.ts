@@ -17,6 +17,7 @@ import { setHostnameFromFile } from '../pid1/hostname';
 import { reexec, takeReexecState } from '../pid1/reexec';
 import { markBootedBySystemdProtocols } from './booted-marker';
 import { codeCache } from './code-cache';
+import { afterStartup } from './v8-flags';
 
 /** Linux's first real-time signal as glibc numbers it for programs (SIGRTMIN). */
 const SIGRTMIN = 34;
@@ -177,6 +178,7 @@ export async function boot(opts: BootOptions): Promise<number> {
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.ok && !stopping)
       log.info(`Startup finished in ${ms.toFixed(1)} ms (${opts.target}: ${r.outcome}).`);
+    afterStartup();
     // Once the boot's code has been compiled: the next start finds it in the cache.
     const cache = codeCache();
     if (cache) log.debug(`V8 code cache ${cache.path}: ${cache.state}, ${await cache.save()}.`);
