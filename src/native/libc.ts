@@ -74,6 +74,7 @@ interface Bindings {
   read(fd: number, buf: Buffer, count: number): number;
   write(fd: number, buf: Buffer, count: number): number;
   open(path: string, flags: number, ...rest: unknown[]): number;
+  ioctl_int(fd: number, request: number, out: number[]): number;
 }
 
 let bound: Bindings | undefined;
@@ -121,6 +122,9 @@ function bindings(): Bindings {
     read: f('intptr_t read(int fd, _Out_ uint8_t *buf, size_t count)'),
     write: f('intptr_t write(int fd, const uint8_t *buf, size_t count)'),
     open: f('int open(const char *path, int flags, ...)'),
+    // Declared with its third argument, not as variadic: the int* FIONREAD writes (same calling convention
+    // for integers and pointers on x86-64 and aarch64 Linux).
+    ioctl_int: f('int ioctl(int fd, unsigned long request, _Out_ int *arg)'),
   } as Bindings;
   return bound;
 }
@@ -289,6 +293,15 @@ export function fcntlSet(fd: number, cmd: typeof F_SETFD | typeof F_SETFL, value
 /** open(2); returns the fd. `mode` matters only with O_CREAT. */
 export function open(path: string, flags: number, mode = 0): Sys<number> {
   return sys(bindings().open(path, flags, 'uint32_t', mode));
+}
+
+const FIONREAD = 0x541b;
+
+/** ioctl(FIONREAD): the bytes waiting to be read from a pipe or socket. */
+export function bytesWaiting(fd: number): Sys<number> {
+  const n = [0];
+  const r = sys(bindings().ioctl_int(fd, FIONREAD, n));
+  return r.ok ? { ok: true, value: n[0]! } : r;
 }
 
 /** read(2) into `buf`; returns the byte count (0 = EOF). */

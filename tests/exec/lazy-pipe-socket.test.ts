@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { LazyPipeSocket } from '../../src/exec/lazy-pipe-socket';
-import { close, O_CLOEXEC, pipe2, write } from '../../src/native/libc';
+import { close, F_GETFD, fcntlGet, O_CLOEXEC, pipe2, write } from '../../src/native/libc';
 
 /** A real pipe; the test writes to its write end as a service would. */
 function pipe(): { read: number; write: number } {
@@ -45,9 +45,22 @@ it('output that comes long after the start opens the socket then', async () => {
   expect(await text).toBe('late\n');
 });
 
-it('a process that ends without a word ends the stream', async () => {
+it('a pipe that ends without a word is closed, and never becomes a socket', async () => {
   const p = pipe();
   const lazy = new LazyPipeSocket(p.read);
+  let socket: Socket | null = null;
+  lazy.whenOpen((s) => (socket = s));
   close(p.write);
-  expect(await readAll(await opened(lazy))).toBe('');
+  // The read end is closed once the hangup is seen (EBADF from then on).
+  for (let i = 0; i < 200 && fcntlGet(p.read, F_GETFD).ok; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(fcntlGet(p.read, F_GETFD)).toEqual({ ok: false, errno: 9 });
+  expect(socket).toBeNull();
+});
+
+it('output left in a pipe whose writer is gone is still read', async () => {
+  const p = pipe();
+  const lazy = new LazyPipeSocket(p.read);
+  write(p.write, Buffer.from('last words\n'));
+  close(p.write);
+  expect(await readAll(await opened(lazy))).toBe('last words\n');
 });
