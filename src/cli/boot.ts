@@ -178,10 +178,12 @@ export async function boot(opts: BootOptions): Promise<number> {
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.ok && !stopping)
       log.info(`Startup finished in ${ms.toFixed(1)} ms (${opts.target}: ${r.outcome}).`);
-    afterStartup();
-    // Once the boot's code has been compiled: the next start finds it in the cache.
+    // Once the boot's code has been compiled, the next start finds it in the cache. It is made (save()'s
+    // synchronous start) before afterStartup() changes V8's flags: V8 refuses a cache made under others.
     const cache = codeCache();
-    if (cache) log.debug(`V8 code cache ${cache.path}: ${cache.state}, ${await cache.save()}.`);
+    const saved = cache?.save();
+    afterStartup();
+    if (cache) log.debug(`V8 code cache ${cache.path}: ${cache.state}, ${await saved}.`);
   });
   const reason: ShutdownRequest & { signal?: string } = await Promise.race([
     stop.then((s) => ({ ...s, code: 0 })),

@@ -34,10 +34,16 @@ export function runBundle(bundle: string): boolean {
     cached === null ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';
   publishCodeCache({ state, path, save });
 
-  async function save(): Promise<string> {
+  // The cache is made at the call, under the V8 flags of that moment (V8 refuses it under others); only the
+  // writing waits.
+  function save(): Promise<string> {
+    return write(Buffer.concat([Buffer.from(key), script.createCachedData()]));
+  }
+
+  async function write(data: Buffer): Promise<string> {
     const tmp = `${path}.${process.pid}.tmp`;
     try {
-      await writeFile(tmp, Buffer.concat([Buffer.from(key), script.createCachedData()]));
+      await writeFile(tmp, data);
       await rename(tmp, path);
       return 'written';
     } catch (e) {

@@ -14,7 +14,10 @@ export type CodeCacheState =
 export interface CodeCache {
   readonly state: CodeCacheState;
   readonly path: string;
-  /** Writes what V8 has compiled so far. Never rejects: says what happened. */
+  /**
+   * Makes the cache of what V8 has compiled so far, now (under the V8 flags of this moment: V8 refuses a
+   * cache made under other flags), and writes it. Never rejects: says what happened.
+   */
   save(): Promise<string>;
 }
 
