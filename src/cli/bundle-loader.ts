@@ -26,10 +26,22 @@ export function runBundle(bundle: string): boolean {
   const path = `${bundle}.v8cache`;
   const cached = readCache(path, key);
   // The file is the module wrapper already (scripts/bundle.sh).
-  const script = new Script(source, {
-    filename: bundle,
-    ...(cached !== null ? { cachedData: cached } : {}),
-  });
+  let script: Script;
+  let wrapper: unknown;
+  try {
+    script = new Script(source, { filename: bundle, ...(cached !== null ? { cachedData: cached } : {}) });
+    wrapper = script.runInThisContext();
+  } catch (e) {
+    // A bundle cut short (an interrupted build, a full disk) must not keep rsd, perhaps PID 1, from starting.
+    process.stderr.write(`rsd: ${bundle} does not compile (${String(e)}); loading the modules instead.\n`);
+    return false;
+  }
+  if (typeof wrapper !== 'function') {
+    process.stderr.write(
+      `rsd: ${bundle} is not a bundle made by scripts/bundle.sh; loading the modules instead.\n`,
+    );
+    return false;
+  }
   const state: CodeCacheState =
     cached === null ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';
   publishCodeCache({ state, path, save });
@@ -52,7 +64,7 @@ export function runBundle(bundle: string): boolean {
     }
   }
 
-  const wrapper = script.runInThisContext() as (
+  const run = wrapper as (
     exports: unknown,
     require: NodeJS.Require,
     module: Module,
@@ -61,7 +73,7 @@ export function runBundle(bundle: string): boolean {
   ) => void;
   const module = new Module(bundle);
   module.filename = bundle;
-  wrapper.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  run.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   return true;
 }
 

@@ -87,6 +87,19 @@ it('boots on when V8 refuses the cache, and replaces it', async () => {
   expect(await boot()).toMatch(/: accepted, written\.$/);
 });
 
+it('a bundle cut short does not stop rsd: it says so and runs from the separate modules', async () => {
+  const b = join(cli, 'rsd-bundle.js');
+  writeFileSync(b, readFileSync(b).subarray(0, 100_000));
+  rsd = Rsd.start(tree.path('units'), { unit: 'ran.service', rsd: join(cli, 'rsd.js') });
+  await rsd.waitFor(/Startup finished/);
+  expect(readFileSync(tree.path('ran'), 'utf8')).toBe('ran\n');
+  expect(rsd.log).toMatch(
+    /rsd-bundle\.js does not compile \(SyntaxError: .*\); loading the modules instead\./,
+  );
+  expect(await rsd.stop()).toBe(0);
+  rsd = null;
+});
+
 it('runs from the separate modules when there is no bundle', async () => {
   rmSync(join(cli, 'rsd-bundle.js'));
   await boot(false);
